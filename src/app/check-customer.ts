@@ -1,0 +1,51 @@
+import { isCustomerRef, normaliseCustomerRef } from '../domain/customer';
+import { MEASURE_KINDS, isInForce, type Measure } from '../domain/measure';
+import { formatUk } from '../domain/time';
+import { renderCard } from '../cards/render';
+import type { AppContext, Reply } from './context';
+
+function measureView(m: Measure) {
+  const interim = m.interim && m.status === 'pending-sign-off';
+  return {
+    title: `${MEASURE_KINDS[m.kind].label}${interim ? ' (interim, pending sign-off)' : ''}`,
+    instructions: m.instructions,
+    status: interim
+      ? `In force now for staff safety (§5.1) until the Head of Service confirms or lifts it. Review due ${formatUk(m.reviewDue, false)}.`
+      : `In force. Review due ${formatUk(m.reviewDue, false)}.`,
+    style: m.kind === 'pairs-visit' ? 'attention' : 'warning',
+  };
+}
+
+/**
+ * `check <customer ref>`: what staff need before contact, and nothing more (SPEC §2 need-to-know):
+ * marker type and instructions, never incident narratives.
+ */
+export async function checkCustomer(ctx: AppContext, args: string): Promise<Reply> {
+  if (!args) return { text: 'Type check and the customer or tenancy reference, for example: check T004512' };
+  if (!isCustomerRef(args)) return { text: `“${args.slice(0, 30)}” is not a customer reference: use 2–20 letters, digits, - or / as in the housing system.` };
+  const customerRef = normaliseCustomerRef(args);
+  const now = ctx.now();
+  const file = await ctx.incidents.customerFile(customerRef);
+  const inForce = file.measures.filter((m) => isInForce(m, now));
+  const pending = file.measures.filter((m) => m.status === 'pending-sign-off' && !m.interim);
+  const pairs = inForce.some((m) => m.kind === 'pairs-visit');
+  const headline = pairs
+    ? 'Visit in pairs only.'
+    : inForce.length
+      ? 'Warning markers in force: read them before contact.'
+      : 'No warning markers in force.';
+  return {
+    summary: `${customerRef}: ${headline}`,
+    card: renderCard('customer-check', {
+      customerRef,
+      headline,
+      headlineColor: pairs ? 'Attention' : inForce.length ? 'Warning' : 'Good',
+      inForce: inForce.map(measureView),
+      pending: pending.map((m) => ({ title: MEASURE_KINDS[m.kind].label, status: `Proposed ${formatUk(m.proposedAt, false)}` })),
+      footnote:
+        file.incidentCount === 0
+          ? 'No incidents are recorded for this reference. Check the reference is right, and use your usual lone-working precautions.'
+          : `${file.incidentCount} incident${file.incidentCount === 1 ? '' : 's'} on record. Details are for the Customer Experience team (need-to-know).`,
+    }),
+  };
+}

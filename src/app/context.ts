@@ -1,0 +1,28 @@
+import type { Directory } from '../directory/directory';
+import type { IncidentStore } from '../store/incidents';
+import type { AdaptiveCard } from '../cards/render';
+
+/** The person acting, as the channel authenticated them. Roles are looked up, never taken from the message. */
+export interface Actor {
+  id: string;
+  name: string;
+  tenantId: string | null;
+}
+
+/** What the application answers; the Teams layer turns it into activities. */
+export type Reply = { text: string } | { card: AdaptiveCard; summary: string };
+
+/** The answer to a card action: a card that replaces the one clicked, or a specific error. */
+export type ActionResult = { card: AdaptiveCard } | { error: { status: 400 | 403 | 404 | 409 | 412; code: string; message: string } };
+
+/** What application handlers need; built once in the composition root. */
+export interface AppContext {
+  incidents: IncidentStore;
+  directory: Directory;
+  now: () => Date;
+  newId: () => string;
+}
+
+export function actionError(status: 400 | 403 | 404 | 409 | 412, code: string, message: string): ActionResult {
+  return { error: { status, code, message } };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { INCIDENT_FIELDS, isCategory, validateIncident, type IncidentFormValues } from '../domain/incident';
+import { interimPairsVisit } from '../domain/measure';
+import { POLICY_VERSION, type CategoryId } from '../domain/policy';
+import { submissionKey } from '../domain/reference';
+import type { AuditEvent, Incident } from '../domain/records';
+import { ukDate, ukTime } from '../domain/time';
+import { actionError, type ActionResult, type Actor, type AppContext } from './context';
+import { confirmationCard, incidentFormCard } from './incident-views';
+
+/** Anything larger than this in one input is not a form a person filled in. */
+const MAX_INPUT_CHARS = 20_000;
+
+/** Card data: the action's own data (category, formId) plus every input's value, all strings. */
+const actionData = z.looseObject({
+  category: z.string().optional(),
+  formId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'formId must be 8–64 letters, digits or dashes').optional(),
+  ...Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, z.string().max(MAX_INPUT_CHARS, `${f} is too long`).optional()])),
+});
+
+type Parsed = { category: CategoryId; formId: string | undefined; values: IncidentFormValues };
+
+function categoryOf(value: string | undefined): CategoryId | null {
+  return value === undefined ? 'aggressive' : isCategory(value) ? value : null;
+}
+
+function parse(data: unknown): Parsed | ActionResult {
+  const parsed = actionData.safeParse(data ?? {});
+  if (!parsed.success) return actionError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
+  const category = categoryOf(parsed.data.category);
+  if (!category) return actionError(400, 'BadRequest', `Unknown category “${String(parsed.data.category).slice(0, 30)}”`);
+  const values: IncidentFormValues = {};
+  for (const f of INCIDENT_FIELDS) {
+    const v = parsed.data[f];
+    if (typeof v === 'string') values[f] = v;
+  }
+  return { category, formId: parsed.data.formId, values };
+}
+
+const isResult = (p: Parsed | ActionResult): p is ActionResult => 'error' in p || 'card' in p;
+
+/** `incident.form`: a new form, or the same form for another category keeping what was typed. */
+export async function showIncidentForm(ctx: AppContext, data: unknown): Promise<ActionResult> {
+  const p = parse(data);
+  if (isResult(p)) return p;
+  const now = ctx.now();
+  const fresh = p.formId === undefined;
+  return {
+    card: incidentFormCard({
+      category: p.category,
+      formId: p.formId ?? ctx.newId(),
+      values: fresh ? { occurredDate: ukDate(now), occurredTime: ukTime(now) } : p.values,
+      errors: {},
+      serviceAreas: await ctx.directory.serviceAreas(),
+      today: ukDate(now),
+    }),
+  };
+}
+
+/** `incident.submit`: validate; on error the same form comes back with values kept; on success one incident, once. */
+export async function submitIncident(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
+  const p = parse(data);
+  if (isResult(p)) return p;
+  if (!p.formId) return actionError(400, 'BadRequest', 'This form has no id: type “report” to start a new one');
+  const now = ctx.now();
+  const serviceAreas = await ctx.directory.serviceAreas();
+  const result = validateIncident(p.values, p.category, serviceAreas.map((a) => a.id), now);
+  if (!result.ok) {
+    return { card: incidentFormCard({ category: p.category, formId: p.formId, values: p.values, errors: result.errors, serviceAreas, today: ukDate(now) }) };
+  }
+  const report = result.report;
+  const reporter = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
+  const key = submissionKey(actor.tenantId ?? '', actor.id, p.formId);
+  const { write, created } = await ctx.incidents.record(key, report.customerRef, (reference) => {
+    const at = now.toISOString();
+    const incident: Incident = {
+      ...report,
+      type: 'incident',
+      id: reference,
+      reference,
+      customerKey: report.customerRef,
+      submissionKey: key,
+      reporter,
+      reportedAt: at,
+      policyVersion: POLICY_VERSION,
+    };
+    const audit: AuditEvent = {
+      type: 'audit',
+      id: `${reference}:reported`,
+      customerKey: incident.customerKey,
+      at,
+      actor: reporter,
+      action: 'incident.reported',
+      subject: reference,
+      details: { category: incident.category, safetyFlags: incident.safetyFlags },
+    };
+    const interim = interimPairsVisit(incident);
+    return { incident, audit, measures: interim ? [interim] : [] };
+  });
+  const area = serviceAreas.find((a) => a.id === write.incident.serviceArea);
+  return { card: confirmationCard(write.incident, area?.name ?? write.incident.serviceArea, created) };
+}

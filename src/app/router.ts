@@ -1,0 +1,39 @@
+import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
+import { parseCommand } from './commands';
+import { helpReply } from './help';
+import { checkCustomer } from './check-customer';
+import { myReports } from './my-reports';
+import { showIncidentForm, submitIncident } from './report-incident';
+
+/** Routes a chat message (bot mention already removed) to its command. */
+export async function handleMessage(ctx: AppContext, actor: Actor, text: string): Promise<Reply[]> {
+  const command = parseCommand(text);
+  switch (command?.name) {
+    case 'report': {
+      const result = await showIncidentForm(ctx, { category: 'aggressive' });
+      return 'card' in result ? [{ card: result.card, summary: 'Report an incident' }] : [{ text: result.error.message }];
+    }
+    case 'check':
+      return [await checkCustomer(ctx, command.args)];
+    case 'my reports':
+      return [await myReports(ctx, actor)];
+    case 'help':
+      return [helpReply('help')];
+    default:
+      return [helpReply('unknown', text)];
+  }
+}
+
+type ActionHandler = (ctx: AppContext, actor: Actor, data: unknown) => Promise<ActionResult>;
+
+/** Card actions by verb (Action.Execute). */
+const ACTIONS: Record<string, ActionHandler> = {
+  'incident.form': (ctx, _actor, data) => showIncidentForm(ctx, data),
+  'incident.submit': submitIncident,
+};
+
+export async function handleAction(ctx: AppContext, actor: Actor, verb: string, data: unknown): Promise<ActionResult> {
+  const handler = Object.hasOwn(ACTIONS, verb) ? ACTIONS[verb] : undefined;
+  if (!handler) return actionError(400, 'UnknownVerb', `Unknown action “${verb.slice(0, 40)}”. This card may be out of date: type “help”.`);
+  return handler(ctx, actor, data);
+}

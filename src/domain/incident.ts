@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import {
+  CATEGORIES,
+  CATEGORY_IDS,
+  CHANNELS,
+  IMMEDIATE_ACTIONS,
+  SAFETY_FLAGS,
+  SECTION_5_1_FLAGS,
+  VULNERABILITY_KNOWN,
+  type CategoryId,
+  type ChannelId,
+  type ImmediateActionId,
+  type SafetyFlagId,
+  type VulnerabilityKnown,
+} from './policy';
+import { CUSTOMER_REF_PATTERN, normaliseCustomerRef } from './customer';
+import { ukLocalToUtc } from './time';
+
+/** Bounds on every field (SPEC §3): long enough for a real account, short enough to stay readable. */
+export const LIMITS = {
+  customerName: 100,
+  description: 4000,
+  descriptionMin: 10,
+  crimeReference: 40,
+  vulnerabilityNote: 1000,
+  maxAgeDays: 366,
+} as const;
+
+/** The fields of the incident form, as Adaptive Card inputs send them (strings; multi-selects comma-separated). */
+export const INCIDENT_FIELDS = [
+  'customerRef',
+  'customerName',
+  'occurredDate',
+  'occurredTime',
+  'channel',
+  'serviceArea',
+  'behaviours',
+  'description',
+  'safetyFlags',
+  'actions',
+  'crimeReference',
+  'vulnerabilityKnown',
+  'vulnerabilityNote',
+] as const;
+export type IncidentField = (typeof INCIDENT_FIELDS)[number];
+export type IncidentFormValues = Partial<Record<IncidentField, string>>;
+export type FieldErrors = Partial<Record<IncidentField, string>>;
+
+export interface IncidentReport {
+  customerRef: string;
+  customerName: string;
+  occurredAt: string;
+  channel: ChannelId;
+  serviceArea: string;
+  category: CategoryId;
+  behaviours: string[];
+  description: string;
+  safetyFlags: SafetyFlagId[];
+  actions: ImmediateActionId[];
+  crimeReference: string | null;
+  vulnerability: { known: VulnerabilityKnown; note: string | null };
+}
+
+const ids = <T extends readonly { id: string }[]>(options: T) => options.map((o) => o.id) as [T[number]['id'], ...T[number]['id'][]];
+
+const multi = (allowed: readonly string[], what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+    .refine((list) => list.every((x) => allowed.includes(x)), `Choose ${what} from the list`);
+
+const text = (max: number, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) => v.trim())
+    .refine((v) => v.length <= max, `${what} must be ${max} characters or fewer`);
+
+function formSchema(category: CategoryId, serviceAreas: readonly string[], now: Date) {
+  return z
+    .object({
+      customerRef: z
+        .string({ error: 'Enter the customer or tenancy reference' })
+        .transform(normaliseCustomerRef)
+        .refine((v) => v.length > 0, 'Enter the customer or tenancy reference')
+        .refine((v) => v === '' || CUSTOMER_REF_PATTERN.test(v), 'Use the housing system reference: 2–20 letters, digits, - or /'),
+      customerName: text(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
+      occurredDate: z.string({ error: 'Enter the date it happened' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date it happened'),
+      occurredTime: z.string({ error: 'Enter the time it happened' }).regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'Enter the time it happened (HH:MM)'),
+      channel: z.enum(ids(CHANNELS), { error: 'Choose where or how it happened' }),
+      serviceArea: z.string({ error: 'Choose your service area' }).refine((v) => serviceAreas.includes(v), 'Choose your service area from the list'),
+      behaviours: multi(CATEGORIES[category].behaviours.map((b) => b.id), 'the behaviours').refine(
+        (list) => list.length > 0,
+        `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`,
+      ),
+      description: text(LIMITS.description, 'What happened').refine(
+        (v) => v.length >= LIMITS.descriptionMin,
+        `Describe what happened in at least ${LIMITS.descriptionMin} characters`,
+      ),
+      safetyFlags: multi(ids(SAFETY_FLAGS), 'safety flags'),
+      actions: multi(ids(IMMEDIATE_ACTIONS), 'actions taken'),
+      crimeReference: text(LIMITS.crimeReference, 'Crime reference'),
+      vulnerabilityKnown: z.enum(ids(VULNERABILITY_KNOWN), { error: 'Say whether you know of vulnerabilities or reasonable adjustments' }),
+      vulnerabilityNote: text(LIMITS.vulnerabilityNote, 'Vulnerability note'),
+    })
+    .superRefine((v, ctx) => {
+      const at = ukLocalToUtc(v.occurredDate, v.occurredTime.slice(0, 5));
+      if (Number.isNaN(at.getTime())) ctx.addIssue({ code: 'custom', path: ['occurredDate'], message: 'Enter a real date' });
+      else if (at.getTime() > now.getTime() + 60_000)
+        ctx.addIssue({ code: 'custom', path: ['occurredTime'], message: 'The date and time cannot be in the future' });
+      else if (now.getTime() - at.getTime() > LIMITS.maxAgeDays * 86_400_000)
+        ctx.addIssue({ code: 'custom', path: ['occurredDate'], message: 'That is over a year ago: please contact the Customer Experience team to record it' });
+      if (v.crimeReference && !v.actions.includes('police-informed'))
+        ctx.addIssue({ code: 'custom', path: ['actions'], message: 'You gave a crime reference: tick “Informed the police” too' });
+      if (v.vulnerabilityKnown === 'yes' && !v.vulnerabilityNote)
+        ctx.addIssue({ code: 'custom', path: ['vulnerabilityNote'], message: 'Say what you know, so it is considered before any measure (§6)' });
+    });
+}
+
+export type ValidationResult = { ok: true; report: IncidentReport } | { ok: false; errors: FieldErrors };
+
+/** Validates a submitted form for a category against the service areas the directory knows. Pure: `now` is given. */
+export function validateIncident(
+  values: IncidentFormValues,
+  category: CategoryId,
+  serviceAreas: readonly string[],
+  now: Date,
+): ValidationResult {
+  const parsed = formSchema(category, serviceAreas, now).safeParse(values);
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as IncidentField | undefined;
+      if (field && !errors[field]) errors[field] = issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const v = parsed.data;
+  return {
+    ok: true,
+    report: {
+      customerRef: v.customerRef,
+      customerName: v.customerName,
+      occurredAt: ukLocalToUtc(v.occurredDate, v.occurredTime.slice(0, 5)).toISOString(),
+      channel: v.channel,
+      serviceArea: v.serviceArea,
+      category,
+      behaviours: v.behaviours,
+      description: v.description,
+      safetyFlags: v.safetyFlags as SafetyFlagId[],
+      actions: v.actions as ImmediateActionId[],
+      crimeReference: v.crimeReference || null,
+      vulnerability: { known: v.vulnerabilityKnown, note: v.vulnerabilityNote || null },
+    },
+  };
+}
+
+export function isCategory(value: unknown): value is CategoryId {
+  return typeof value === 'string' && (CATEGORY_IDS as readonly string[]).includes(value);
+}
+
+/** §5.1: violence, threats of violence, a weapon or intoxication. */
+export function needsSection51Response(report: Pick<IncidentReport, 'safetyFlags'>): boolean {
+  return report.safetyFlags.some((f) => SECTION_5_1_FLAGS.includes(f));
+}

@@ -1,0 +1,31 @@
+import type { IncidentReport } from './incident';
+
+/** Who did something: an Entra object id (or the channel's user id where there is none) and a display name. */
+export interface Person {
+  id: string;
+  name: string;
+}
+
+/** A stored incident (§4). `customerKey` is the partition: one customer's records live together. */
+export interface Incident extends IncidentReport {
+  type: 'incident';
+  id: string;
+  reference: string;
+  customerKey: string;
+  submissionKey: string;
+  reporter: Person;
+  reportedAt: string;
+  policyVersion: string;
+}
+
+/** Append-only audit trail entry (SPEC §6): who did what, when, to which record. */
+export interface AuditEvent {
+  type: 'audit';
+  id: string;
+  customerKey: string;
+  at: string;
+  actor: Person;
+  action: string;
+  subject: string;
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,16 @@
+/**
+ * The Cosmos containers the app uses. infra/ declares the same names and partition keys (a test keeps them in step).
+ * - cases: everything about one customer in one partition (SPEC §9), so a check is one partition read and a
+ *   decision, its marker, its audit event and its outbox entries can be written in one transactional batch.
+ * - references: incident reference → customer partition; also makes every reference unique forever.
+ * - conversations: where to reach a person or channel proactively.
+ * - leases: one instance runs each scheduled job.
+ */
+export const CONTAINERS = {
+  cases: { id: 'cases', partitionKey: '/customerKey' },
+  references: { id: 'references', partitionKey: '/id' },
+  conversations: { id: 'conversations', partitionKey: '/id' },
+  leases: { id: 'leases', partitionKey: '/id' },
+} as const;
+
+export type ContainerName = keyof typeof CONTAINERS;

@@ -1,0 +1,125 @@
+import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import { referenceFor } from '../domain/reference';
+import type { AuditEvent, Incident } from '../domain/records';
+import type { Measure } from '../domain/measure';
+import { isConflict, isNotFound } from './errors';
+import type { Containers } from './cosmos';
+
+/** The references container: reference → customer partition, and the guarantee that a reference is never reused. */
+interface ReferenceDoc {
+  id: string;
+  kind: 'incident';
+  customerKey: string;
+  submissionKey: string;
+  createdAt: string;
+}
+
+/** Everything written when an incident is recorded, built by the caller from the reference. */
+export interface IncidentWrite {
+  incident: Incident;
+  audit: AuditEvent;
+  measures: Measure[];
+}
+
+const MAX_REFERENCE_ATTEMPTS = 8;
+
+export class IncidentStore {
+  private readonly cases: Container;
+  private readonly references: Container;
+
+  constructor(containers: Containers) {
+    this.cases = containers.cases;
+    this.references = containers.references;
+  }
+
+  /**
+   * Records an incident exactly once per submission. The reference derives from the submission key, so a retried or
+   * double-clicked delivery claims the same reference, finds it is its own, and re-applies the same creates (each
+   * conflicts harmlessly). Usual cost: two Cosmos requests (claim + one batch).
+   */
+  async record(submissionKey: string, customerKey: string, build: (reference: string) => IncidentWrite): Promise<{ write: IncidentWrite; created: boolean }> {
+    const reference = await this.claimReference(submissionKey, customerKey);
+    const write = build(reference.id);
+    if (reference.customerKey !== customerKey) {
+      // Same form submitted again with another customer: the first submission stands.
+      return { write: { ...write, incident: await this.readIncident(reference.id, reference.customerKey) }, created: false };
+    }
+    const docs = [write.incident, write.audit, ...write.measures];
+    const operations: OperationInput[] = docs.map((doc) => ({ operationType: 'Create', partitionKey: customerKey, resourceBody: doc as unknown as JSONObject }));
+    const response = await this.cases.items.batch(operations, customerKey);
+    const statuses = response.result?.map((r) => r.statusCode) ?? [];
+    if (statuses.every((s) => s === 201)) return { write, created: true };
+    if (statuses[0] === 409) return { write: { ...write, incident: await this.readIncident(reference.id, customerKey) }, created: false };
+    throw new Error(`Recording incident ${reference.id} failed: batch statuses ${statuses.join(',') || response.code}`);
+  }
+
+  private async claimReference(submissionKey: string, customerKey: string): Promise<ReferenceDoc> {
+    for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
+      const doc: ReferenceDoc = { id: referenceFor(submissionKey, attempt), kind: 'incident', customerKey, submissionKey, createdAt: new Date().toISOString() };
+      try {
+        await this.references.items.create(doc);
+        return doc;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        const { resource } = await this.references.item(doc.id, doc.id).read<ReferenceDoc>();
+        if (resource?.submissionKey === submissionKey) return resource;
+        // Another submission owns this reference: derive the next candidate.
+      }
+    }
+    throw new Error('Could not allocate a unique incident reference');
+  }
+
+  private async readIncident(reference: string, customerKey: string): Promise<Incident> {
+    const { resource } = await this.cases.item(reference, customerKey).read<Incident>();
+    if (!resource) throw new Error(`Incident ${reference} is claimed but not stored yet; try again`);
+    return resource;
+  }
+
+  /** Finds an incident by its reference, wherever its customer partition is. */
+  async findByReference(reference: string): Promise<Incident | null> {
+    try {
+      const { resource: ref } = await this.references.item(reference, reference).read<ReferenceDoc>();
+      if (!ref) return null;
+      const { resource } = await this.cases.item(reference, ref.customerKey).read<Incident>();
+      return resource ?? null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The newest incidents one person reported (`my reports`). */
+  async reportedBy(personId: string, limit: number): Promise<Incident[]> {
+    const { resources } = await this.cases.items
+      .query<Incident>(
+        {
+          query: 'SELECT TOP @limit * FROM c WHERE c.type = "incident" AND c.reporter.id = @id ORDER BY c.reportedAt DESC',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@id', value: personId },
+          ],
+        },
+      )
+      .fetchAll();
+    return resources;
+  }
+
+  /** A customer's measures (markers and proposals) and incident count: one partition query. */
+  async customerFile(customerKey: string): Promise<{ measures: Measure[]; incidentCount: number; customerName: string | null }> {
+    const { resources } = await this.cases.items
+      .query<Measure | Incident>(
+        {
+          query: 'SELECT * FROM c WHERE c.type = "measure" OR c.type = "incident"',
+        },
+        { partitionKey: customerKey },
+      )
+      .fetchAll();
+    const incidents = resources.filter((r): r is Incident => r.type === 'incident');
+    const newest = incidents.sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))[0];
+    return {
+      measures: resources.filter((r): r is Measure => r.type === 'measure'),
+      incidentCount: incidents.length,
+      customerName: newest?.customerName ?? null,
+    };
+  }
+}

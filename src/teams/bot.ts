@@ -1,0 +1,61 @@
+import { TeamsActivityHandler, TurnContext, type InvokeResponse } from 'botbuilder';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { ActionResult, AppContext } from '../app/context';
+import { handleAction, handleMessage } from '../app/router';
+import { helpReply } from '../app/help';
+import { actorOf, toActivity } from './activities';
+
+const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+const ERROR_RESPONSE = 'application/vnd.microsoft.error';
+
+/** What an Action.Execute invoke must carry; checked here because botbuilder's own parser throws (→ 501) on `{}`. */
+const executeValue = z.object({
+  action: z.object({
+    type: z.literal('Action.Execute', { error: 'action.type must be Action.Execute' }),
+    verb: z.string({ error: 'action.verb is required' }).min(1, 'action.verb is required').max(100, 'action.verb is too long'),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }, { error: 'value.action is required' }),
+});
+
+function invokeError(status: number, code: string, message: string): InvokeResponse {
+  return { status, body: { statusCode: status, type: ERROR_RESPONSE, value: { code, message } } };
+}
+
+function toInvokeResponse(result: ActionResult): InvokeResponse {
+  if ('error' in result) return invokeError(result.error.status, result.error.code, result.error.message);
+  return { status: 200, body: { statusCode: 200, type: CARD_RESPONSE, value: result.card } };
+}
+
+/** The Teams adapter layer: turns activities into application calls and replies into activities. Nothing else. */
+export class UnacceptableBehaviourBot extends TeamsActivityHandler {
+  constructor(
+    private readonly app: AppContext,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.onMessage(async (context, next) => {
+      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+      const replies = await handleMessage(this.app, actorOf(context.activity), text);
+      await context.sendActivities(replies.map(toActivity));
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
+      if (botAdded) await context.sendActivity(toActivity(helpReply('welcome')));
+      await next();
+    });
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') {
+      return invokeError(400, 'UnsupportedInvoke', `This bot does not handle “${String(context.activity.name).slice(0, 60)}”`);
+    }
+    const parsed = executeValue.safeParse(context.activity.value);
+    if (!parsed.success) return invokeError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
+    const { verb, data } = parsed.data.action;
+    const result = await handleAction(this.app, actorOf(context.activity), verb, data ?? {});
+    if ('error' in result) this.log.info({ verb, code: result.error.code }, 'card action refused');
+    return toInvokeResponse(result);
+  }
+}
