@@ -2,42 +2,63 @@ import { z } from 'zod';
 
 /** Every environment variable the app reads, documented in README.md and .env.example. */
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
-const csv = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
-const schema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-    HOST: z.string().min(1).optional(),
-    MicrosoftAppId: z.string().default(''),
-    MicrosoftAppPassword: z.string().default(''),
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
-    MicrosoftAppTenantId: z.string().default(''),
-    ALLOWED_TENANT_IDS: csv.default([]),
-    COSMOS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-    COSMOS_KEY: z.string().min(1).optional(),
-    COSMOS_USE_MANAGED_IDENTITY: booleanText.default(false),
-    COSMOS_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only').default('ubp'),
-    AZURE_CLIENT_ID: z.string().optional(),
-    DIRECTORY_FILE: z.string().min(1).optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((c, ctx) => {
-    const auth = c.MicrosoftAppId !== '';
-    if (auth && c.MicrosoftAppType !== 'UserAssignedMSI' && c.MicrosoftAppPassword === '')
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)' });
-    if (auth && c.MicrosoftAppType !== 'MultiTenant' && c.MicrosoftAppTenantId === '')
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `required when MicrosoftAppType=${c.MicrosoftAppType}` });
-    if (auth && c.ALLOWED_TENANT_IDS.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'required when MicrosoftAppId is set: list the tenant ids whose users may use the bot' });
-    if (!auth && c.HOST !== undefined && !isLoopback(c.HOST))
-      ctx.addIssue({ code: 'custom', path: ['HOST'], message: `refusing to listen on ${c.HOST} without authentication: set MicrosoftAppId, or bind to 127.0.0.1` });
-    if (c.COSMOS_ENDPOINT && !c.COSMOS_KEY && !c.COSMOS_USE_MANAGED_IDENTITY)
-      ctx.addIssue({ code: 'custom', path: ['COSMOS_KEY'], message: 'set COSMOS_KEY or COSMOS_USE_MANAGED_IDENTITY=true with COSMOS_ENDPOINT' });
-    if (!c.COSMOS_ENDPOINT && (c.COSMOS_KEY || c.COSMOS_USE_MANAGED_IDENTITY))
-      ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'required when COSMOS_KEY or COSMOS_USE_MANAGED_IDENTITY is set' });
-  });
+const variables = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).optional(),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
+  ALLOWED_TENANT_IDS: csv.default([]),
+  COSMOS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_USE_MANAGED_IDENTITY: booleanText.default(false),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+    .default('ubp'),
+  AZURE_CLIENT_ID: z.string().optional(),
+  DIRECTORY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The names of every environment variable the app reads (README, .env.example and infra/ list the same). */
+export const CONFIG_VARIABLES = Object.keys(variables.shape);
+
+const schema = variables.superRefine((c, ctx) => {
+  const auth = c.MicrosoftAppId !== '';
+  if (auth && c.MicrosoftAppType !== 'UserAssignedMSI' && c.MicrosoftAppPassword === '')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MicrosoftAppPassword'],
+      message: 'required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
+    });
+  if (auth && c.MicrosoftAppType !== 'MultiTenant' && c.MicrosoftAppTenantId === '')
+    ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `required when MicrosoftAppType=${c.MicrosoftAppType}` });
+  if (auth && c.ALLOWED_TENANT_IDS.length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ALLOWED_TENANT_IDS'],
+      message: 'required when MicrosoftAppId is set: list the tenant ids whose users may use the bot',
+    });
+  if (!auth && c.HOST !== undefined && !isLoopback(c.HOST))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HOST'],
+      message: `refusing to listen on ${c.HOST} without authentication: set MicrosoftAppId, or bind to 127.0.0.1`,
+    });
+  if (c.COSMOS_ENDPOINT && !c.COSMOS_KEY && !c.COSMOS_USE_MANAGED_IDENTITY)
+    ctx.addIssue({ code: 'custom', path: ['COSMOS_KEY'], message: 'set COSMOS_KEY or COSMOS_USE_MANAGED_IDENTITY=true with COSMOS_ENDPOINT' });
+  if (!c.COSMOS_ENDPOINT && (c.COSMOS_KEY || c.COSMOS_USE_MANAGED_IDENTITY))
+    ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'required when COSMOS_KEY or COSMOS_USE_MANAGED_IDENTITY is set' });
+});
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -49,8 +70,7 @@ export interface Config {
   auth: { appId: string; appPassword: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId: string } | null;
   allowedTenantIds: string[];
   cosmos:
-    | { mode: 'embedded'; database: string }
-    | { mode: 'remote'; endpoint: string; key?: string; managedIdentityClientId?: string; database: string };
+    { mode: 'embedded'; database: string } | { mode: 'remote'; endpoint: string; key?: string; managedIdentityClientId?: string; database: string };
   directoryFile: string | undefined;
   logLevel: string;
 }

@@ -31,11 +31,10 @@ export interface StartOptions {
 export async function start(config: Config, options: StartOptions = {}): Promise<Running> {
   const log = options.log ?? createLogger(config.logLevel);
   const embedded = config.cosmos.mode === 'embedded' ? await startEmbeddedCosmos() : null;
-  if (embedded) log.warn({ endpoint: embedded.endpoint }, 'LOCAL MODE: data is held IN MEMORY by the embedded Cosmos server and is lost when the bot stops');
+  if (embedded)
+    log.warn({ endpoint: embedded.endpoint }, 'LOCAL MODE: data is held IN MEMORY by the embedded Cosmos server and is lost when the bot stops');
   const cosmos = await openCosmos(
-    config.cosmos.mode === 'embedded'
-      ? { endpoint: embedded!.endpoint, database: config.cosmos.database }
-      : config.cosmos,
+    config.cosmos.mode === 'embedded' ? { endpoint: embedded!.endpoint, database: config.cosmos.database } : config.cosmos,
   );
   const directory = options.directory ?? (await FileDirectory.load(config.directoryFile ?? SAMPLE_DIRECTORY_FILE));
   const app: AppContext = {

@@ -8,6 +8,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'ub-bot' },
-    redact: { paths: ['*.customerName', '*.description', '*.vulnerabilityNote', 'customerName', 'description', 'vulnerabilityNote'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.customerName', '*.description', '*.vulnerabilityNote', 'customerName', 'description', 'vulnerabilityNote'],
+      censor: '[redacted]',
+    },
   });
 }

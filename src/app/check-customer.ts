@@ -22,7 +22,8 @@ function measureView(m: Measure) {
  */
 export async function checkCustomer(ctx: AppContext, args: string): Promise<Reply> {
   if (!args) return { text: 'Type check and the customer or tenancy reference, for example: check T004512' };
-  if (!isCustomerRef(args)) return { text: `“${args.slice(0, 30)}” is not a customer reference: use 2–20 letters, digits, - or / as in the housing system.` };
+  if (!isCustomerRef(args))
+    return { text: `“${args.slice(0, 30)}” is not a customer reference: use 2–20 letters, digits, - or / as in the housing system.` };
   const customerRef = normaliseCustomerRef(args);
   const now = ctx.now();
   const file = await ctx.incidents.customerFile(customerRef);

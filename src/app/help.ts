@@ -13,9 +13,11 @@ export function helpReply(kind: 'welcome' | 'help' | 'unknown', typed = ''): Rep
     summary: title,
     card: renderCard('help', {
       title,
-      intro: 'Your safety comes first. Report any incident of aggressive or abusive behaviour, unreasonable demands or unreasonable persistence under the Unacceptable Behaviour Policy. Type a command:',
+      intro:
+        'Your safety comes first. Report any incident of aggressive or abusive behaviour, unreasonable demands or unreasonable persistence under the Unacceptable Behaviour Policy. Type a command:',
       commands: COMMANDS.map((c) => ({ usage: c.usage, description: c.description })),
-      footnote: 'If anyone is in danger now, call 999 first. Reports are seen by the Customer Experience team; customers’ details are shared on a need-to-know basis.',
+      footnote:
+        'If anyone is in danger now, call 999 first. Reports are seen by the Customer Experience team; customers’ details are shared on a need-to-know basis.',
     }),
   };
 }

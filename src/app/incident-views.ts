@@ -1,15 +1,6 @@
 import { guidanceFor } from '../domain/guidance';
 import { INCIDENT_FIELDS, type FieldErrors, type IncidentFormValues } from '../domain/incident';
-import {
-  CATEGORIES,
-  CATEGORY_IDS,
-  CHANNELS,
-  IMMEDIATE_ACTIONS,
-  SAFETY_FLAGS,
-  VULNERABILITY_KNOWN,
-  labelOf,
-  type CategoryId,
-} from '../domain/policy';
+import { CATEGORIES, CATEGORY_IDS, CHANNELS, IMMEDIATE_ACTIONS, SAFETY_FLAGS, VULNERABILITY_KNOWN, labelOf, type CategoryId } from '../domain/policy';
 import type { Incident } from '../domain/records';
 import { formatUk } from '../domain/time';
 import type { ServiceArea } from '../directory/directory';
@@ -36,7 +27,9 @@ export function incidentFormCard(s: FormState): AdaptiveCard {
     otherCategories: CATEGORY_IDS.filter((c) => c !== s.category).map((c) => CATEGORIES[c]),
     values: { ...blankFields(), ...s.values },
     errors: { ...blankFields(), ...s.errors },
-    problemSummary: problems ? `Please correct ${problems === 1 ? 'the field' : `the ${problems} fields`} marked below. Nothing has been saved yet.` : '',
+    problemSummary: problems
+      ? `Please correct ${problems === 1 ? 'the field' : `the ${problems} fields`} marked below. Nothing has been saved yet.`
+      : '',
     channels: CHANNELS,
     serviceAreas: s.serviceAreas,
     safetyFlags: SAFETY_FLAGS,

@@ -14,7 +14,10 @@ const MAX_INPUT_CHARS = 20_000;
 /** Card data: the action's own data (category, formId) plus every input's value, all strings. */
 const actionData = z.looseObject({
   category: z.string().optional(),
-  formId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'formId must be 8–64 letters, digits or dashes').optional(),
+  formId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,64}$/, 'formId must be 8–64 letters, digits or dashes')
+    .optional(),
   ...Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, z.string().max(MAX_INPUT_CHARS, `${f} is too long`).optional()])),
 });
 
@@ -64,9 +67,16 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
   if (!p.formId) return actionError(400, 'BadRequest', 'This form has no id: type “report” to start a new one');
   const now = ctx.now();
   const serviceAreas = await ctx.directory.serviceAreas();
-  const result = validateIncident(p.values, p.category, serviceAreas.map((a) => a.id), now);
+  const result = validateIncident(
+    p.values,
+    p.category,
+    serviceAreas.map((a) => a.id),
+    now,
+  );
   if (!result.ok) {
-    return { card: incidentFormCard({ category: p.category, formId: p.formId, values: p.values, errors: result.errors, serviceAreas, today: ukDate(now) }) };
+    return {
+      card: incidentFormCard({ category: p.category, formId: p.formId, values: p.values, errors: result.errors, serviceAreas, today: ukDate(now) }),
+    };
   }
   const report = result.report;
   const reporter = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };

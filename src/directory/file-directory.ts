@@ -9,7 +9,14 @@ const fileSchema = z
     caseManagers: z.array(z.string().min(1)),
     admins: z.array(z.string().min(1)),
     serviceAreas: z
-      .array(z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), name: z.string().min(1), headOfService: z.string().min(1), deputy: z.string().min(1).nullable() }))
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+          name: z.string().min(1),
+          headOfService: z.string().min(1),
+          deputy: z.string().min(1).nullable(),
+        }),
+      )
       .min(1),
   })
   .superRefine((f, ctx) => {
@@ -22,7 +29,8 @@ const fileSchema = z
     f.serviceAreas.forEach((a, i) => {
       check(a.headOfService, ['serviceAreas', i, 'headOfService']);
       check(a.deputy, ['serviceAreas', i, 'deputy']);
-      if (a.deputy === a.headOfService) ctx.addIssue({ code: 'custom', path: ['serviceAreas', i, 'deputy'], message: 'the deputy must be another person' });
+      if (a.deputy === a.headOfService)
+        ctx.addIssue({ code: 'custom', path: ['serviceAreas', i, 'deputy'], message: 'the deputy must be another person' });
     });
   });
 

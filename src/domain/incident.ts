@@ -67,7 +67,14 @@ const multi = (allowed: readonly string[], what: string) =>
   z
     .string()
     .default('')
-    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+    .transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ])
     .refine((list) => list.every((x) => allowed.includes(x)), `Choose ${what} from the list`);
 
 const text = (max: number, what: string) =>
@@ -87,13 +94,15 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[], now: 
         .refine((v) => v === '' || CUSTOMER_REF_PATTERN.test(v), 'Use the housing system reference: 2–20 letters, digits, - or /'),
       customerName: text(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
       occurredDate: z.string({ error: 'Enter the date it happened' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date it happened'),
-      occurredTime: z.string({ error: 'Enter the time it happened' }).regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'Enter the time it happened (HH:MM)'),
+      occurredTime: z
+        .string({ error: 'Enter the time it happened' })
+        .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'Enter the time it happened (HH:MM)'),
       channel: z.enum(ids(CHANNELS), { error: 'Choose where or how it happened' }),
       serviceArea: z.string({ error: 'Choose your service area' }).refine((v) => serviceAreas.includes(v), 'Choose your service area from the list'),
-      behaviours: multi(CATEGORIES[category].behaviours.map((b) => b.id), 'the behaviours').refine(
-        (list) => list.length > 0,
-        `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`,
-      ),
+      behaviours: multi(
+        CATEGORIES[category].behaviours.map((b) => b.id),
+        'the behaviours',
+      ).refine((list) => list.length > 0, `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`),
       description: text(LIMITS.description, 'What happened').refine(
         (v) => v.length >= LIMITS.descriptionMin,
         `Describe what happened in at least ${LIMITS.descriptionMin} characters`,
@@ -110,7 +119,11 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[], now: 
       else if (at.getTime() > now.getTime() + 60_000)
         ctx.addIssue({ code: 'custom', path: ['occurredTime'], message: 'The date and time cannot be in the future' });
       else if (now.getTime() - at.getTime() > LIMITS.maxAgeDays * 86_400_000)
-        ctx.addIssue({ code: 'custom', path: ['occurredDate'], message: 'That is over a year ago: please contact the Customer Experience team to record it' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['occurredDate'],
+          message: 'That is over a year ago: please contact the Customer Experience team to record it',
+        });
       if (v.crimeReference && !v.actions.includes('police-informed'))
         ctx.addIssue({ code: 'custom', path: ['actions'], message: 'You gave a crime reference: tick “Informed the police” too' });
       if (v.vulnerabilityKnown === 'yes' && !v.vulnerabilityNote)
@@ -121,12 +134,7 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[], now: 
 export type ValidationResult = { ok: true; report: IncidentReport } | { ok: false; errors: FieldErrors };
 
 /** Validates a submitted form for a category against the service areas the directory knows. Pure: `now` is given. */
-export function validateIncident(
-  values: IncidentFormValues,
-  category: CategoryId,
-  serviceAreas: readonly string[],
-  now: Date,
-): ValidationResult {
+export function validateIncident(values: IncidentFormValues, category: CategoryId, serviceAreas: readonly string[], now: Date): ValidationResult {
   const parsed = formSchema(category, serviceAreas, now).safeParse(values);
   if (!parsed.success) {
     const errors: FieldErrors = {};

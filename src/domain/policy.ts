@@ -30,7 +30,10 @@ export const CATEGORIES: Record<CategoryId, Category> = {
       { id: 'property-damage', label: 'Deliberate physical damage caused by a customer to Calico Homes owned or managed property' },
       { id: 'derogatory-remarks', label: 'Derogatory or discriminatory remarks about staff members or the organisation' },
       { id: 'inflammatory-allegations', label: 'Making inflammatory or unsubstantiated allegations' },
-      { id: 'recording-without-consent', label: 'Recording meetings or conversations without the prior knowledge or consent of other people involved' },
+      {
+        id: 'recording-without-consent',
+        label: 'Recording meetings or conversations without the prior knowledge or consent of other people involved',
+      },
     ],
   },
   demands: {
@@ -40,11 +43,17 @@ export const CATEGORIES: Record<CategoryId, Category> = {
     behaviours: [
       { id: 'unrealistic-deadlines', label: 'Requesting unrealistic deadlines' },
       { id: 'excessive-correspondence', label: 'Sending an excessive amount of correspondence' },
-      { id: 'excessive-information', label: 'Demanding an excessive amount of information from or sending excessive information to the organisation' },
+      {
+        id: 'excessive-information',
+        label: 'Demanding an excessive amount of information from or sending excessive information to the organisation',
+      },
       { id: 'specific-staff-only', label: 'Insisting on communicating exclusively with specific staff members' },
       { id: 'mass-emailing', label: 'Emailing large numbers of recipients across the organisation' },
       { id: 'changing-complaint', label: 'Repeatedly changing the substance of a complaint or raising unrelated concerns' },
-      { id: 'refusing-advice', label: 'Refusing to take or follow our advice around solutions that will resolve issues they are experiencing and demanding action' },
+      {
+        id: 'refusing-advice',
+        label: 'Refusing to take or follow our advice around solutions that will resolve issues they are experiencing and demanding action',
+      },
     ],
   },
   persistence: {

@@ -37,7 +37,11 @@ export class IncidentStore {
    * double-clicked delivery claims the same reference, finds it is its own, and re-applies the same creates (each
    * conflicts harmlessly). Usual cost: two Cosmos requests (claim + one batch).
    */
-  async record(submissionKey: string, customerKey: string, build: (reference: string) => IncidentWrite): Promise<{ write: IncidentWrite; created: boolean }> {
+  async record(
+    submissionKey: string,
+    customerKey: string,
+    build: (reference: string) => IncidentWrite,
+  ): Promise<{ write: IncidentWrite; created: boolean }> {
     const reference = await this.claimReference(submissionKey, customerKey);
     const write = build(reference.id);
     if (reference.customerKey !== customerKey) {
@@ -45,7 +49,11 @@ export class IncidentStore {
       return { write: { ...write, incident: await this.readIncident(reference.id, reference.customerKey) }, created: false };
     }
     const docs = [write.incident, write.audit, ...write.measures];
-    const operations: OperationInput[] = docs.map((doc) => ({ operationType: 'Create', partitionKey: customerKey, resourceBody: doc as unknown as JSONObject }));
+    const operations: OperationInput[] = docs.map((doc) => ({
+      operationType: 'Create',
+      partitionKey: customerKey,
+      resourceBody: doc as unknown as JSONObject,
+    }));
     const response = await this.cases.items.batch(operations, customerKey);
     const statuses = response.result?.map((r) => r.statusCode) ?? [];
     if (statuses.every((s) => s === 201)) return { write, created: true };
@@ -55,7 +63,13 @@ export class IncidentStore {
 
   private async claimReference(submissionKey: string, customerKey: string): Promise<ReferenceDoc> {
     for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
-      const doc: ReferenceDoc = { id: referenceFor(submissionKey, attempt), kind: 'incident', customerKey, submissionKey, createdAt: new Date().toISOString() };
+      const doc: ReferenceDoc = {
+        id: referenceFor(submissionKey, attempt),
+        kind: 'incident',
+        customerKey,
+        submissionKey,
+        createdAt: new Date().toISOString(),
+      };
       try {
         await this.references.items.create(doc);
         return doc;
@@ -91,15 +105,13 @@ export class IncidentStore {
   /** The newest incidents one person reported (`my reports`). */
   async reportedBy(personId: string, limit: number): Promise<Incident[]> {
     const { resources } = await this.cases.items
-      .query<Incident>(
-        {
-          query: 'SELECT TOP @limit * FROM c WHERE c.type = "incident" AND c.reporter.id = @id ORDER BY c.reportedAt DESC',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@id', value: personId },
-          ],
-        },
-      )
+      .query<Incident>({
+        query: 'SELECT TOP @limit * FROM c WHERE c.type = "incident" AND c.reporter.id = @id ORDER BY c.reportedAt DESC',
+        parameters: [
+          { name: '@limit', value: limit },
+          { name: '@id', value: personId },
+        ],
+      })
       .fetchAll();
     return resources;
   }

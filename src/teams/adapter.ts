@@ -1,9 +1,4 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 
@@ -24,7 +19,9 @@ export function createAdapter(config: Config, log: Logger): CloudAdapter {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, activityType: context.activity.type, activityName: context.activity.name }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity('Sorry, something went wrong on our side and nothing was saved. Please try again in a minute.').catch(() => undefined);
+      await context
+        .sendActivity('Sorry, something went wrong on our side and nothing was saved. Please try again in a minute.')
+        .catch(() => undefined);
     }
   };
   return adapter;

@@ -11,11 +11,14 @@ const ERROR_RESPONSE = 'application/vnd.microsoft.error';
 
 /** What an Action.Execute invoke must carry; checked here because botbuilder's own parser throws (→ 501) on `{}`. */
 const executeValue = z.object({
-  action: z.object({
-    type: z.literal('Action.Execute', { error: 'action.type must be Action.Execute' }),
-    verb: z.string({ error: 'action.verb is required' }).min(1, 'action.verb is required').max(100, 'action.verb is too long'),
-    data: z.record(z.string(), z.unknown()).optional(),
-  }, { error: 'value.action is required' }),
+  action: z.object(
+    {
+      type: z.literal('Action.Execute', { error: 'action.type must be Action.Execute' }),
+      verb: z.string({ error: 'action.verb is required' }).min(1, 'action.verb is required').max(100, 'action.verb is too long'),
+      data: z.record(z.string(), z.unknown()).optional(),
+    },
+    { error: 'value.action is required' },
+  ),
 });
 
 function invokeError(status: number, code: string, message: string): InvokeResponse {
