@@ -14,7 +14,7 @@ import {
   type VulnerabilityKnown,
 } from './policy';
 import { CUSTOMER_REF_PATTERN, normaliseCustomerRef } from './customer';
-import { ukLocalToUtc } from './time';
+import { ukDate, ukLocalToUtc } from './time';
 
 /** Bounds on every field (SPEC §3): long enough for a real account, short enough to stay readable. */
 export const LIMITS = {
@@ -84,66 +84,71 @@ const text = (max: number, what: string) =>
     .transform((v) => v.trim())
     .refine((v) => v.length <= max, `${what} must be ${max} characters or fewer`);
 
-function formSchema(category: CategoryId, serviceAreas: readonly string[], now: Date) {
-  return z
-    .object({
-      customerRef: z
-        .string({ error: 'Enter the customer or tenancy reference' })
-        .transform(normaliseCustomerRef)
-        .refine((v) => v.length > 0, 'Enter the customer or tenancy reference')
-        .refine((v) => v === '' || CUSTOMER_REF_PATTERN.test(v), 'Use the housing system reference: 2–20 letters, digits, - or /'),
-      customerName: text(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
-      occurredDate: z.string({ error: 'Enter the date it happened' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date it happened'),
-      occurredTime: z
-        .string({ error: 'Enter the time it happened' })
-        .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'Enter the time it happened (HH:MM)'),
-      channel: z.enum(ids(CHANNELS), { error: 'Choose where or how it happened' }),
-      serviceArea: z.string({ error: 'Choose your service area' }).refine((v) => serviceAreas.includes(v), 'Choose your service area from the list'),
-      behaviours: multi(
-        CATEGORIES[category].behaviours.map((b) => b.id),
-        'the behaviours',
-      ).refine((list) => list.length > 0, `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`),
-      description: text(LIMITS.description, 'What happened').refine(
-        (v) => v.length >= LIMITS.descriptionMin,
-        `Describe what happened in at least ${LIMITS.descriptionMin} characters`,
-      ),
-      safetyFlags: multi(ids(SAFETY_FLAGS), 'safety flags'),
-      actions: multi(ids(IMMEDIATE_ACTIONS), 'actions taken'),
-      crimeReference: text(LIMITS.crimeReference, 'Crime reference'),
-      vulnerabilityKnown: z.enum(ids(VULNERABILITY_KNOWN), { error: 'Say whether you know of vulnerabilities or reasonable adjustments' }),
-      vulnerabilityNote: text(LIMITS.vulnerabilityNote, 'Vulnerability note'),
-    })
-    .superRefine((v, ctx) => {
-      const at = ukLocalToUtc(v.occurredDate, v.occurredTime.slice(0, 5));
-      if (Number.isNaN(at.getTime())) ctx.addIssue({ code: 'custom', path: ['occurredDate'], message: 'Enter a real date' });
-      else if (at.getTime() > now.getTime() + 60_000)
-        ctx.addIssue({ code: 'custom', path: ['occurredTime'], message: 'The date and time cannot be in the future' });
-      else if (now.getTime() - at.getTime() > LIMITS.maxAgeDays * 86_400_000)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['occurredDate'],
-          message: 'That is over a year ago: please contact the Customer Experience team to record it',
-        });
-      if (v.crimeReference && !v.actions.includes('police-informed'))
-        ctx.addIssue({ code: 'custom', path: ['actions'], message: 'You gave a crime reference: tick “Informed the police” too' });
-      if (v.vulnerabilityKnown === 'yes' && !v.vulnerabilityNote)
-        ctx.addIssue({ code: 'custom', path: ['vulnerabilityNote'], message: 'Say what you know, so it is considered before any measure (§6)' });
-    });
+function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
+  return z.object({
+    customerRef: z
+      .string({ error: 'Enter the customer or tenancy reference' })
+      .transform(normaliseCustomerRef)
+      .refine((v) => v.length > 0, 'Enter the customer or tenancy reference')
+      .refine((v) => v === '' || CUSTOMER_REF_PATTERN.test(v), 'Use the housing system reference: 2–20 letters, digits, - or /'),
+    customerName: text(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
+    occurredDate: z.string({ error: 'Enter the date it happened' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date it happened'),
+    occurredTime: z
+      .string({ error: 'Enter the time it happened' })
+      .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'Enter the time it happened (HH:MM)'),
+    channel: z.enum(ids(CHANNELS), { error: 'Choose where or how it happened' }),
+    serviceArea: z.string({ error: 'Choose your service area' }).refine((v) => serviceAreas.includes(v), 'Choose your service area from the list'),
+    behaviours: multi(
+      CATEGORIES[category].behaviours.map((b) => b.id),
+      'the behaviours',
+    ).refine((list) => list.length > 0, `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`),
+    description: text(LIMITS.description, 'What happened').refine(
+      (v) => v.length >= LIMITS.descriptionMin,
+      `Describe what happened in at least ${LIMITS.descriptionMin} characters`,
+    ),
+    safetyFlags: multi(ids(SAFETY_FLAGS), 'safety flags'),
+    actions: multi(ids(IMMEDIATE_ACTIONS), 'actions taken'),
+    crimeReference: text(LIMITS.crimeReference, 'Crime reference'),
+    vulnerabilityKnown: z.enum(ids(VULNERABILITY_KNOWN), { error: 'Say whether you know of vulnerabilities or reasonable adjustments' }),
+    vulnerabilityNote: text(LIMITS.vulnerabilityNote, 'Vulnerability note'),
+  });
+}
+
+/**
+ * Rules across fields, checked on the raw values so they are reported together with any field errors
+ * (a person fixes everything in one go, not one message at a time).
+ */
+function crossFieldErrors(values: IncidentFormValues, now: Date): FieldErrors {
+  const errors: FieldErrors = {};
+  const date = values.occurredDate ?? '';
+  const time = (values.occurredTime ?? '').slice(0, 5);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(date) && /^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    const at = ukLocalToUtc(date, time);
+    if (Number.isNaN(at.getTime()) || ukDate(at) !== date) errors.occurredDate = 'Enter a real date';
+    else if (at.getTime() > now.getTime() + 60_000) errors.occurredTime = 'The date and time cannot be in the future';
+    else if (now.getTime() - at.getTime() > LIMITS.maxAgeDays * 86_400_000)
+      errors.occurredDate = 'That is over a year ago: please contact the Customer Experience team to record it';
+  }
+  const actions = (values.actions ?? '').split(',').map((a) => a.trim());
+  if ((values.crimeReference ?? '').trim() && !actions.includes('police-informed'))
+    errors.actions = 'You gave a crime reference: tick “Informed the police” too';
+  if (values.vulnerabilityKnown === 'yes' && !(values.vulnerabilityNote ?? '').trim())
+    errors.vulnerabilityNote = 'Say what you know, so it is considered before any measure (§6)';
+  return errors;
 }
 
 export type ValidationResult = { ok: true; report: IncidentReport } | { ok: false; errors: FieldErrors };
 
 /** Validates a submitted form for a category against the service areas the directory knows. Pure: `now` is given. */
 export function validateIncident(values: IncidentFormValues, category: CategoryId, serviceAreas: readonly string[], now: Date): ValidationResult {
-  const parsed = formSchema(category, serviceAreas, now).safeParse(values);
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as IncidentField | undefined;
-      if (field && !errors[field]) errors[field] = issue.message;
-    }
-    return { ok: false, errors };
+  const parsed = formSchema(category, serviceAreas).safeParse(values);
+  const errors: FieldErrors = {};
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const field = issue.path[0] as IncidentField | undefined;
+    if (field && !errors[field]) errors[field] = issue.message;
   }
+  for (const [field, message] of Object.entries(crossFieldErrors(values, now)) as [IncidentField, string][]) errors[field] ??= message;
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   const v = parsed.data;
   return {
     ok: true,

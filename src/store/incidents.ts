@@ -121,7 +121,10 @@ export class IncidentStore {
     const { resources } = await this.cases.items
       .query<Measure | Incident>(
         {
-          query: 'SELECT * FROM c WHERE c.type = "measure" OR c.type = "incident"',
+          // The key is repeated in the filter: the embedded server ignores the partitionKey option, and a wrong
+          // customer's marker shown in `check` is a real harm.
+          query: 'SELECT * FROM c WHERE c.customerKey = @key AND (c.type = "measure" OR c.type = "incident")',
+          parameters: [{ name: '@key', value: customerKey }],
         },
         { partitionKey: customerKey },
       )

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { start, type Running, type StartOptions } from '../../src/index';
+import { createLogger } from '../../src/log';
+import { FakeConnector } from './connector';
+
+export const TENANT = '00000000-0000-0000-0000-0000000000001';
+
+/** Sample directory people (src/directory/local-directory.json). */
+export const PEOPLE = {
+  alex: { id: 'user-id-0', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
+  megan: { id: 'user-id-1', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+  adele: { id: 'user-id-2', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-0000000000022' },
+  isaiah: { id: 'user-id-3', name: 'Isaiah Langer', aadObjectId: '00000000-0000-0000-0000-0000000000023' },
+  lynne: { id: 'user-id-5', name: 'Lynne Robbins', aadObjectId: '00000000-0000-0000-0000-0000000000025' },
+  stranger: { id: 'user-id-9', name: 'Sam Frontline', aadObjectId: '00000000-0000-0000-0000-0000000000099' },
+} as const;
+export type PersonKey = keyof typeof PEOPLE;
+
+export interface Harness {
+  bot: Running;
+  connector: FakeConnector;
+  post(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  activity(type: string, who: PersonKey, extra?: object): Record<string, unknown>;
+  message(text: string, who?: PersonKey): Promise<{ status: number; body: unknown }>;
+  invoke(verb: string, data: object, who?: PersonKey): Promise<{ status: number; body: InvokeBody }>;
+  stop(): Promise<void>;
+}
+
+export interface InvokeBody {
+  statusCode: number;
+  type: string;
+  value: Record<string, unknown> & { code?: string; message?: string };
+}
+
+/** Starts the real bot (restify + embedded Cosmos + real @azure/cosmos client) and a fake Bot Connector on loopback. */
+export async function startHarness(env: Record<string, string> = {}, options: StartOptions = {}): Promise<Harness> {
+  const connector = await new FakeConnector().start();
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const bot = await start(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
+
+  const post = async (activity: object, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+  };
+
+  const activity = (type: string, who: PersonKey, extra: object = {}) => {
+    const person = PEOPLE[who];
+    return {
+      type,
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
+      recipient: { id: '28:bot-id', name: 'UB Bot' },
+      conversation: { id: `a:personal-${person.id}`, conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      locale: 'en-GB',
+      ...extra,
+    };
+  };
+
+  return {
+    bot,
+    connector,
+    post,
+    activity,
+    message: (text, who = 'alex') => post(activity('message', who, { text })),
+    invoke: async (verb, data, who = 'alex') => {
+      const res = await post(activity('invoke', who, { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }));
+      return res as { status: number; body: InvokeBody };
+    },
+    stop: async () => {
+      await bot.close();
+      await connector.stop();
+    },
+  };
+}
+
+/** The Adaptive Card attached to a recorded connector call. */
+export function cardOf(body: Record<string, unknown>): Record<string, unknown> {
+  const attachments = body.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined;
+  const card = attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  if (!card) throw new Error(`no adaptive card in ${JSON.stringify(body).slice(0, 200)}`);
+  return card.content;
+}
+
+/** Every string in a card, joined: for "does the card say X" assertions. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+/** A valid §5.1 incident form, as Adaptive Card inputs send it. */
+export function violentIncident(formId: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    formId,
+    category: 'aggressive',
+    customerRef: 'T004512',
+    customerName: 'Jordan Example',
+    occurredDate: '2026-11-25',
+    occurredTime: '14:30',
+    channel: 'home-visit',
+    serviceArea: 'housing-management',
+    behaviours: 'violence-harassment,intimidation-threats',
+    description: 'Customer shouted, threatened to hit me with a hammer and pushed the door into my arm.',
+    safetyFlags: 'threat-of-violence,weapon',
+    actions: 'visit-ended,police-informed',
+    crimeReference: 'CR/12345/26',
+    vulnerabilityKnown: 'unknown',
+    vulnerabilityNote: '',
+    ...overrides,
+  };
+}
+
+export const FIXED_NOW = new Date('2026-11-26T10:00:00Z');
