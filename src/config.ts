@@ -26,11 +26,27 @@ const variables = z.object({
     .default('ubp'),
   AZURE_CLIENT_ID: z.string().optional(),
   DIRECTORY_FILE: z.string().min(1).optional(),
+  GRAPH_CASE_MANAGER_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
+  GRAPH_ADMIN_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
+  SERVICE_AREAS_JSON: z.string().min(2).optional(),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** The names of every environment variable the app reads (README, .env.example and infra/ list the same). */
 export const CONFIG_VARIABLES = Object.keys(variables.shape);
+
+const serviceAreasSchema = z
+  .array(z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), name: z.string().min(1), headOfService: z.uuid(), deputy: z.uuid().nullable() }))
+  .min(1);
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 const schema = variables.superRefine((c, ctx) => {
   const auth = c.MicrosoftAppId !== '';
@@ -58,6 +74,37 @@ const schema = variables.superRefine((c, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['COSMOS_KEY'], message: 'set COSMOS_KEY or COSMOS_USE_MANAGED_IDENTITY=true with COSMOS_ENDPOINT' });
   if (!c.COSMOS_ENDPOINT && (c.COSMOS_KEY || c.COSMOS_USE_MANAGED_IDENTITY))
     ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'required when COSMOS_KEY or COSMOS_USE_MANAGED_IDENTITY is set' });
+  if (c.COSMOS_USE_MANAGED_IDENTITY && !c.AZURE_CLIENT_ID)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AZURE_CLIENT_ID'],
+      message: 'required with COSMOS_USE_MANAGED_IDENTITY=true: the client id of the user-assigned managed identity',
+    });
+  const graph = [c.GRAPH_CASE_MANAGER_GROUP_ID, c.GRAPH_ADMIN_GROUP_ID, c.SERVICE_AREAS_JSON];
+  if (graph.some(Boolean) && !graph.every(Boolean))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['GRAPH_CASE_MANAGER_GROUP_ID'],
+      message: 'set all of GRAPH_CASE_MANAGER_GROUP_ID, GRAPH_ADMIN_GROUP_ID and SERVICE_AREAS_JSON to use Microsoft Graph',
+    });
+  if (auth && !graph.every(Boolean) && !c.DIRECTORY_FILE)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['GRAPH_CASE_MANAGER_GROUP_ID'],
+      message:
+        'with MicrosoftAppId set, roles must come from a real directory: set the Microsoft Graph settings (or DIRECTORY_FILE), not the sample one',
+    });
+  if (graph.every(Boolean) && c.DIRECTORY_FILE)
+    ctx.addIssue({ code: 'custom', path: ['DIRECTORY_FILE'], message: 'choose one directory: DIRECTORY_FILE or the Microsoft Graph settings' });
+  if (c.SERVICE_AREAS_JSON) {
+    const areas = serviceAreasSchema.safeParse(safeJson(c.SERVICE_AREAS_JSON));
+    if (!areas.success)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SERVICE_AREAS_JSON'],
+        message: `must be a JSON array of {id, name, headOfService, deputy} with Entra object ids: ${areas.error.issues[0]?.message}`,
+      });
+  }
 });
 
 export function isLoopback(host: string): boolean {
@@ -71,7 +118,16 @@ export interface Config {
   allowedTenantIds: string[];
   cosmos:
     { mode: 'embedded'; database: string } | { mode: 'remote'; endpoint: string; key?: string; managedIdentityClientId?: string; database: string };
-  directoryFile: string | undefined;
+  directory:
+    | { mode: 'file'; file: string | undefined }
+    | {
+        mode: 'graph';
+        caseManagerGroupId: string;
+        adminGroupId: string;
+        serviceAreas: z.infer<typeof serviceAreasSchema>;
+        managedIdentityClientId: string | undefined;
+      };
+  outboxPollMs: number;
   logLevel: string;
 }
 
@@ -104,7 +160,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { managedIdentityClientId: c.AZURE_CLIENT_ID ?? '' }),
         }
       : { mode: 'embedded', database: c.COSMOS_DATABASE },
-    directoryFile: c.DIRECTORY_FILE,
+    directory:
+      c.GRAPH_CASE_MANAGER_GROUP_ID && c.GRAPH_ADMIN_GROUP_ID && c.SERVICE_AREAS_JSON
+        ? {
+            mode: 'graph',
+            caseManagerGroupId: c.GRAPH_CASE_MANAGER_GROUP_ID,
+            adminGroupId: c.GRAPH_ADMIN_GROUP_ID,
+            serviceAreas: serviceAreasSchema.parse(JSON.parse(c.SERVICE_AREAS_JSON)),
+            managedIdentityClientId: c.AZURE_CLIENT_ID,
+          }
+        : { mode: 'file', file: c.DIRECTORY_FILE },
+    outboxPollMs: c.OUTBOX_POLL_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -1,23 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ManagedIdentityCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './log';
 import { SAMPLE_DIRECTORY_FILE } from './paths';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from './store/embedded';
 import { cosmosReachable, openCosmos, type CosmosStore } from './store/cosmos';
 import { IncidentStore } from './store/incidents';
+import { MeasureStore } from './store/measures';
+import { OutboxStore } from './store/outbox';
+import { ConversationStore } from './store/conversations';
 import { FileDirectory } from './directory/file-directory';
+import { GraphDirectory } from './directory/graph-directory';
+import { CachedDirectory } from './directory/cached-directory';
 import type { Directory } from './directory/directory';
 import type { AppContext } from './app/context';
+import type { Messenger } from './app/messenger';
+import { undeliveredNotice } from './app/signoff';
+import { signOffOutcomeCard } from './app/signoff-views';
+import { OutboxDispatcher } from './jobs/outbox-dispatcher';
 import { createAdapter } from './teams/adapter';
 import { UnacceptableBehaviourBot } from './teams/bot';
 import { messagesEndpoint } from './teams/endpoint';
+import { TeamsMessenger } from './teams/messenger';
 import { startHttpServer } from './http/server';
 
 export interface Running {
   url: string;
   cosmos: CosmosStore;
   embedded: EmbeddedCosmos | null;
+  dispatcher: OutboxDispatcher;
   close(): Promise<void>;
 }
 
@@ -25,25 +37,59 @@ export interface StartOptions {
   log?: Logger;
   now?: () => Date;
   directory?: Directory;
+  /** Replaces the Teams messenger (tests of the dispatcher's own behaviour). */
+  messenger?: Messenger;
 }
 
-/** The composition root: config → store → directory → bot → HTTP server. */
+async function openDirectory(config: Config): Promise<Directory> {
+  const d = config.directory;
+  if (d.mode === 'file') return FileDirectory.load(d.file ?? SAMPLE_DIRECTORY_FILE);
+  const credential = new ManagedIdentityCredential(d.managedIdentityClientId ? { clientId: d.managedIdentityClientId } : {});
+  return new CachedDirectory(
+    GraphDirectory.create({ credential, caseManagerGroupId: d.caseManagerGroupId, adminGroupId: d.adminGroupId, serviceAreas: d.serviceAreas }),
+  );
+}
+
+/** The composition root: config → store → directory → bot → HTTP server, plus the outbox dispatcher. */
 export async function start(config: Config, options: StartOptions = {}): Promise<Running> {
   const log = options.log ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
   const embedded = config.cosmos.mode === 'embedded' ? await startEmbeddedCosmos() : null;
   if (embedded)
     log.warn({ endpoint: embedded.endpoint }, 'LOCAL MODE: data is held IN MEMORY by the embedded Cosmos server and is lost when the bot stops');
   const cosmos = await openCosmos(
-    config.cosmos.mode === 'embedded' ? { endpoint: embedded!.endpoint, database: config.cosmos.database } : config.cosmos,
+    embedded ? { endpoint: embedded.endpoint, database: config.cosmos.database } : (config.cosmos as Exclude<Config['cosmos'], { mode: 'embedded' }>),
   );
-  const directory = options.directory ?? (await FileDirectory.load(config.directoryFile ?? SAMPLE_DIRECTORY_FILE));
+  const atomicBatch = !embedded; // the embedded server's batch is not atomic (SPEC §9)
+  const directory = options.directory ?? (await openDirectory(config));
+  const adapter = createAdapter(config, log);
+  const measures = new MeasureStore(cosmos.containers, atomicBatch);
+  const conversations = new ConversationStore(cosmos.containers);
+  const messenger = options.messenger ?? new TeamsMessenger(adapter, config.auth?.appId ?? '');
+  const dispatcher = new OutboxDispatcher({
+    outbox: new OutboxStore(cosmos.containers),
+    conversations,
+    measures,
+    directory,
+    messenger,
+    now,
+    log,
+    undeliveredNotice,
+    decidedBeforeTracked: async (measure, message) => {
+      const record = await conversations.get(message.conversationKey);
+      if (record) await messenger.update(record.reference, message.activityId, signOffOutcomeCard(measure));
+    },
+    pollMs: config.outboxPollMs,
+  });
   const app: AppContext = {
     incidents: new IncidentStore(cosmos.containers),
+    measures,
+    conversations,
     directory,
-    now: options.now ?? (() => new Date()),
+    notify: () => dispatcher.kick(),
+    now,
     newId: randomUUID,
   };
-  const adapter = createAdapter(config, log);
   const bot = new UnacceptableBehaviourBot(app, log);
   const http = await startHttpServer({
     host: config.host,
@@ -52,13 +98,16 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     ready: () => cosmosReachable(cosmos),
     log,
   });
-  log.info({ url: `${http.url}/api/messages`, auth: config.auth ? 'on' : 'off (loopback only)' }, 'bot listening');
+  dispatcher.start();
+  log.info({ url: `${http.url}/api/messages`, auth: config.auth ? 'on' : 'off (loopback only)', directory: config.directory.mode }, 'bot listening');
   return {
     url: http.url,
     cosmos,
     embedded,
+    dispatcher,
     close: async () => {
       await http.close();
+      await dispatcher.stop();
       cosmos.client.dispose();
       await embedded?.close();
     },

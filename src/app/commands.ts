@@ -1,12 +1,14 @@
 /**
  * The bot's chat commands: the single list the message router, the help card and the Teams app manifest use.
- * `name` is what the user types first; `usage` shows arguments.
+ * `name` is what the user types first; `usage` shows arguments. `personalOnly` commands show customer or case details,
+ * so they answer only in a personal chat with the bot, never where a whole channel would see (need-to-know, SPEC §2).
  */
 export const COMMANDS = [
-  { name: 'report', usage: 'report', description: 'Report unacceptable behaviour by a customer' },
-  { name: 'check', usage: 'check <customer ref>', description: 'See a customer’s warning markers before a visit' },
-  { name: 'my reports', usage: 'my reports', description: 'See the incidents you have reported' },
-  { name: 'help', usage: 'help', description: 'What this bot does and how to use it' },
+  { name: 'report', usage: 'report', description: 'Report unacceptable behaviour by a customer', personalOnly: true },
+  { name: 'check', usage: 'check <customer ref>', description: 'See a customer’s warning markers before a visit', personalOnly: true },
+  { name: 'my reports', usage: 'my reports', description: 'See the incidents you have reported', personalOnly: true },
+  { name: 'pending', usage: 'pending', description: 'Decisions awaiting your sign-off as Head of Service', personalOnly: true },
+  { name: 'help', usage: 'help', description: 'What this bot does and how to use it', personalOnly: false },
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -1,5 +1,7 @@
 import type { Directory } from '../directory/directory';
 import type { IncidentStore } from '../store/incidents';
+import type { MeasureStore } from '../store/measures';
+import type { ConversationStore } from '../store/conversations';
 import type { AdaptiveCard } from '../cards/render';
 
 /** The person acting, as the channel authenticated them. Roles are looked up, never taken from the message. */
@@ -18,7 +20,11 @@ export type ActionResult = { card: AdaptiveCard } | { error: { status: 400 | 403
 /** What application handlers need; built once in the composition root. */
 export interface AppContext {
   incidents: IncidentStore;
+  measures: MeasureStore;
+  conversations: ConversationStore;
   directory: Directory;
+  /** Tells the outbox dispatcher new messages are waiting (so they go now, not at the next poll). */
+  notify: () => void;
   now: () => Date;
   newId: () => string;
 }

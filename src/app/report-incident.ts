@@ -5,6 +5,7 @@ import { POLICY_VERSION, type CategoryId } from '../domain/policy';
 import { submissionKey } from '../domain/reference';
 import type { AuditEvent, Incident } from '../domain/records';
 import { ukDate, ukTime } from '../domain/time';
+import { signOffRequests } from './signoff';
 import { actionError, type ActionResult, type Actor, type AppContext } from './context';
 import { confirmationCard, incidentFormCard } from './incident-views';
 
@@ -81,7 +82,8 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
   const report = result.report;
   const reporter = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
   const key = submissionKey(actor.tenantId ?? '', actor.id, p.formId);
-  const { write, created } = await ctx.incidents.record(key, report.customerRef, (reference) => {
+  const area = serviceAreas.find((a) => a.id === report.serviceArea)!;
+  const { write, created } = await ctx.incidents.record(key, report.customerRef, async (reference) => {
     const at = now.toISOString();
     const incident: Incident = {
       ...report,
@@ -104,9 +106,11 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
       subject: reference,
       details: { category: incident.category, safetyFlags: incident.safetyFlags },
     };
-    const interim = interimPairsVisit(incident);
-    return { incident, audit, measures: interim ? [interim] : [] };
+    // §5.1: visits in pairs from now, and the Head of Service is asked to confirm or lift it.
+    const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy });
+    return { incident, audit, others: interim ? [interim, ...(await signOffRequests(ctx, interim, now))] : [] };
   });
-  const area = serviceAreas.find((a) => a.id === write.incident.serviceArea);
-  return { card: confirmationCard(write.incident, area?.name ?? write.incident.serviceArea, created) };
+  if (created) ctx.notify();
+  const stored = serviceAreas.find((a) => a.id === write.incident.serviceArea);
+  return { card: confirmationCard(write.incident, stored?.name ?? write.incident.serviceArea, created) };
 }

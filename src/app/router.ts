@@ -1,13 +1,19 @@
 import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
-import { parseCommand } from './commands';
+import { COMMANDS, parseCommand } from './commands';
 import { helpReply } from './help';
 import { checkCustomer } from './check-customer';
 import { myReports } from './my-reports';
 import { showIncidentForm, submitIncident } from './report-incident';
+import { decideSignOff, pendingForMe, refreshSignOff } from './signoff';
 
 /** Routes a chat message (bot mention already removed) to its command. */
-export async function handleMessage(ctx: AppContext, actor: Actor, text: string): Promise<Reply[]> {
+export async function handleMessage(ctx: AppContext, actor: Actor, text: string, personal: boolean): Promise<Reply[]> {
   const command = parseCommand(text);
+  if (command && !personal && COMMANDS.find((c) => c.name === command.name)?.personalOnly) {
+    return [
+      { text: `“${command.name}” shows customer details, so it only works in a personal chat with me: open a chat with the bot and type it there.` },
+    ];
+  }
   switch (command?.name) {
     case 'report': {
       const result = await showIncidentForm(ctx, { category: 'aggressive' });
@@ -17,6 +23,8 @@ export async function handleMessage(ctx: AppContext, actor: Actor, text: string)
       return [await checkCustomer(ctx, command.args)];
     case 'my reports':
       return [await myReports(ctx, actor)];
+    case 'pending':
+      return [await pendingForMe(ctx, actor)];
     case 'help':
       return [helpReply('help')];
     default:
@@ -30,6 +38,8 @@ type ActionHandler = (ctx: AppContext, actor: Actor, data: unknown) => Promise<A
 const ACTIONS: Record<string, ActionHandler> = {
   'incident.form': (ctx, _actor, data) => showIncidentForm(ctx, data),
   'incident.submit': submitIncident,
+  'signoff.refresh': refreshSignOff,
+  'signoff.decide': decideSignOff,
 };
 
 export async function handleAction(ctx: AppContext, actor: Actor, verb: string, data: unknown): Promise<ActionResult> {

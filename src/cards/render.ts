@@ -5,6 +5,10 @@ import incidentForm from '../../cards/incident-form.json';
 import incidentConfirmation from '../../cards/incident-confirmation.json';
 import customerCheck from '../../cards/customer-check.json';
 import myReports from '../../cards/my-reports.json';
+import signoffRequest from '../../cards/signoff-request.json';
+import signoffDecide from '../../cards/signoff-decide.json';
+import signoffOutcome from '../../cards/signoff-outcome.json';
+import pending from '../../cards/pending.json';
 
 /** Every template in cards/, by name. Adaptive Cards 1.5: the newest version Teams renders everywhere. */
 export const TEMPLATES = {
@@ -14,16 +18,35 @@ export const TEMPLATES = {
   'incident-confirmation': incidentConfirmation,
   'customer-check': customerCheck,
   'my-reports': myReports,
+  'signoff-request': signoffRequest,
+  'signoff-decide': signoffDecide,
+  'signoff-outcome': signoffOutcome,
+  pending,
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard' };
 
+/** Parsing a template's expressions is the expensive part (tens of ms for the form): do it once per template. */
+const prepared = new Map<TemplateName, Template>();
+
 /** Binds a template to data; a binding left unexpanded (missing data) is a bug, so it throws rather than show `${…}`. */
 export function renderCard(name: TemplateName, data: object): AdaptiveCard {
-  const card = new Template(TEMPLATES[name]).expand({ $root: data }) as AdaptiveCard;
+  let template = prepared.get(name);
+  if (!template) prepared.set(name, (template = new Template(TEMPLATES[name])));
+  // What people typed may contain "${": shield it so only the template's own unbound expressions fail the check.
+  const card = template.expand({ $root: mapStrings(data, (t) => t.replaceAll('${', SHIELDED)) }) as AdaptiveCard;
   const json = JSON.stringify(card);
   const leftover = json.indexOf('${');
   if (leftover >= 0) throw new Error(`Card ${name} has an unbound expression near ${json.slice(leftover, leftover + 60)}`);
-  return card;
+  return mapStrings(card, (t) => t.replaceAll(SHIELDED, '${')) as AdaptiveCard;
+}
+
+const SHIELDED = '\uE000';
+
+function mapStrings(value: unknown, f: (s: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  return value;
 }

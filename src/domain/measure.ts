@@ -1,19 +1,60 @@
-import { reviewDateFrom } from './dates';
+import { addMonths, reviewDateFrom, REVIEW_INTERVAL_MONTHS } from './dates';
 import { needsSection51Response } from './incident';
 import { POLICY_VERSION } from './policy';
 import type { Incident, Person } from './records';
 
 /** The measures of SPEC §4 and the policy sections behind them. */
 export const MEASURE_KINDS = {
-  warning: { label: 'Warning that behaviour is unacceptable', section: '5.2, 5.3', needsSignOff: false },
-  'pairs-visit': { label: 'Visits and meetings in pairs', section: '5.1, 5.2', needsSignOff: true },
-  'contact-restriction': { label: 'Contact restrictions', section: '5.3', needsSignOff: false },
-  referral: { label: 'Referral to Community Safety / police / legal action', section: '4.1, 8', needsSignOff: false },
-  recharge: { label: 'Recharge for deliberate damage', section: '4.1', needsSignOff: false },
+  warning: { label: 'Warning that behaviour is unacceptable', section: '5.2, 5.3', signOff: false, formal: false },
+  'pairs-visit': { label: 'Visits and meetings in pairs', section: '5.1, 5.2', signOff: true, formal: true },
+  'contact-restriction': { label: 'Contact restrictions', section: '5.3', signOff: false, formal: true },
+  referral: { label: 'Referral to Community Safety / police / legal action', section: '4.1, 8', signOff: false, formal: false },
+  recharge: { label: 'Recharge for deliberate damage', section: '4.1', signOff: false, formal: false },
 } as const;
 export type MeasureKind = keyof typeof MEASURE_KINDS;
+export const MEASURE_KIND_IDS = Object.keys(MEASURE_KINDS) as MeasureKind[];
+
+/** Ways a customer can reach us (§5.3 "a single form i.e. writing, email or telephone"). */
+export const CONTACT_CHANNELS = [
+  { id: 'writing', label: 'Letter' },
+  { id: 'email', label: 'Email' },
+  { id: 'telephone', label: 'Telephone' },
+  { id: 'in-person', label: 'In person' },
+] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number]['id'];
+
+/** Reasonable adjustments (§6) and the contact channels each one makes unusable for the customer. */
+export const ADJUSTMENTS = [
+  { id: 'difficulty-writing', label: 'Difficulty reading or writing (e.g. literacy, sight loss, dyslexia)', blocks: ['writing', 'email'] },
+  { id: 'difficulty-phone', label: 'Difficulty using the telephone (e.g. hearing or speech impairment)', blocks: ['telephone'] },
+  { id: 'difficulty-in-person', label: 'Cannot attend in person (e.g. mobility, anxiety)', blocks: ['in-person'] },
+  { id: 'needs-advocate', label: 'Needs an advocate or third party to communicate', blocks: [] },
+] as const satisfies readonly { id: string; label: string; blocks: readonly ContactChannel[] }[];
+export type AdjustmentId = (typeof ADJUSTMENTS)[number]['id'];
+
+/** §5.3 contact restrictions. `channels` are the ways that REMAIN open. */
+export interface ContactRestriction {
+  channels: ContactChannel[];
+  singlePointOfContact: string | null;
+  limitedTimes: string | null;
+  maxContacts: { count: number; per: 'week' | 'month' } | null;
+  declineWithoutNewEvidence: boolean;
+  maxIssues: { count: number; per: 'month' | 'quarter' } | null;
+  thirdParty: string | null;
+}
 
 export type MeasureStatus = 'pending-sign-off' | 'active' | 'rejected' | 'lifted' | 'lapsed';
+export type SignOffReason = 'pairs-visit' | 'no-notification';
+
+/** A Head of Service decision a measure waits for (§5.2): who may decide, and the cards sent to them. */
+export interface SignOff {
+  reasons: SignOffReason[];
+  serviceArea: string;
+  approverId: string;
+  deputyId: string | null;
+  requestedAt: string;
+  decision: { outcome: 'approved' | 'rejected'; by: Person; at: string; reason: string | null } | null;
+}
 
 /** A measure or warning marker on a customer. Every one rests on at least one incident and has a review date (SPEC §4). */
 export interface Measure {
@@ -31,13 +72,27 @@ export interface Measure {
   proposedBy: Person;
   proposedAt: string;
   reviewDue: string;
+  restriction: ContactRestriction | null;
+  adjustments: AdjustmentId[];
+  vulnerabilitiesConsidered: string | null;
+  notifyCustomer: boolean;
+  noNotificationJustification: string | null;
+  priorWarningSkipReason: string | null;
+  signOff: SignOff | null;
+  /** Sign-off cards sent, so every copy is updated once decided (message ids are stored, never guessed). */
+  signOffMessages: { conversationKey: string; activityId: string }[];
+  /** Told of the decision: the reporters of the incidents behind it and the proposer. */
+  notifyOnDecision: Person[];
   policyVersion: string;
+  _etag?: string;
 }
 
 export const PAIRS_VISIT_INSTRUCTIONS = 'Visit and meet this customer in pairs only. Do not visit alone.';
+export const ALWAYS_OPEN =
+  'Emergencies, urgent repairs and health and safety issues can always be reported, whatever the restrictions (§6: at least one way to access our services always remains).';
 
 /** §5.1: an incident with violence, threats, a weapon or intoxication puts visits in pairs at once, pending sign-off. */
-export function interimPairsVisit(incident: Incident): Measure | null {
+export function interimPairsVisit(incident: Incident, approver: { approverId: string; deputyId: string | null }): Measure | null {
   if (!needsSection51Response(incident)) return null;
   return {
     type: 'measure',
@@ -53,12 +108,34 @@ export function interimPairsVisit(incident: Incident): Measure | null {
     proposedBy: incident.reporter,
     proposedAt: incident.reportedAt,
     reviewDue: reviewDateFrom(new Date(incident.reportedAt)).toISOString(),
+    restriction: null,
+    adjustments: [],
+    vulnerabilitiesConsidered: null,
+    notifyCustomer: true,
+    noNotificationJustification: null,
+    priorWarningSkipReason: null,
+    signOff: { reasons: ['pairs-visit'], serviceArea: incident.serviceArea, ...approver, requestedAt: incident.reportedAt, decision: null },
+    signOffMessages: [],
+    notifyOnDecision: [incident.reporter],
     policyVersion: POLICY_VERSION,
   };
 }
 
-/** What `check` shows staff: in force now (active and not past review) or interim pending sign-off. */
+/** §5.2: visits in pairs, and not telling the customer, need a Head of Service's sign-off. */
+export function signOffReasons(kind: MeasureKind, notifyCustomer: boolean): SignOffReason[] {
+  const reasons: SignOffReason[] = [];
+  if (MEASURE_KINDS[kind].signOff) reasons.push('pairs-visit');
+  if (!notifyCustomer) reasons.push('no-notification');
+  return reasons;
+}
+
+/** What `check` shows staff: in force now (active and not past review) or interim pending sign-off. Lapsed markers stop showing (§8). */
 export function isInForce(measure: Measure, now: Date): boolean {
   if (measure.status === 'pending-sign-off') return measure.interim;
   return measure.status === 'active' && new Date(measure.reviewDue).getTime() > now.getTime();
+}
+
+/** The latest review date allowed: six months from now (§8). */
+export function latestReviewDate(now: Date): Date {
+  return addMonths(now, REVIEW_INTERVAL_MONTHS);
 }

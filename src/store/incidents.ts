@@ -2,6 +2,7 @@ import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import { referenceFor } from '../domain/reference';
 import type { AuditEvent, Incident } from '../domain/records';
 import type { Measure } from '../domain/measure';
+import type { OutboxEntry } from '../domain/outbox';
 import { isConflict, isNotFound } from './errors';
 import type { Containers } from './cosmos';
 
@@ -18,7 +19,8 @@ interface ReferenceDoc {
 export interface IncidentWrite {
   incident: Incident;
   audit: AuditEvent;
-  measures: Measure[];
+  /** What follows from it in the same partition: an interim marker, sign-off requests in the outbox. */
+  others: (Measure | OutboxEntry)[];
 }
 
 const MAX_REFERENCE_ATTEMPTS = 8;
@@ -40,15 +42,15 @@ export class IncidentStore {
   async record(
     submissionKey: string,
     customerKey: string,
-    build: (reference: string) => IncidentWrite,
+    build: (reference: string) => Promise<IncidentWrite>,
   ): Promise<{ write: IncidentWrite; created: boolean }> {
     const reference = await this.claimReference(submissionKey, customerKey);
-    const write = build(reference.id);
+    const write = await build(reference.id);
     if (reference.customerKey !== customerKey) {
       // Same form submitted again with another customer: the first submission stands.
       return { write: { ...write, incident: await this.readIncident(reference.id, reference.customerKey) }, created: false };
     }
-    const docs = [write.incident, write.audit, ...write.measures];
+    const docs = [write.incident, write.audit, ...write.others];
     const operations: OperationInput[] = docs.map((doc) => ({
       operationType: 'Create',
       partitionKey: customerKey,

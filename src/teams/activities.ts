@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import type { Actor, Reply } from '../app/context';
+import { conversationKey, personKey } from '../store/conversations';
 
 /** The acting person, from the authenticated activity: the Entra object id where Teams gives one. */
 export function actorOf(activity: Activity): Actor {
@@ -20,4 +21,13 @@ export function toActivity(reply: Reply): Partial<Activity> {
   const message = MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
   message.summary = reply.summary;
   return message;
+}
+
+export function isPersonal(activity: Activity): boolean {
+  return (activity.conversation?.conversationType ?? 'personal') === 'personal';
+}
+
+/** Personal chats are keyed by the person (so we can reach them by Entra id); others by the conversation. */
+export function conversationKeyOf(activity: Activity): string {
+  return isPersonal(activity) ? personKey(activity.from.aadObjectId ?? activity.from.id) : conversationKey(activity.conversation.id);
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ActionResult, AppContext } from '../app/context';
 import { handleAction, handleMessage } from '../app/router';
 import { helpReply } from '../app/help';
-import { actorOf, toActivity } from './activities';
+import { actorOf, conversationKeyOf, isPersonal, toActivity } from './activities';
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 const ERROR_RESPONSE = 'application/vnd.microsoft.error';
@@ -39,7 +39,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-      const replies = await handleMessage(this.app, actorOf(context.activity), text);
+      const replies = await handleMessage(this.app, actorOf(context.activity), text, isPersonal(context.activity));
       await context.sendActivities(replies.map(toActivity));
       await next();
     });
@@ -48,6 +48,34 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
       if (botAdded) await context.sendActivity(toActivity(helpReply('welcome')));
       await next();
     });
+    this.onMembersRemoved(async (context, next) => {
+      if ((context.activity.membersRemoved ?? []).some((m) => m.id === context.activity.recipient.id)) await this.forget(context);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.forget(context);
+      await next();
+    });
+  }
+
+  /** Every turn: remember where this person or channel can be reached proactively (before the handlers run). */
+  override async run(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const removing = a.type === 'installationUpdate' && String(a.action).startsWith('remove');
+    if (!removing && a.type !== 'invoke') {
+      // Without the activity id, proactive messages are new posts, not replies to whatever the user last said.
+      const { activityId: _last, ...reference } = TurnContext.getConversationReference(a);
+      // Not being able to save where to reach someone must not stop them reporting an incident.
+      await this.app.conversations
+        .remember(conversationKeyOf(a), reference, isPersonal(a) ? a.from.id : null, this.app.now())
+        .catch((error: unknown) => this.log.warn({ err: error }, 'could not save the conversation reference'));
+    }
+    await super.run(context);
+  }
+
+  private async forget(context: TurnContext): Promise<void> {
+    await this.app.conversations.forget(conversationKeyOf(context.activity));
+    this.log.info({ conversationType: context.activity.conversation.conversationType }, 'bot removed: conversation reference deleted');
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {

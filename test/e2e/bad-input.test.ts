@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SAMPLE_DIRECTORY_FILE } from '../../src/paths';
 import { TENANT, cardOf, startHarness, violentIncident, type Harness } from '../support/harness';
 
 /** Bad input gets a clear, specific error, a non-5xx status, changes nothing, and the server keeps answering. */
@@ -20,10 +21,9 @@ describe('bad input over HTTP', () => {
   });
   afterEach(async () => {
     expect(await stored(), 'nothing stored').to.equal(before0);
-    h.connector.clear();
     const res = await h.message('help');
     expect(res.status, 'still answering').to.equal(200);
-    expect(cardOf(h.connector.received[0]!.body).type).to.equal('AdaptiveCard');
+    expect(cardOf(res.replies[0]!.body).type).to.equal('AdaptiveCard');
   });
 
   const raw = (body: string) => fetch(`${h.bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -96,7 +96,10 @@ describe('bad input over HTTP', () => {
   });
 
   it('a date in the future and missing required fields → the form again, nothing stored', async () => {
-    const res = await h.invoke('incident.submit', violentIncident('form-0002-abcd', { occurredDate: '2099-01-01', channel: '', vulnerabilityKnown: '' }));
+    const res = await h.invoke(
+      'incident.submit',
+      violentIncident('form-0002-abcd', { occurredDate: '2099-01-01', channel: '', vulnerabilityKnown: '' }),
+    );
     expect(res.status).to.equal(200);
     const text = JSON.stringify(res.body.value);
     expect(text).to.include('cannot be in the future');
@@ -136,6 +139,7 @@ describe('tenant and authentication', () => {
       MicrosoftAppTenantId: TENANT,
       ALLOWED_TENANT_IDS: TENANT,
       HOST: '127.0.0.1',
+      DIRECTORY_FILE: SAMPLE_DIRECTORY_FILE,
     });
     try {
       expect((await h.message('help')).status).to.equal(401);

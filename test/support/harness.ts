@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { start, type Running, type StartOptions } from '../../src/index';
 import { createLogger } from '../../src/log';
-import { FakeConnector } from './connector';
+import { FakeConnector, type Recorded } from './connector';
 
 export const TENANT = '00000000-0000-0000-0000-0000000000001';
 
@@ -20,11 +20,18 @@ export type PersonKey = keyof typeof PEOPLE;
 export interface Harness {
   bot: Running;
   connector: FakeConnector;
-  post(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  post(activity: object, headers?: Record<string, string>): Promise<Posted>;
   activity(type: string, who: PersonKey, extra?: object): Record<string, unknown>;
-  message(text: string, who?: PersonKey): Promise<{ status: number; body: unknown }>;
-  invoke(verb: string, data: object, who?: PersonKey): Promise<{ status: number; body: InvokeBody }>;
+  message(text: string, who?: PersonKey): Promise<Posted>;
+  invoke(verb: string, data: object, who?: PersonKey): Promise<Posted & { body: InvokeBody }>;
   stop(): Promise<void>;
+}
+
+/** The HTTP answer, and the replies the bot sent to the connector for this activity (proactive messages excluded). */
+export interface Posted {
+  status: number;
+  body: unknown;
+  replies: Recorded[];
 }
 
 export interface InvokeBody {
@@ -39,14 +46,16 @@ export async function startHarness(env: Record<string, string> = {}, options: St
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
   const bot = await start(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
 
-  const post = async (activity: object, headers: Record<string, string> = {}) => {
+  const post = async (activity: object, headers: Record<string, string> = {}): Promise<Posted> => {
     const res = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(activity),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+    const id = (activity as { id?: string }).id;
+    const replies = connector.received.filter((r) => id !== undefined && r.path.endsWith(`/activities/${encodeURIComponent(id)}`));
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, replies };
   };
 
   const activity = (type: string, who: PersonKey, extra: object = {}) => {
@@ -74,7 +83,7 @@ export async function startHarness(env: Record<string, string> = {}, options: St
     message: (text, who = 'alex') => post(activity('message', who, { text })),
     invoke: async (verb, data, who = 'alex') => {
       const res = await post(activity('invoke', who, { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }));
-      return res as { status: number; body: InvokeBody };
+      return res as Posted & { body: InvokeBody };
     },
     stop: async () => {
       await bot.close();
@@ -126,3 +135,9 @@ export function violentIncident(formId: string, overrides: Record<string, string
 }
 
 export const FIXED_NOW = new Date('2026-11-26T10:00:00Z');
+
+/** A clock that starts at FIXED_NOW and runs at real speed (the outbox schedules retries by it). */
+export function clockFrom(start: Date = FIXED_NOW): () => Date {
+  const t0 = Date.now();
+  return () => new Date(start.getTime() + (Date.now() - t0));
+}

@@ -1,0 +1,234 @@
+// Linux App Service plan + Node web app running the bot (src/index.ts → dist/src/index.js).
+// App settings: every variable the production config needs (src/config.ts, CONFIG_VARIABLES) plus a few
+// platform settings; test/infra.test.ts feeds these names to loadConfig. PORT is set by App Service itself.
+
+@description('App Service plan name.')
+param planName string
+
+@description('Web app name (globally unique: <name>.azurewebsites.net).')
+param siteName string
+
+@description('Azure region.')
+param location string
+
+@description('Plan SKU. Basic or higher (Always On).')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+])
+param skuName string = 'B1'
+
+@description('Number of instances. Scheduled jobs run once per schedule whatever the count (a lease in Cosmos).')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 1
+
+@description('Node LTS runtime.')
+@allowed([
+  'NODE|20-lts'
+  'NODE|22-lts'
+])
+param linuxFxVersion string = 'NODE|22-lts'
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity (AZURE_CLIENT_ID).')
+param identityClientId string
+
+@description('MicrosoftAppId: client id of the SingleTenant bot app registration.')
+param botAppId string
+
+@description('MicrosoftAppTenantId: tenant of the bot app registration.')
+param botTenantId string
+
+@description('Tenant ids whose users may use the bot (ALLOWED_TENANT_IDS).')
+@minLength(1)
+param allowedTenantIds array
+
+@description('Versionless Key Vault secret URI of the bot client secret.')
+param botCredentialUri string
+
+@description('Cosmos DB account endpoint (COSMOS_ENDPOINT).')
+param cosmosEndpoint string
+
+@description('Cosmos DB database name (COSMOS_DATABASE).')
+param cosmosDatabaseName string
+
+@description('pino log level (LOG_LEVEL).')
+@allowed([
+  'fatal'
+  'error'
+  'warn'
+  'info'
+  'debug'
+  'trace'
+  'silent'
+])
+param logLevel string = 'info'
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Log Analytics workspace for console and HTTP logs.')
+param workspaceId string
+
+@description('Tags for every resource.')
+param tags object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'linux'
+  sku: {
+    name: skuName
+    capacity: instanceCount
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: siteName
+  location: location
+  tags: tags
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    publicNetworkAccess: 'Enabled'
+    // Key Vault references (MicrosoftAppPassword) are resolved with the user-assigned identity.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      linuxFxVersion: linuxFxVersion
+      // The build (tsc) runs at deployment (SCM_DO_BUILD_DURING_DEPLOYMENT), not at every start.
+      appCommandLine: 'node --disable-warning=DEP0111 dist/src/index.js'
+      alwaysOn: true
+      // Liveness only; /readyz also checks Cosmos.
+      healthCheckPath: '/healthz'
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      http20Enabled: true
+      appSettings: [
+        {
+          name: 'MicrosoftAppId'
+          value: botAppId
+        }
+        {
+          name: 'MicrosoftAppPassword'
+          value: '@Microsoft.KeyVault(SecretUri=${botCredentialUri})'
+        }
+        {
+          name: 'MicrosoftAppType'
+          value: 'SingleTenant'
+        }
+        {
+          name: 'MicrosoftAppTenantId'
+          value: botTenantId
+        }
+        {
+          name: 'ALLOWED_TENANT_IDS'
+          value: join(allowedTenantIds, ',')
+        }
+        {
+          name: 'COSMOS_ENDPOINT'
+          value: cosmosEndpoint
+        }
+        {
+          name: 'COSMOS_USE_MANAGED_IDENTITY'
+          value: 'true'
+        }
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'COSMOS_DATABASE'
+          value: cosmosDatabaseName
+        }
+        {
+          name: 'HOST'
+          value: '0.0.0.0'
+        }
+        {
+          name: 'LOG_LEVEL'
+          value: logLevel
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
+        }
+        {
+          // Application Insights auto-instrumentation for Node on Linux (the app bundles no SDK).
+          name: 'ApplicationInsightsAgent_EXTENSION_VERSION'
+          value: '~3'
+        }
+        {
+          // Oryx runs npm install + npm run build (tsc) on zip deployment.
+          name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+          value: 'true'
+        }
+      ]
+    }
+  }
+}
+
+// No FTP or basic-auth (publish profile) deployments: deploy with Entra ID (az login / OIDC).
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource siteLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServiceHTTPLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServicePlatformLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+
+output name string = site.name
+
+@description('e.g. app-ubp-xyz.azurewebsites.net: the bot endpoint host and the manifest validDomains / BOT_DOMAIN.')
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,85 @@
+import { MEASURE_KINDS, type Measure } from '../domain/measure';
+import type { SignOffReason } from '../domain/measure';
+import { formatUk } from '../domain/time';
+import { renderCard, type AdaptiveCard } from '../cards/render';
+
+const WHY: Record<SignOffReason, string> = {
+  'pairs-visit': 'Visits in pairs need Head of Service sign-off (§5.1, §5.2)',
+  'no-notification': 'Not telling the customer needs Head of Service sign-off with full justification (§5.2)',
+};
+
+/** Names and Teams ids a sign-off card shows; looked up by the caller. */
+export interface SignOffPeople {
+  approverName: string;
+  deputyName: string | null;
+  serviceAreaName: string;
+  userIds: string[];
+}
+
+function common(m: Measure, p: SignOffPeople) {
+  return {
+    measureId: m.id,
+    customerKey: m.customerKey,
+    measureLabel: `${MEASURE_KINDS[m.kind].label}${m.interim ? ' (interim, in force pending sign-off)' : ''}`,
+    serviceArea: p.serviceAreaName,
+    why: (m.signOff?.reasons ?? []).map((r) => WHY[r]).join('; '),
+    proposed: `${m.proposedBy.name}, ${formatUk(m.proposedAt)}`,
+    incidents: m.incidentRefs.join(', '),
+    userIds: p.userIds,
+  };
+}
+
+/** What everyone sees, and what is sent: status only. Approver and deputy get their buttons through refresh. */
+export function signOffStatusCard(m: Measure, p: SignOffPeople): AdaptiveCard {
+  return renderCard('signoff-request', {
+    ...common(m, p),
+    status: 'Awaiting decision',
+    waitingFor: `Waiting for ${p.approverName} (Head of Service)${p.deputyName ? ` or ${p.deputyName} (deputy)` : ''}.`,
+  });
+}
+
+/** What the assigned Head of Service or deputy sees: the case for the decision and Approve / Reject. */
+export function signOffDecideCard(m: Measure, p: SignOffPeople, problem = ''): AdaptiveCard {
+  return renderCard('signoff-decide', {
+    ...common(m, p),
+    problem,
+    reviewDue: formatUk(m.reviewDue, false),
+    reasons: m.reasons,
+    instructions: m.instructions,
+    justification: m.noNotificationJustification ?? '',
+    vulnerabilitiesConsidered: m.vulnerabilitiesConsidered ?? '',
+  });
+}
+
+/** After the decision: every copy of the card is replaced by this (updateActivity), with no buttons. */
+export function signOffOutcomeCard(m: Measure, note = ''): AdaptiveCard {
+  const d = m.signOff?.decision;
+  if (!d) throw new Error(`signOffOutcomeCard: ${m.id} is not decided`);
+  const approved = d.outcome === 'approved';
+  return renderCard('signoff-outcome', {
+    note,
+    headline: approved ? 'Approved' : m.status === 'lifted' ? 'Rejected: interim marker lifted' : 'Rejected',
+    color: approved ? 'Good' : 'Attention',
+    measureLabel: MEASURE_KINDS[m.kind].label,
+    customerKey: m.customerKey,
+    decidedBy: d.by.name,
+    decidedAt: formatUk(d.at),
+    reason: d.reason ?? '—',
+    reviewDue: approved ? formatUk(m.reviewDue, false) : '—',
+  });
+}
+
+/** The notice for the reporter and proposer once decided. */
+export function decisionNotice(m: Measure): { title: string; text: string } {
+  const d = m.signOff!.decision!;
+  const what = `${MEASURE_KINDS[m.kind].label} for customer ${m.customerKey}`;
+  return d.outcome === 'approved'
+    ? {
+        title: `${what}: approved`,
+        text: `${d.by.name} approved it on ${formatUk(d.at)}. ${m.instructions} Review due ${formatUk(m.reviewDue, false)} (§8).`,
+      }
+    : {
+        title: `${what}: rejected`,
+        text: `${d.by.name} rejected it on ${formatUk(d.at)}: ${d.reason ?? ''}${m.status === 'lifted' ? ' The interim marker is lifted.' : ''}`,
+      };
+}

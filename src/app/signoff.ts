@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { MEASURE_KINDS, type Measure } from '../domain/measure';
+import { outboxEntry, type OutboxEntry } from '../domain/outbox';
+import { MAX_DECISION_TEXT, decide, mayDecide } from '../domain/signoff';
+import type { AuditEvent, Person } from '../domain/records';
+import { formatUk } from '../domain/time';
+import { serviceAreaById } from '../directory/directory';
+import { renderCard } from '../cards/render';
+import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
+import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from './signoff-views';
+
+async function peopleFor(ctx: AppContext, m: Measure): Promise<SignOffPeople> {
+  const s = m.signOff!;
+  const [approver, deputy, area, approverUser, deputyUser] = await Promise.all([
+    ctx.directory.person(s.approverId),
+    s.deputyId ? ctx.directory.person(s.deputyId) : null,
+    serviceAreaById(ctx.directory, s.serviceArea),
+    ctx.conversations.userIdOf(s.approverId),
+    s.deputyId ? ctx.conversations.userIdOf(s.deputyId) : null,
+  ]);
+  return {
+    approverName: approver?.name ?? 'the Head of Service',
+    deputyName: s.deputyId ? (deputy?.name ?? 'the deputy') : null,
+    serviceAreaName: area?.name ?? s.serviceArea,
+    userIds: [approverUser, deputyUser].filter((u): u is string => !!u),
+  };
+}
+
+/** The sign-off cards for the Head of Service and deputy (§5.2), queued with the measure that needs them. */
+export async function signOffRequests(ctx: AppContext, m: Measure, now: Date): Promise<OutboxEntry[]> {
+  const s = m.signOff;
+  if (!s) return [];
+  const card = signOffStatusCard(m, await peopleFor(ctx, m));
+  const summary = `Sign-off needed: customer ${m.customerKey}`;
+  return [s.approverId, s.deputyId]
+    .filter((id): id is string => !!id)
+    .map((personId) =>
+      outboxEntry(`${m.id}:signoff:${personId}`, m.customerKey, { kind: 'person', personId }, { kind: 'send', card, summary }, now, {
+        trackOn: { measureId: m.id },
+      }),
+    );
+}
+
+const measureRef = z.object({
+  measureId: z.string().min(1).max(120),
+  customerKey: z.string().min(1).max(40),
+});
+const decision = measureRef.extend({
+  outcome: z.enum(['approve', 'reject'], { error: 'outcome must be approve or reject' }),
+  reason: z.string().max(MAX_DECISION_TEXT, `reason must be ${MAX_DECISION_TEXT} characters or fewer`).default(''),
+  vulnerabilitiesConsidered: z
+    .string()
+    .max(MAX_DECISION_TEXT, `vulnerabilitiesConsidered must be ${MAX_DECISION_TEXT} characters or fewer`)
+    .default(''),
+});
+
+const badRequest = (e: z.ZodError) => actionError(400, 'BadRequest', e.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; '));
+
+/** Loads the measure named by card data; the data names a record, it is never the record. */
+async function load(ctx: AppContext, data: unknown): Promise<Measure | ActionResult> {
+  const parsed = measureRef.safeParse(data);
+  if (!parsed.success) return badRequest(parsed.error);
+  const m = await ctx.measures.read(parsed.data.measureId, parsed.data.customerKey);
+  if (!m?.signOff) return actionError(404, 'NotFound', 'This sign-off request no longer exists.');
+  return m;
+}
+const isMeasure = (x: Measure | ActionResult): x is Measure => 'type' in x;
+
+/** `signoff.refresh`: approver and deputy see Approve / Reject; everyone else sees the status; once decided, the outcome. */
+export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
+  const m = await load(ctx, data);
+  if (!isMeasure(m)) return m;
+  if (m.signOff!.decision) return { card: signOffOutcomeCard(m) };
+  const people = await peopleFor(ctx, m);
+  return { card: mayDecide(m, actor.id) ? signOffDecideCard(m, people) : signOffStatusCard(m, people) };
+}
+
+/** `signoff.decide`: reload by id, check the clicker, write with the ETag; of two clicks at once exactly one wins. */
+export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
+  const parsed = decision.safeParse(data);
+  if (!parsed.success) return badRequest(parsed.error);
+  const m = await load(ctx, parsed.data);
+  if (!isMeasure(m)) return m;
+  const by: Person = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
+  const now = ctx.now();
+  const result = decide(m, by, parsed.data, now);
+  if (!result.ok) {
+    if (result.code === 'AlreadyDecided') return { card: signOffOutcomeCard(m, 'This was already decided: nothing was changed.') };
+    if (result.code === 'NotApprover' || result.code === 'NoSignOff') return actionError(403, result.code, result.message);
+    return { card: signOffDecideCard(m, await peopleFor(ctx, m), result.message) };
+  }
+  const decided = result.measure;
+  const audit: AuditEvent = {
+    type: 'audit',
+    id: `${m.id}:decided`,
+    customerKey: m.customerKey,
+    at: now.toISOString(),
+    actor: by,
+    action: `signoff.${decided.signOff!.decision!.outcome}`,
+    subject: m.id,
+    details: { kind: m.kind, reasons: m.signOff!.reasons, status: decided.status },
+  };
+  const won = await ctx.measures.commitDecision(decided, audit, decisionMessages(decided, now));
+  if (!won) {
+    const latest = await ctx.measures.read(m.id, m.customerKey);
+    const d = latest?.signOff?.decision;
+    if (latest && d)
+      return { card: signOffOutcomeCard(latest, `${d.by.name} decided this first, at ${formatUk(d.at)}: your click changed nothing.`) };
+    return actionError(409, 'Conflict', 'This record changed while you were deciding: open it again.');
+  }
+  ctx.notify();
+  return { card: signOffOutcomeCard(decided) };
+}
+
+/** After a decision: every sign-off card sent is updated, and the reporter and proposer are told. */
+function decisionMessages(m: Measure, now: Date): OutboxEntry[] {
+  const outcome = signOffOutcomeCard(m);
+  const updates = m.signOffMessages.map((msg) =>
+    outboxEntry(
+      `${m.id}:outcome:${msg.activityId}`,
+      m.customerKey,
+      { kind: 'conversation', conversationKey: msg.conversationKey },
+      { kind: 'update', activityId: msg.activityId, card: outcome },
+      now,
+      { fallback: false },
+    ),
+  );
+  const notice = decisionNotice(m);
+  const decider = m.signOff!.decision!.by.id;
+  const told = [...new Map(m.notifyOnDecision.filter((p) => p.id !== decider).map((p) => [p.id, p])).values()];
+  const notices = told.map((p) =>
+    outboxEntry(
+      `${m.id}:decided:${p.id}`,
+      m.customerKey,
+      { kind: 'person', personId: p.id },
+      { kind: 'send', card: renderCard('notice', { ...notice, color: 'Default' }), summary: notice.title },
+      now,
+    ),
+  );
+  return [...updates, ...notices];
+}
+
+/** `pending`: what awaits my sign-off. */
+export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply> {
+  const measures = await ctx.measures.awaitingSignOffBy(actor.id);
+  const now = ctx.now().getTime();
+  return {
+    summary: `${measures.length} awaiting your sign-off`,
+    card: renderCard('pending', {
+      items: measures.map((m) => {
+        const days = Math.floor((now - new Date(m.proposedAt).getTime()) / 86_400_000);
+        return {
+          measureId: m.id,
+          customerKey: m.customerKey,
+          measureLabel: signOffStatusLabel(m),
+          age: `Waiting ${days === 0 ? 'since today' : `${days} day${days === 1 ? '' : 's'}`} · proposed by ${m.proposedBy.name}`,
+        };
+      }),
+    }),
+  };
+}
+
+function signOffStatusLabel(m: Measure): string {
+  return `${MEASURE_KINDS[m.kind].label}${m.interim ? ' (interim)' : ''}${m.signOff?.reasons.includes('no-notification') ? ', customer not to be told' : ''}`;
+}
+
+/** What case managers get when a message could not be delivered: nothing is silently lost (SPEC §8). */
+export function undeliveredNotice(entry: OutboxEntry, why: string): { card: Record<string, unknown>; summary: string } {
+  const to = entry.recipient.kind === 'person' ? `person ${entry.recipient.personId}` : entry.recipient.conversationKey;
+  const summary = entry.action.kind === 'send' ? entry.action.summary : 'a card update';
+  return {
+    summary: `Undelivered: ${summary}`,
+    card: renderCard('notice', {
+      title: 'A Teams message could not be delivered',
+      text: `“${summary}” (customer ${entry.customerKey}) could not be delivered to ${to}: ${why}. Please make sure they get it another way.`,
+      color: 'Attention',
+    }),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Person } from './records';
+
+/** Where a proactive message goes: a person's personal chat with the bot, or a known conversation. */
+export type Recipient = { kind: 'person'; personId: string } | { kind: 'conversation'; conversationKey: string };
+
+/**
+ * A message waiting to be delivered (SPEC §8): written in the same partition and batch as the decision that caused it,
+ * so nothing is lost if Teams or the process fails; the dispatcher delivers it at least once and records success.
+ */
+export interface OutboxEntry {
+  type: 'outbox';
+  id: string;
+  customerKey: string;
+  status: 'pending' | 'sent' | 'failed';
+  recipient: Recipient;
+  /** send: a new message; update: replace a message sent earlier (e.g. an approval card once decided). */
+  action: { kind: 'send'; card: Record<string, unknown>; summary: string } | { kind: 'update'; activityId: string; card: Record<string, unknown> };
+  /** When set, the sent message's id is recorded on this measure so the card can be updated after the decision. */
+  trackOn: { measureId: string } | null;
+  /** Whether a failed delivery to a dead conversation falls back to the case managers (not for the fallback itself). */
+  fallback: boolean;
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  createdBy: Person | null;
+  sentAt: string | null;
+  lastError: string | null;
+  _etag?: string;
+}
+
+export function outboxEntry(
+  id: string,
+  customerKey: string,
+  recipient: Recipient,
+  action: OutboxEntry['action'],
+  now: Date,
+  extra: Partial<Pick<OutboxEntry, 'trackOn' | 'fallback' | 'createdBy'>> = {},
+): OutboxEntry {
+  return {
+    type: 'outbox',
+    id,
+    customerKey,
+    status: 'pending',
+    recipient,
+    action,
+    trackOn: extra.trackOn ?? null,
+    fallback: extra.fallback ?? true,
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+    createdAt: now.toISOString(),
+    createdBy: extra.createdBy ?? null,
+    sentAt: null,
+    lastError: null,
+  };
+}
+
+/** Statuses worth retrying (SPEC §8): throttled, conflict, and gateway/unavailable errors. */
+export const RETRYABLE_STATUSES = [429, 412, 502, 503, 504];
+/** Statuses meaning the bot can no longer reach that conversation (uninstalled, blocked, deleted). */
+export const DEAD_STATUSES = [403, 404];
+export const MAX_ATTEMPTS = 8;
+
+/** Exponential backoff with a cap, honouring the server's Retry-After when it gives one. */
+export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | null): number {
+  const backoff = Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1));
+  return Math.max(backoff, retryAfterMs ?? 0);
+}

@@ -1,0 +1,176 @@
+import type { Logger } from 'pino';
+import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../domain/outbox';
+import type { Measure } from '../domain/measure';
+import type { Directory } from '../directory/directory';
+import { DeliveryError, type Messenger } from '../app/messenger';
+import type { OutboxStore } from '../store/outbox';
+import { personKey, type ConversationStore } from '../store/conversations';
+import type { MeasureStore } from '../store/measures';
+
+export interface DispatcherDeps {
+  outbox: OutboxStore;
+  conversations: ConversationStore;
+  measures: MeasureStore;
+  directory: Directory;
+  messenger: Messenger;
+  now: () => Date;
+  log: Logger;
+  /** The notice case managers get when a message could not be delivered (SPEC §8 fallback). */
+  undeliveredNotice: (entry: OutboxEntry, why: string) => { card: Record<string, unknown>; summary: string };
+  /** Called when a sign-off card's id is recorded after its measure was already decided, so that copy is updated too. */
+  decidedBeforeTracked: (measure: Measure, message: { conversationKey: string; activityId: string }) => Promise<void>;
+  pollMs?: number;
+  leaseMs?: number;
+  /** Teams allows about 7 messages a second per conversation; stay under it. */
+  perConversationIntervalMs?: number;
+}
+
+/**
+ * Delivers outbox entries in-process: polls for due entries, claims each with its ETag (so two instances never both
+ * send it), sends, and records success. Failures are retried with backoff (honouring Retry-After) on 429/412/5xx;
+ * 403/404 mark the conversation dead and fall back to the case managers. Pending entries survive restarts.
+ */
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private closing = false;
+  private readonly lastSent = new Map<string, number>();
+
+  constructor(private readonly d: DispatcherDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.closing = false;
+    this.schedule(0);
+  }
+
+  /** Run now (after a write that queued messages) rather than at the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then(() => undefined)
+        .catch((error: unknown) => this.d.log.error({ err: error }, 'outbox run failed'))
+        .finally(() => {
+          this.running = null;
+          if (this.stopped) return;
+          const again = this.again;
+          this.again = false;
+          this.schedule(again ? 0 : (this.d.pollMs ?? 1000));
+        });
+    }, ms);
+  }
+
+  /** Delivers what is due now; returns how many entries were handled. */
+  async runOnce(): Promise<number> {
+    const due = await this.d.outbox.due(this.d.now(), 50);
+    for (const entry of due) {
+      if (this.closing) break; // shutting down: the rest stay pending for the next start
+      await this.deliver(entry);
+    }
+    return due.length;
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    const now = this.d.now();
+    const claimed = await this.d.outbox.update({
+      ...entry,
+      attempts: entry.attempts + 1,
+      nextAttemptAt: new Date(now.getTime() + (this.d.leaseMs ?? 30_000)).toISOString(),
+    });
+    if (!claimed) return; // another instance has it
+    const key = entry.recipient.kind === 'person' ? personKey(entry.recipient.personId) : entry.recipient.conversationKey;
+    const conversation = await this.d.conversations.get(key);
+    if (!conversation || conversation.dead) {
+      await this.fail(claimed, conversation ? `conversation marked dead (${conversation.dead!.status})` : 'no conversation with the bot yet');
+      return;
+    }
+    await this.pace(key);
+    try {
+      if (claimed.action.kind === 'send') {
+        const activityId = await this.d.messenger.send(conversation.reference, claimed.action.card, claimed.action.summary);
+        if (claimed.trackOn) await this.track(claimed, { conversationKey: key, activityId });
+      } else {
+        await this.d.messenger.update(conversation.reference, claimed.action.activityId, claimed.action.card);
+      }
+      await this.d.outbox.update({ ...claimed, status: 'sent', sentAt: this.d.now().toISOString(), lastError: null });
+      this.d.log.info({ outboxId: claimed.id, attempts: claimed.attempts }, 'outbox entry delivered');
+    } catch (error) {
+      await this.failed(claimed, key, error);
+    }
+  }
+
+  private async track(entry: OutboxEntry, message: { conversationKey: string; activityId: string }): Promise<void> {
+    const measure = await this.d.measures.addSignOffMessage(entry.trackOn!.measureId, entry.customerKey, message);
+    if (measure?.signOff?.decision) await this.d.decidedBeforeTracked(measure, message);
+  }
+
+  private async failed(entry: OutboxEntry, key: string, error: unknown): Promise<void> {
+    const status = error instanceof DeliveryError ? error.status : null;
+    const message = error instanceof Error ? error.message : String(error);
+    if (status !== null && DEAD_STATUSES.includes(status)) {
+      await this.d.conversations.markDead(key, status, this.d.now());
+      await this.fail(entry, `Teams answered ${status}: the bot can no longer reach them`);
+      return;
+    }
+    if (entry.attempts >= MAX_ATTEMPTS) {
+      await this.fail(entry, `gave up after ${entry.attempts} attempts: ${message}`);
+      return;
+    }
+    const retryable = status === null || RETRYABLE_STATUSES.includes(status);
+    if (!retryable) {
+      await this.fail(entry, `Teams refused it (${status}): ${message}`);
+      return;
+    }
+    const delay = nextAttemptDelayMs(entry.attempts, error instanceof DeliveryError ? error.retryAfterMs : null);
+    this.d.log.warn({ outboxId: entry.id, status, attempts: entry.attempts, retryInMs: delay }, 'outbox delivery failed; will retry');
+    await this.d.outbox.update({ ...entry, nextAttemptAt: new Date(this.d.now().getTime() + delay).toISOString(), lastError: message.slice(0, 500) });
+    this.kickAfter(delay);
+  }
+
+  /** Gives up on an entry and, unless it was itself a fallback, tells the case managers so nothing is silently lost. */
+  private async fail(entry: OutboxEntry, why: string): Promise<void> {
+    this.d.log.warn({ outboxId: entry.id, why }, 'outbox entry undeliverable');
+    await this.d.outbox.update({ ...entry, status: 'failed', lastError: why });
+    if (!entry.fallback) return;
+    const notice = this.d.undeliveredNotice(entry, why);
+    const managers = await this.d.directory.caseManagers();
+    const now = this.d.now();
+    await this.d.outbox.add(
+      entry.customerKey,
+      managers.map((m) =>
+        outboxEntry(`${entry.id}:fallback:${m.id}`, entry.customerKey, { kind: 'person', personId: m.id }, { kind: 'send', ...notice }, now, {
+          fallback: false,
+        }),
+      ),
+    );
+    this.kick();
+  }
+
+  private kickAfter(ms: number): void {
+    if (this.stopped) return;
+    setTimeout(() => this.kick(), ms + 5).unref();
+  }
+
+  private async pace(key: string): Promise<void> {
+    const interval = this.d.perConversationIntervalMs ?? 150;
+    const wait = (this.lastSent.get(key) ?? 0) + interval - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.lastSent.set(key, Date.now());
+  }
+}

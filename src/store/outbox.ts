@@ -1,0 +1,61 @@
+import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import type { OutboxEntry } from '../domain/outbox';
+import { isPreconditionFailed } from './errors';
+import type { Containers } from './cosmos';
+
+/** The durable outbox: entries live in their customer's partition, beside the decision that created them. */
+export class OutboxStore {
+  private readonly cases: Container;
+
+  constructor(containers: Containers) {
+    this.cases = containers.cases;
+  }
+
+  /** Entries due now, oldest first, across all customers (polling: the local server has no change feed). */
+  async due(now: Date, limit: number): Promise<OutboxEntry[]> {
+    const { resources } = await this.cases.items
+      .query<OutboxEntry>({
+        query: 'SELECT TOP @limit * FROM c WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt',
+        parameters: [
+          { name: '@limit', value: limit },
+          { name: '@now', value: now.toISOString() },
+        ],
+      })
+      .fetchAll();
+    return resources;
+  }
+
+  /** Replaces an entry if nobody changed it since it was read; null when another instance got there first. */
+  async update(entry: OutboxEntry): Promise<OutboxEntry | null> {
+    try {
+      const { _etag, ...body } = entry;
+      const { resource } = await this.cases
+        .item(entry.id, entry.customerKey)
+        .replace<OutboxEntry>(body as OutboxEntry, { accessCondition: { type: 'IfMatch', condition: _etag ?? '' } });
+      return resource ?? null;
+    } catch (error) {
+      if (isPreconditionFailed(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Adds entries to one partition (ids are deterministic, so a repeat is a harmless conflict). */
+  async add(customerKey: string, entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const ops: OperationInput[] = entries.map((e) => ({
+      operationType: 'Create',
+      partitionKey: customerKey,
+      resourceBody: e as unknown as JSONObject,
+    }));
+    const response = await this.cases.items.batch(ops, customerKey);
+    const statuses = response.result?.map((r) => r.statusCode) ?? [];
+    if (!statuses.every((s) => s === 201 || s === 409)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
+  }
+
+  async pendingCount(): Promise<number> {
+    const { resources } = await this.cases.items
+      .query<number>('SELECT VALUE COUNT(1) FROM c WHERE c.type = "outbox" AND c.status = "pending"')
+      .fetchAll();
+    return resources[0] ?? 0;
+  }
+}

@@ -1,0 +1,221 @@
+import { expect } from 'chai';
+import { ConfigError, isLoopback, loadConfig } from '../src/config';
+
+/** The problems loadConfig reports for an environment (fails the test if it accepted it). */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  return expect.fail(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+const AREAS = [
+  {
+    id: 'housing-management',
+    name: 'Housing Management',
+    headOfService: '6f1c1f52-3d0e-4a43-9a55-3a8f1f0d2a11',
+    deputy: '0a3b5c7d-1e2f-4a5b-8c9d-0e1f2a3b4c5d',
+  },
+];
+const GRAPH = {
+  GRAPH_CASE_MANAGER_GROUP_ID: '2b7e1c3a-9f4d-4e21-8a6b-5c0d9e8f7a61',
+  GRAPH_ADMIN_GROUP_ID: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+  SERVICE_AREAS_JSON: JSON.stringify(AREAS),
+};
+const APP = {
+  MicrosoftAppId: '00000000-0000-0000-0000-00000000a99',
+  MicrosoftAppPassword: 'secret',
+  MicrosoftAppTenantId: 'tenant-1',
+  ALLOWED_TENANT_IDS: 'tenant-1',
+  ...GRAPH,
+};
+
+describe('loadConfig', () => {
+  it('defaults: embedded Cosmos, loopback 127.0.0.1:3978, auth off (runs on a laptop with no configuration)', () => {
+    expect(loadConfig({})).to.deep.equal({
+      port: 3978,
+      host: '127.0.0.1',
+      auth: null,
+      allowedTenantIds: [],
+      cosmos: { mode: 'embedded', database: 'ubp' },
+      directory: { mode: 'file', file: undefined },
+      outboxPollMs: 1000,
+      logLevel: 'info',
+    });
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }).host).to.equal('127.0.0.1');
+  });
+
+  it('without an app id, loopback hosts are allowed', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) {
+      expect(isLoopback(host), host).to.equal(true);
+      expect(loadConfig({ HOST: host }).host).to.equal(host);
+    }
+  });
+
+  describe('refuses to listen beyond loopback without authentication (SPEC §10)', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'bot.example.org']) {
+      it(`HOST=${host} without MicrosoftAppId → one problem naming HOST`, () => {
+        const problems = problemsOf({ HOST: host });
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.match(/^HOST: /);
+        expect(problems[0]).to.include(host);
+        expect(problems[0]).to.include('MicrosoftAppId');
+      });
+    }
+
+    it('the error message lists each problem on its own line', () => {
+      expect(() => loadConfig({ HOST: '0.0.0.0', COSMOS_KEY: 'k' }))
+        .to.throw(ConfigError, /^Invalid configuration:\n {2}- HOST: .*\n {2}- COSMOS_ENDPOINT: /)
+        .with.property('problems')
+        .that.has.length(2);
+    });
+  });
+
+  describe('with an app id (Bot Framework auth on)', () => {
+    it('a missing password, tenant id and allowed tenants are three separate problems', () => {
+      const problems = problemsOf({ MicrosoftAppId: APP.MicrosoftAppId, ...GRAPH });
+      expect(problems).to.have.length(3);
+      expect(problems.find((p) => p.startsWith('MicrosoftAppPassword: '))).to.include('MicrosoftAppId');
+      expect(problems.find((p) => p.startsWith('MicrosoftAppTenantId: '))).to.include('SingleTenant');
+      expect(problems.find((p) => p.startsWith('ALLOWED_TENANT_IDS: '))).to.include('tenant');
+    });
+
+    it('each problem alone is reported alone', () => {
+      for (const missing of ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'ALLOWED_TENANT_IDS'] as const) {
+        const env: NodeJS.ProcessEnv = { ...APP };
+        delete env[missing];
+        const problems = problemsOf(env);
+        expect(problems, missing).to.have.length(1);
+        expect(problems[0], missing).to.match(new RegExp(`^${missing}: `));
+      }
+    });
+
+    it('an allowed-tenant list of only commas and spaces counts as missing', () => {
+      expect(problemsOf({ ...APP, ALLOWED_TENANT_IDS: ' , ,' })).to.have.length(1);
+    });
+
+    it('MultiTenant needs no tenant id; UserAssignedMSI needs no password', () => {
+      expect(loadConfig({ ...APP, MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' }).auth?.appType).to.equal('MultiTenant');
+      expect(loadConfig({ ...APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: '' }).auth?.appType).to.equal('UserAssignedMSI');
+    });
+
+    it('an unknown app type is refused', () => {
+      expect(problemsOf({ ...APP, MicrosoftAppType: 'Whatever' })[0]).to.match(/^MicrosoftAppType: /);
+    });
+
+    it('listens on all interfaces by default, since requests are authenticated', () => {
+      expect(loadConfig({ ...APP }).host).to.equal('0.0.0.0');
+    });
+  });
+
+  describe('Cosmos DB', () => {
+    it('COSMOS_ENDPOINT without COSMOS_KEY or managed identity is refused', () => {
+      const problems = problemsOf({ COSMOS_ENDPOINT: 'https://ubp.documents.azure.com:443/' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^COSMOS_KEY: /);
+      expect(problems[0]).to.include('COSMOS_USE_MANAGED_IDENTITY');
+    });
+
+    it('COSMOS_KEY or managed identity without COSMOS_ENDPOINT is refused', () => {
+      expect(problemsOf({ COSMOS_KEY: 'k' })).to.have.length(1);
+      expect(problemsOf({ COSMOS_KEY: 'k' })[0]).to.match(/^COSMOS_ENDPOINT: /);
+      expect(problemsOf({ COSMOS_USE_MANAGED_IDENTITY: 'true' })[0]).to.match(/^COSMOS_ENDPOINT: /);
+    });
+
+    it('refuses an endpoint that is not an http(s) URL, a bad boolean and a bad database name', () => {
+      expect(problemsOf({ COSMOS_ENDPOINT: 'ftp://ubp.example.org/', COSMOS_KEY: 'k' })[0]).to.match(/^COSMOS_ENDPOINT: /);
+      expect(problemsOf({ COSMOS_ENDPOINT: 'not a url', COSMOS_KEY: 'k' })[0]).to.match(/^COSMOS_ENDPOINT: /);
+      expect(problemsOf({ COSMOS_USE_MANAGED_IDENTITY: 'yes' })[0]).to.match(/^COSMOS_USE_MANAGED_IDENTITY: /);
+      expect(problemsOf({ COSMOS_DATABASE: 'ub p' })[0]).to.match(/^COSMOS_DATABASE: /);
+    });
+
+    it('a key-based remote account', () => {
+      expect(
+        loadConfig({ COSMOS_ENDPOINT: 'https://ubp.documents.azure.com:443/', COSMOS_KEY: 'k', COSMOS_DATABASE: 'ub-prod' }).cosmos,
+      ).to.deep.equal({
+        mode: 'remote',
+        endpoint: 'https://ubp.documents.azure.com:443/',
+        database: 'ub-prod',
+        key: 'k',
+      });
+    });
+
+    it('the local embedded server may be reached over plain http', () => {
+      expect(loadConfig({ COSMOS_ENDPOINT: 'http://127.0.0.1:8081/', COSMOS_KEY: 'k' }).cosmos.mode).to.equal('remote');
+    });
+  });
+
+  it('refuses a bad port and a bad log level', () => {
+    expect(problemsOf({ PORT: 'http' })[0]).to.match(/^PORT: /);
+    expect(problemsOf({ PORT: '70000' })[0]).to.match(/^PORT: /);
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).to.match(/^LOG_LEVEL: /);
+  });
+
+  it('a good production configuration (App Service: managed identity for Cosmos, auth on, allowed tenants)', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      MicrosoftAppId: APP.MicrosoftAppId,
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'tenant-1',
+      ALLOWED_TENANT_IDS: 'tenant-1, tenant-2',
+      COSMOS_ENDPOINT: 'https://ubp.documents.azure.com:443/',
+      COSMOS_USE_MANAGED_IDENTITY: 'true',
+      AZURE_CLIENT_ID: 'mi-client-id',
+      COSMOS_DATABASE: 'ubp',
+      LOG_LEVEL: 'warn',
+      ...GRAPH,
+    });
+    expect(config).to.deep.equal({
+      port: 8080,
+      host: '0.0.0.0',
+      auth: { appId: APP.MicrosoftAppId, appPassword: 'secret', appType: 'SingleTenant', tenantId: 'tenant-1' },
+      allowedTenantIds: ['tenant-1', 'tenant-2'],
+      cosmos: { mode: 'remote', endpoint: 'https://ubp.documents.azure.com:443/', database: 'ubp', managedIdentityClientId: 'mi-client-id' },
+      directory: {
+        mode: 'graph',
+        caseManagerGroupId: GRAPH.GRAPH_CASE_MANAGER_GROUP_ID,
+        adminGroupId: GRAPH.GRAPH_ADMIN_GROUP_ID,
+        serviceAreas: AREAS,
+        managedIdentityClientId: 'mi-client-id',
+      },
+      outboxPollMs: 1000,
+      logLevel: 'warn',
+    });
+  });
+
+  describe('directory', () => {
+    it('with auth on, the sample directory is refused: roles must come from Graph or a named file', () => {
+      const { GRAPH_CASE_MANAGER_GROUP_ID: _a, GRAPH_ADMIN_GROUP_ID: _b, SERVICE_AREAS_JSON: _c, ...noDirectory } = APP;
+      expect(problemsOf(noDirectory)[0]).to.match(/^GRAPH_CASE_MANAGER_GROUP_ID: .*real directory/);
+      expect(loadConfig({ ...noDirectory, DIRECTORY_FILE: '/etc/ub/directory.json' }).directory).to.deep.equal({
+        mode: 'file',
+        file: '/etc/ub/directory.json',
+      });
+    });
+
+    it('Graph settings come all together, and not with DIRECTORY_FILE', () => {
+      expect(problemsOf({ GRAPH_ADMIN_GROUP_ID: GRAPH.GRAPH_ADMIN_GROUP_ID })[0]).to.match(/^GRAPH_CASE_MANAGER_GROUP_ID: set all of/);
+      expect(problemsOf({ ...GRAPH, DIRECTORY_FILE: 'x.json' })[0]).to.match(/^DIRECTORY_FILE: choose one/);
+    });
+
+    it('SERVICE_AREAS_JSON must be valid JSON of service areas with Entra object ids', () => {
+      expect(problemsOf({ ...GRAPH, SERVICE_AREAS_JSON: '[{' })[0]).to.match(/^SERVICE_AREAS_JSON: /);
+      expect(problemsOf({ ...GRAPH, SERVICE_AREAS_JSON: JSON.stringify([{ ...AREAS[0], headOfService: 'megan' }]) })[0]).to.match(
+        /^SERVICE_AREAS_JSON: /,
+      );
+    });
+
+    it('managed identity for Cosmos needs AZURE_CLIENT_ID (the user-assigned identity)', () => {
+      expect(problemsOf({ COSMOS_ENDPOINT: 'https://ubp.documents.azure.com:443/', COSMOS_USE_MANAGED_IDENTITY: 'true' })[0]).to.match(
+        /^AZURE_CLIENT_ID: /,
+      );
+    });
+  });
+});

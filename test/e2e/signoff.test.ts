@@ -1,0 +1,188 @@
+import { expect } from 'chai';
+import { clockFrom, PEOPLE, cardText, startHarness, violentIncident, type Harness, type PersonKey } from '../support/harness';
+import type { Recorded } from '../support/connector';
+import type { Measure } from '../../src/domain/measure';
+
+const conversationPath = (who: PersonKey) => `/v3/conversations/${encodeURIComponent(`a:personal-${PEOPLE[who].id}`)}/activities`;
+
+/** Waits (bounded) until the fake connector has recorded something matching. */
+async function waitFor(h: Harness, what: string, match: (r: Recorded) => boolean, count = 1, ms = 8000): Promise<Recorded[]> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = h.connector.received.filter(match);
+    if (found.length >= count) return found;
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; recorded: ${h.connector.received.map((r) => `${r.method} ${r.path}`).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const proactiveTo = (who: PersonKey) => (r: Recorded) => r.method === 'POST' && r.path.startsWith(conversationPath(who));
+const signOffCardTo = (who: PersonKey) => (r: Recorded) => proactiveTo(who)(r) && String(r.body.summary).startsWith('Sign-off needed');
+
+/**
+ * §5.1 / §5.2 sign-off over HTTP: the real server, embedded Cosmos, and the fake Bot Connector recording proactive
+ * messages and card updates.
+ */
+describe('Head of Service sign-off by card buttons (end to end)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ OUTBOX_POLL_MS: '50' }, { now: clockFrom() });
+    // Each person has chatted with the bot once, so it can reach them proactively.
+    for (const who of ['alex', 'megan', 'adele', 'isaiah', 'lynne', 'stranger'] as const) await h.message('help', who);
+  });
+  after(() => h.stop());
+  beforeEach(() => h.connector.clear());
+
+  let formCounter = 0;
+  async function reportViolence(customerRef: string): Promise<{ reference: string; measureId: string }> {
+    const res = await h.invoke('incident.submit', violentIncident(`signoff-form-${++formCounter}`, { customerRef }));
+    const reference = /UB-\w{3}-\w{3}/.exec(cardText(res.body.value))![0];
+    return { reference, measureId: `${reference}:pairs-visit` };
+  }
+  const readMeasure = async (id: string, customerKey: string) =>
+    (await h.bot.cosmos.containers.cases.item(id, customerKey).read<Measure>()).resource!;
+  const decideAs = (who: PersonKey, measureId: string, customerKey: string, extra: object) =>
+    h.invoke('signoff.decide', { measureId, customerKey, ...extra }, who);
+
+  it('propose (§5.1 incident) → card to Head of Service and deputy → wrong user refused → approve → cards updated, marker in check, reporter told', async () => {
+    const { measureId } = await reportViolence('T100001');
+    const [toMegan] = await waitFor(h, 'sign-off card to Megan', signOffCardTo('megan'));
+    await waitFor(h, 'sign-off card to Adele (deputy)', signOffCardTo('adele'));
+    const sent = (toMegan!.body.attachments as { content: Record<string, unknown> }[])[0]!.content;
+    expect(sent.refresh).to.deep.include({ userIds: [PEOPLE.megan.id, PEOPLE.adele.id] });
+    expect(cardText(sent)).to.include('Waiting for Megan Bowen (Head of Service) or Adele Vance (deputy)');
+    expect(cardText(sent)).not.to.include('Approve'); // buttons only through refresh, for the approver
+
+    // The message ids are stored (for updateActivity later), not guessed.
+    await waitFor(h, 'message ids recorded', () => true);
+    for (let i = 0; i < 100 && (await readMeasure(measureId, 'T100001')).signOffMessages.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await readMeasure(measureId, 'T100001')).signOffMessages).to.have.length(2);
+
+    // Refresh: the approver sees buttons; anyone else sees status only.
+    expect(cardText((await h.invoke('signoff.refresh', { measureId, customerKey: 'T100001' }, 'megan')).body.value)).to.include('Approve');
+    expect(cardText((await h.invoke('signoff.refresh', { measureId, customerKey: 'T100001' }, 'stranger')).body.value)).not.to.include('Approve');
+
+    // Wrong user: Isaiah is Head of Service for another area. Refused, nothing changes.
+    const before = await readMeasure(measureId, 'T100001');
+    const wrong = await decideAs('isaiah', measureId, 'T100001', { outcome: 'approve', vulnerabilitiesConsidered: 'none known' });
+    expect(wrong.status).to.equal(403);
+    expect(wrong.body.value.code).to.equal('NotApprover');
+    expect((await readMeasure(measureId, 'T100001'))._etag).to.equal(before._etag);
+
+    // Approve without recording vulnerabilities considered (§6): refused in the card, nothing changes.
+    const noVuln = await decideAs('megan', measureId, 'T100001', { outcome: 'approve' });
+    expect(cardText(noVuln.body.value)).to.include('Record how vulnerabilities and reasonable adjustments were considered (§6)');
+    expect((await readMeasure(measureId, 'T100001')).status).to.equal('pending-sign-off');
+
+    const approved = await decideAs('megan', measureId, 'T100001', {
+      outcome: 'approve',
+      vulnerabilitiesConsidered: 'No vulnerabilities recorded in Active H; spoke to the housing officer.',
+    });
+    expect(approved.status).to.equal(200);
+    expect(cardText(approved.body.value)).to.include('Approved');
+    const stored = await readMeasure(measureId, 'T100001');
+    expect(stored).to.include({ status: 'active', interim: false });
+    expect(stored.reviewDue).to.match(/^2027-05-26T10:0/); // six months from the decision (§8)
+    expect(stored.signOff!.decision).to.include({ outcome: 'approved' });
+
+    // Every copy of the sign-off card is updated in place; the reporter (Alex) is told.
+    const updates = await waitFor(h, 'card updates', (r) => r.method === 'PUT', 2);
+    for (const u of updates) expect(cardText(u.body)).to.include('Decided by');
+    const told = await waitFor(h, 'reporter told', (r) => proactiveTo('alex')(r) && String(r.body.summary).includes('approved'));
+    expect(cardText(told[0]!.body)).to.include('Megan Bowen approved it');
+
+    const check = cardText((await h.message('check T100001', 'stranger')).replies[0]!.body);
+    expect(check).to.include('Visit in pairs only.');
+    expect(check).not.to.include('interim');
+
+    // The deputy's stale card: a clear message, nothing changed.
+    const stale = await decideAs('adele', measureId, 'T100001', { outcome: 'reject', reason: 'I disagree with this' });
+    expect(cardText(stale.body.value)).to.include('already decided');
+    expect((await readMeasure(measureId, 'T100001')).status).to.equal('active');
+
+    expect(cardText((await h.message('pending', 'megan')).replies[0]!.body)).to.include('Nothing is waiting for you.');
+  });
+
+  it('two approvals racing → exactly one decision; the loser is told who decided and when', async () => {
+    const { measureId } = await reportViolence('T100002');
+    const [a, b] = await Promise.all([
+      decideAs('megan', measureId, 'T100002', { outcome: 'approve', vulnerabilitiesConsidered: 'None known after checking.' }),
+      decideAs('adele', measureId, 'T100002', { outcome: 'reject', reason: 'Evidence is thin; speak to the officer first.' }),
+    ]);
+    const texts = [cardText(a.body.value), cardText(b.body.value)];
+    const losers = texts.filter((t) => t.includes('decided this first') || t.includes('already decided'));
+    expect(losers, texts.join('\n---\n')).to.have.length(1);
+    const { resources } = await h.bot.cosmos.containers.cases.items
+      .query({ query: 'SELECT * FROM c WHERE c.type = "audit" AND c.subject = @id', parameters: [{ name: '@id', value: measureId }] })
+      .fetchAll();
+    expect(resources).to.have.length(1);
+  });
+
+  it('a reject needs a reason; an interim marker rejected is lifted and check stops showing it', async () => {
+    const { measureId } = await reportViolence('T100003');
+    expect(cardText((await decideAs('adele', measureId, 'T100003', { outcome: 'reject' })).body.value)).to.include('Give the reason');
+    await decideAs('adele', measureId, 'T100003', { outcome: 'reject', reason: 'Reporter confirmed no threat was made.' });
+    expect((await readMeasure(measureId, 'T100003')).status).to.equal('lifted');
+    expect(cardText((await h.message('check T100003', 'stranger')).replies[0]!.body)).to.include('No warning markers in force.');
+  });
+
+  it('card data naming a record that does not exist, or malformed → 404/400, nothing changes', async () => {
+    expect((await decideAs('megan', 'UB-XXX-XXX:pairs-visit', 'T100001', { outcome: 'approve' })).status).to.equal(404);
+    expect((await decideAs('megan', 'x', 'T100001', { outcome: 'maybe' })).status).to.equal(400);
+    expect((await h.invoke('signoff.refresh', { measureId: 42 }, 'megan')).status).to.equal(400);
+  });
+});
+
+describe('reliable proactive delivery (outbox)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ OUTBOX_POLL_MS: '50' }, { now: clockFrom() });
+    for (const who of ['alex', 'megan', 'adele'] as const) await h.message('help', who);
+    h.connector.clear();
+  });
+  afterEach(() => h.stop());
+
+  it('connector answers 429 (Retry-After) then 200 → the card is delivered exactly once', async () => {
+    h.connector.script(
+      conversationPath('megan'),
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 429, headers: { 'retry-after': '1' } },
+    );
+    await h.invoke('incident.submit', violentIncident('retry-form-1', { customerRef: 'T200001' }));
+    await waitFor(h, 'delivery after 429s', signOffCardTo('megan'), 1, 15_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(1);
+  });
+
+  it('connector answers 403 → the conversation is marked dead and the case managers are told', async () => {
+    h.connector.script(conversationPath('megan'), { status: 403 });
+    await h.invoke('incident.submit', violentIncident('dead-form-1', { customerRef: 'T200002' }));
+    const notice = await waitFor(h, 'case manager (Alex) told', (r) => proactiveTo('alex')(r) && String(r.body.summary).startsWith('Undelivered'));
+    expect(cardText(notice[0]!.body)).to.include('403');
+    const { resource } = await h.bot.cosmos.containers.conversations
+      .item(`person:${PEOPLE.megan.aadObjectId}`, `person:${PEOPLE.megan.aadObjectId}`)
+      .read();
+    expect(resource!.dead).to.include({ status: 403 });
+    expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(0);
+  });
+
+  it('entries queued while the dispatcher is down are delivered when it starts again', async () => {
+    await h.bot.dispatcher.stop();
+    await h.invoke('incident.submit', violentIncident('restart-form-1', { customerRef: 'T200003' }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(0);
+    const { resources } = await h.bot.cosmos.containers.cases.items
+      .query('SELECT * FROM c WHERE c.type = "outbox" AND c.status = "pending"')
+      .fetchAll();
+    expect(resources.length).to.be.at.least(2);
+    h.bot.dispatcher.start(); // the state is all in Cosmos: a restarted dispatcher picks the entries up
+    await waitFor(h, 'delivery after restart', signOffCardTo('megan'));
+    await waitFor(h, 'delivery after restart', signOffCardTo('adele'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(1); // nothing sent twice
+    expect(await h.bot.dispatcher.runOnce()).to.equal(0);
+  });
+});

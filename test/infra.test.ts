@@ -1,0 +1,733 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_VARIABLES, loadConfig } from '../src/config';
+import { CONTAINERS } from '../src/store/containers';
+
+/**
+ * Consistency checks between infra/ (Bicep, which cannot be compiled here) and the code: containers and partition keys,
+ * composite indexes for the app's queries, the web app's settings against loadConfig, Cosmos RBAC, the bot endpoint,
+ * the health check route and the parameters file. The Bicep is read as text by a small reader that understands
+ * strings (with ${} interpolation), comments and brackets, so commented-out code never counts.
+ */
+
+const ROOT = join(__dirname, '..');
+const INFRA = join(ROOT, 'infra');
+const MODULES = join(INFRA, 'modules');
+
+/** App settings that are not app config (CONFIG_VARIABLES) but are read by the platform. Keep this list short. */
+const PLATFORM_SETTINGS = [
+  'APPLICATIONINSIGHTS_CONNECTION_STRING', // Application Insights agent
+  'ApplicationInsightsAgent_EXTENSION_VERSION', // turns on the agent (Node on Linux: ~3)
+  'SCM_DO_BUILD_DURING_DEPLOYMENT', // Oryx build (npm install + npm run build) at zip deployment
+  'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_HEALTHCHECK_MAXPINGFAILURES',
+];
+
+/** What the production web app must set (SPEC §10; issue "Ship to Azure"). */
+const REQUIRED_SETTINGS = [
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'ALLOWED_TENANT_IDS',
+  'COSMOS_ENDPOINT',
+  'COSMOS_USE_MANAGED_IDENTITY',
+  'AZURE_CLIENT_ID',
+  'COSMOS_DATABASE',
+  'HOST',
+  'LOG_LEVEL',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+];
+
+/** Realistic stand-ins for settings whose Bicep value is an expression (resolved only at deployment). */
+const DUMMY_VALUES: Record<string, string> = {
+  MicrosoftAppId: '6f1c2a8e-3b1d-4c53-9a51-0d6e2f7b9c10',
+  MicrosoftAppPassword: 'Abc8Q~resolved.from.key.vault.by.app.service',
+  MicrosoftAppTenantId: '3c9e7f21-5a4b-4d8c-b2e1-8f0a6d4c2b17',
+  ALLOWED_TENANT_IDS: '3c9e7f21-5a4b-4d8c-b2e1-8f0a6d4c2b17',
+  COSMOS_ENDPOINT: 'https://cosmos-ubp-x7k2m9q4r1t8w.documents.azure.com:443/',
+  AZURE_CLIENT_ID: '9a4d1e6b-2c7f-4b83-a5d0-1e3f8c6b4a29',
+  COSMOS_DATABASE: 'ubp',
+  LOG_LEVEL: 'info',
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=0b7e4c1a-8d2f-4e6a-9c3b-5f1d7a2e8b40;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// A small Bicep reader
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Index just past the string starting at text[i] === "'" (handles \' escapes and ${ ... } holes). */
+function skipString(text: string, i: number): number {
+  if (text.startsWith("'''", i)) {
+    const end = text.indexOf("'''", i + 3);
+    if (end < 0) throw new Error(`unterminated multi-line string at ${i}`);
+    return end + 3;
+  }
+  let j = i + 1;
+  while (j < text.length) {
+    const ch = text[j];
+    if (ch === '\\') j += 2;
+    else if (ch === "'") return j + 1;
+    else if (ch === '$' && text[j + 1] === '{') j = closeOf(text, j + 1) + 1;
+    else j++;
+  }
+  throw new Error(`unterminated string at ${i}`);
+}
+
+const PAIRS: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
+
+/** Index of the bracket closing the one at text[open], skipping strings. */
+function closeOf(text: string, open: number): number {
+  const stack: string[] = [];
+  let i = open;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === "'") {
+      i = skipString(text, i);
+      continue;
+    }
+    if (PAIRS[ch]) stack.push(PAIRS[ch]);
+    else if (ch === '}' || ch === ']' || ch === ')') {
+      if (stack.pop() !== ch) throw new Error(`unbalanced '${ch}' at ${i}`);
+      if (stack.length === 0) return i;
+    }
+    i++;
+  }
+  throw new Error(`no closing bracket for '${text[open]}' at ${open}`);
+}
+
+/** The text with // and /* *\/ comments blanked out (strings untouched, offsets and line breaks kept). */
+function stripComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === "'") {
+      const end = skipString(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      const stop = end < 0 ? text.length : end;
+      out += ' '.repeat(stop - i);
+      i = stop;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2) + 2;
+      if (end < 2) throw new Error('unterminated block comment');
+      out += text.slice(i, end).replace(/[^\n]/g, ' ');
+      i = end;
+    } else {
+      out += text[i];
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Splits the inside of [ ] or { } into its top-level items (separated by line breaks or commas). */
+function topLevelItems(body: string): string[] {
+  const items: string[] = [];
+  let start = 0;
+  let i = 0;
+  const push = (end: number) => {
+    const item = body.slice(start, end).trim();
+    if (item) items.push(item);
+  };
+  while (i < body.length) {
+    const ch = body[i]!;
+    if (ch === "'") i = skipString(body, i);
+    else if (PAIRS[ch]) i = closeOf(body, i) + 1;
+    else if (ch === '\n' || ch === ',') {
+      push(i);
+      start = ++i;
+    } else i++;
+  }
+  push(body.length);
+  return items;
+}
+
+type Value = string;
+
+/** Parses an object literal `{ ... }` into its top-level properties (values kept as source text). */
+function objectOf(text: string): Map<string, Value> {
+  const t = text.trim();
+  if (!t.startsWith('{') || closeOf(t, 0) !== t.length - 1) throw new Error(`not an object literal: ${t.slice(0, 80)}`);
+  const props = new Map<string, Value>();
+  for (const item of topLevelItems(t.slice(1, -1))) {
+    const m = /^('(?:[^'\\]|\\.)*'|[A-Za-z_$][\w$]*)\s*:\s*([\s\S]+)$/.exec(item);
+    if (!m) throw new Error(`not a property: ${item.slice(0, 80)}`);
+    const key = m[1]!.startsWith("'") ? m[1]!.slice(1, -1) : m[1]!;
+    if (props.has(key)) throw new Error(`duplicate property ${key}`);
+    props.set(key, m[2]!.trim());
+  }
+  return props;
+}
+
+/** Parses an array literal `[ ... ]` into its items (source text). */
+function arrayOf(text: string): Value[] {
+  const t = text.trim();
+  if (!t.startsWith('[') || closeOf(t, 0) !== t.length - 1) throw new Error(`not an array literal: ${t.slice(0, 80)}`);
+  return topLevelItems(t.slice(1, -1));
+}
+
+/** Follows a dotted path of properties through nested object literals. */
+function prop(obj: Map<string, Value> | string, path: string): Value {
+  let current: Map<string, Value> = typeof obj === 'string' ? objectOf(obj) : obj;
+  const keys = path.split('.');
+  let value: Value | undefined;
+  keys.forEach((key, n) => {
+    value = current.get(key);
+    if (value === undefined) throw new Error(`no property ${keys.slice(0, n + 1).join('.')}`);
+    if (n < keys.length - 1) current = objectOf(value);
+  });
+  return value!;
+}
+
+/** The value of a plain string literal (no interpolation), or undefined for any other expression. */
+function literal(value: Value): string | undefined {
+  const m = /^'((?:[^'\\$]|\\.|\$(?!\{))*)'$/.exec(value.trim());
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : undefined;
+}
+
+interface Resource {
+  symbol: string;
+  type: string;
+  apiVersion: string;
+  /** The loop variable when declared with [for x in xs: { ... }]. */
+  loopVariable?: string;
+  loopSource?: string;
+  body: Map<string, Value>;
+}
+
+interface BicepParam {
+  name: string;
+  type: string;
+  hasDefault: boolean;
+  defaultValue?: string;
+  secure: boolean;
+}
+
+interface BicepFile {
+  path: string;
+  text: string; // comments stripped
+  params: BicepParam[];
+  vars: Map<string, Value>;
+  resources: Resource[];
+  modules: Map<string, { path: string; params: Map<string, Value> }>;
+  outputs: Map<string, Value>;
+}
+
+/** The expression after `=` that starts at `from`: up to the end of the line, or the closing bracket. */
+function expressionAt(text: string, from: number): string {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const start = i;
+  while (i < text.length && text[i] !== '\n') {
+    const ch = text[i]!;
+    if (ch === "'") i = skipString(text, i);
+    else if (PAIRS[ch]) i = closeOf(text, i) + 1;
+    else i++;
+  }
+  return text.slice(start, i).trim();
+}
+
+function readBicep(path: string): BicepFile {
+  const text = stripComments(readFileSync(path, 'utf8'));
+  const file: BicepFile = { path, text, params: [], vars: new Map(), resources: [], modules: new Map(), outputs: new Map() };
+
+  // Top-level statements start in column 0; decorators (@...) attach to the next param.
+  let decorators = '';
+  let i = 0;
+  while (i < text.length) {
+    const lineEnd = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+    const line = text.slice(i, lineEnd);
+    let next = lineEnd + 1;
+    if (line.startsWith('@')) {
+      const open = line.indexOf('(');
+      const end = open < 0 ? lineEnd : closeOf(text, i + open) + 1;
+      decorators += text.slice(i, end) + '\n';
+      next = text.indexOf('\n', end) < 0 ? text.length : text.indexOf('\n', end) + 1;
+    } else if (/^param\s/.test(line)) {
+      const m = /^param\s+(\w+)\s+(\w+)(\s*=)?/.exec(line);
+      if (!m) throw new Error(`${path}: cannot read ${line}`);
+      const defaultValue = m[3] ? expressionAt(text, i + m[0].length) : undefined;
+      file.params.push({ name: m[1]!, type: m[2]!, hasDefault: m[3] !== undefined, defaultValue, secure: /@secure\(\)/.test(decorators) });
+      if (defaultValue !== undefined) next = text.indexOf(defaultValue, i + m[0].length) + defaultValue.length;
+      decorators = '';
+    } else if (/^(var|output)\s/.test(line)) {
+      const m = /^(var|output)\s+(\w+)(?:\s+\w+)?\s*=/.exec(line);
+      if (!m) throw new Error(`${path}: cannot read ${line}`);
+      const value = expressionAt(text, i + m[0].length);
+      (m[1] === 'var' ? file.vars : file.outputs).set(m[2]!, value);
+      next = text.indexOf(value, i) + value.length;
+      decorators = '';
+    } else if (/^resource\s/.test(line)) {
+      const m = /^resource\s+(\w+)\s+'([^'@]+)@([^']+)'\s*(existing\s*)?=\s*/.exec(line);
+      if (!m) throw new Error(`${path}: cannot read ${line}`);
+      const exprStart = i + m[0].length;
+      const expr = expressionAt(text, exprStart);
+      let bodyText = expr;
+      let loopVariable: string | undefined;
+      let loopSource: string | undefined;
+      const loop = /^\[\s*for\s+(\w+)\s+in\s+(\w+)\s*:\s*/.exec(expr);
+      if (loop) {
+        loopVariable = loop[1];
+        loopSource = loop[2];
+        bodyText = expr.slice(loop[0].length, -1);
+      } else if (expr.startsWith('if')) {
+        bodyText = expr.slice(closeOf(expr, expr.indexOf('(')) + 1);
+      }
+      file.resources.push({ symbol: m[1]!, type: m[2]!, apiVersion: m[3]!, loopVariable, loopSource, body: objectOf(bodyText) });
+      next = text.indexOf(expr, i) + expr.length;
+      decorators = '';
+    } else if (/^module\s/.test(line)) {
+      const m = /^module\s+(\w+)\s+'([^']+)'\s*=\s*/.exec(line);
+      if (!m) throw new Error(`${path}: cannot read ${line}`);
+      const expr = expressionAt(text, i + m[0].length);
+      file.modules.set(m[1]!, { path: m[2]!, params: objectOf(prop(expr, 'params')) });
+      next = text.indexOf(expr, i) + expr.length;
+      decorators = '';
+    } else if (line.trim() !== '') {
+      decorators = '';
+    }
+    i = next;
+  }
+  return file;
+}
+
+/** Every resource of one type across the given files, with the file declaring it. */
+function resourcesOfType(files: BicepFile[], type: string): { file: BicepFile; resource: Resource }[] {
+  return files.flatMap((file) => file.resources.filter((r) => r.type === type).map((resource) => ({ file, resource })));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The infra files
+// ---------------------------------------------------------------------------------------------------------------
+
+// Read in a before() hook, so a missing or unreadable file fails these tests only, not the loading of the suite.
+let main: BicepFile;
+let moduleFiles: string[];
+let modules: Map<string, BicepFile>;
+let all: BicepFile[];
+
+function readInfra(): void {
+  main = readBicep(join(INFRA, 'main.bicep'));
+  moduleFiles = readdirSync(MODULES)
+    .filter((f) => f.endsWith('.bicep'))
+    .sort();
+  modules = new Map(moduleFiles.map((f) => [f.replace(/\.bicep$/, ''), readBicep(join(MODULES, f))]));
+  all = [main, ...modules.values()];
+}
+
+function moduleFile(name: string): BicepFile {
+  const file = modules.get(name);
+  if (!file) throw new Error(`infra/modules/${name}.bicep is missing`);
+  return file;
+}
+
+/** The module declaration in main.bicep that deploys infra/modules/<name>.bicep. */
+function moduleUse(name: string): { symbol: string; params: Map<string, Value> } {
+  const uses = [...main.modules].filter(([, m]) => m.path === `modules/${name}.bicep`);
+  expect(uses, `main.bicep deploys modules/${name}.bicep once`).to.have.length(1);
+  return { symbol: uses[0]![0], params: uses[0]![1].params };
+}
+
+function only<T>(items: T[], what: string): T {
+  expect(items, what).to.have.length(1);
+  return items[0]!;
+}
+
+/** The AND-ed conditions of a WHERE clause, leaving parenthesised groups (e.g. an OR) whole. */
+function topLevelAnds(where: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < where.length; i++) {
+    if (where[i] === '(') depth++;
+    else if (where[i] === ')') depth--;
+    else if (depth === 0 && /^\sAND\s/i.test(where.slice(i, i + 5))) {
+      parts.push(where.slice(start, i).trim());
+      start = i + 5;
+    }
+  }
+  parts.push(where.slice(start).trim());
+  return parts;
+}
+
+/** Cosmos path of a query property: c.reporter.id → /reporter/id. */
+const toPath = (expr: string) => '/' + expr.replace(/^c\./, '').split('.').join('/');
+
+describe('infra (Bicep) stays in step with the code', () => {
+  before(readInfra);
+
+  it('reads every Bicep file and every module is deployed by main.bicep', () => {
+    expect(moduleFiles).to.include.members(['identity.bicep', 'cosmos.bicep', 'keyvault.bicep', 'monitoring.bicep', 'appservice.bicep', 'bot.bicep']);
+    for (const name of modules.keys()) moduleUse(name);
+    for (const [symbol, m] of main.modules) expect(existsSync(join(INFRA, m.path)), `${symbol}: ${m.path} exists`).to.equal(true);
+  });
+
+  it('passes every required module parameter, and only declared ones', () => {
+    for (const [name, file] of modules) {
+      const { params } = moduleUse(name);
+      const declared = file.params.map((p) => p.name);
+      expect(
+        [...params.keys()].filter((k) => !declared.includes(k)),
+        `unknown params passed to ${name}`,
+      ).to.deep.equal([]);
+      const required = file.params.filter((p) => !p.hasDefault).map((p) => p.name);
+      expect(
+        required.filter((k) => !params.has(k)),
+        `required params of ${name} not passed`,
+      ).to.deep.equal([]);
+    }
+  });
+
+  it('uses GA API versions (diagnostic settings excepted: they have no GA version)', () => {
+    const previews = all.flatMap((f) =>
+      f.resources
+        .filter((r) => r.apiVersion.includes('preview') && r.type !== 'Microsoft.Insights/diagnosticSettings')
+        .map((r) => `${r.type}@${r.apiVersion}`),
+    );
+    expect(previews).to.deep.equal([]);
+  });
+
+  describe('Cosmos DB', () => {
+    let cosmos: BicepFile;
+    before(() => (cosmos = moduleFile('cosmos')));
+    const declared = () => arrayOf(cosmos.vars.get('containers') ?? '[]').map((item) => objectOf(item));
+
+    it('declares every container of src/store/containers.ts with the same id and partition key, and no other', () => {
+      const inBicep = declared().map((c) => `${literal(prop(c, 'id'))} ${literal(prop(c, 'partitionKeyPath'))}`);
+      const inCode = Object.values(CONTAINERS).map((c) => `${c.id} ${c.partitionKey}`);
+      expect(new Set(inBicep).size, 'each container once').to.equal(inBicep.length);
+      const difference = { missingFromInfra: inCode.filter((c) => !inBicep.includes(c)), notInCode: inBicep.filter((c) => !inCode.includes(c)) };
+      expect(difference, 'containers "id partitionKey"').to.deep.equal({ missingFromInfra: [], notInCode: [] });
+    });
+
+    it('creates the containers from that list only (one looped resource, id and partition key from the list)', () => {
+      const { file, resource } = only(resourcesOfType(all, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers'), 'containers resources');
+      expect(file.path).to.equal(cosmos.path);
+      expect(resource.loopSource, 'loops over var containers').to.equal('containers');
+      const c = resource.loopVariable!;
+      expect(prop(resource.body, 'name')).to.equal(`${c}.id`);
+      expect(prop(resource.body, 'properties.resource.id')).to.equal(`${c}.id`);
+      expect(arrayOf(prop(resource.body, 'properties.resource.partitionKey.paths'))).to.deep.equal([`${c}.partitionKeyPath`]);
+      expect(literal(prop(resource.body, 'properties.resource.partitionKey.kind'))).to.equal('Hash');
+      expect(prop(resource.body, 'properties.resource.indexingPolicy.compositeIndexes')).to.equal(`${c}.compositeIndexes`);
+      expect(literal(prop(resource.body, 'properties.resource.indexingPolicy.indexingMode'))).to.equal('consistent');
+    });
+
+    it('has a composite index for every filtered + sorted query in src/store', () => {
+      const storeDir = join(ROOT, 'src', 'store');
+      const queries: { container: string; query: string }[] = [];
+      for (const f of readdirSync(storeDir).filter((n) => n.endsWith('.ts'))) {
+        const source = readFileSync(join(storeDir, f), 'utf8');
+        const re = /this\.(\w+)\.items\s*\.query(?:<[^>]*>)?\(\s*\{\s*query:\s*(['"`])((?:(?!\2)[\s\S])*)\2/g;
+        for (const m of source.matchAll(re)) queries.push({ container: m[1]!, query: m[3]! });
+      }
+      const sorted = queries.filter((q) => /\bORDER\s+BY\b/i.test(q.query));
+      expect(sorted.length, 'found the sorted queries of src/store (IncidentStore.reportedBy at least)').to.be.greaterThan(0);
+
+      const indexes = new Map(
+        declared().map((c) => [
+          literal(prop(c, 'id'))!,
+          arrayOf(prop(c, 'compositeIndexes')).map((index) =>
+            arrayOf(index).map((entry) => `${literal(prop(entry, 'path'))} ${literal(prop(entry, 'order'))}`),
+          ),
+        ]),
+      );
+      for (const { container, query } of sorted) {
+        expect(Object.keys(CONTAINERS), `the container queried by: ${query}`).to.include(container);
+        const m = /\bWHERE\s+([\s\S]*?)\s+ORDER\s+BY\s+([\s\S]*?)\s*(?:OFFSET\b|$)/i.exec(query);
+        const orderBy = (m ? m[2]! : /\bORDER\s+BY\s+([\s\S]*)$/i.exec(query)![1]!).split(',').map((term) => {
+          const [field, dir] = term.trim().split(/\s+/);
+          return `${toPath(field!)} ${dir?.toUpperCase() === 'DESC' ? 'descending' : 'ascending'}`;
+        });
+        const conditions = m ? topLevelAnds(m[1]!) : [];
+        const equalities = conditions.map((cond) => /^(c(?:\.\w+)+)\s*=\s*\S+$/.exec(cond)?.[1]).filter((x): x is string => !!x);
+        if (equalities.length === 0 && orderBy.length < 2) continue; // a range index serves it
+        const wanted = [...equalities.map((e) => `${toPath(e)} ascending`), ...orderBy];
+        const served = (indexes.get(CONTAINERS[container as keyof typeof CONTAINERS].id) ?? []).some(
+          (index) =>
+            index.length === wanted.length &&
+            index.slice(equalities.length).join() === orderBy.join() &&
+            [...index.slice(0, equalities.length)].sort().join() === [...wanted.slice(0, equalities.length)].sort().join(),
+        );
+        expect(served, `a composite index [${wanted.join(', ')}] on ${container} for: ${query}`).to.equal(true);
+      }
+    });
+
+    it('disables account keys and grants the web app identity the built-in Data Contributor role', () => {
+      const account = only(
+        cosmos.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts'),
+        'one Cosmos account',
+      );
+      expect(prop(account.body, 'properties.disableLocalAuth')).to.equal('true');
+      expect(prop(account.body, 'properties.capabilities')).to.match(/^serverless \? serverlessCapabilities : \[\]$/);
+      expect(arrayOf(cosmos.vars.get('serverlessCapabilities')!).map((c) => literal(prop(c, 'name')))).to.deep.equal(['EnableServerless']);
+
+      const assignment = only(
+        cosmos.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments'),
+        'one Cosmos SQL role assignment',
+      );
+      expect(prop(assignment.body, 'parent')).to.equal(account.symbol);
+      const roleVar = /^'\$\{(\w+)\.id\}\/sqlRoleDefinitions\/\$\{(\w+)\}'$/.exec(prop(assignment.body, 'properties.roleDefinitionId'));
+      expect(roleVar, 'roleDefinitionId is <account>/sqlRoleDefinitions/<role>').to.not.equal(null);
+      expect(literal(cosmos.vars.get(roleVar![2]!) ?? '')).to.equal('00000000-0000-0000-0000-000000000002');
+      expect(prop(assignment.body, 'properties.scope')).to.equal(`${account.symbol}.id`);
+      const principal = prop(assignment.body, 'properties.principalId');
+      const identity = moduleUse('identity').symbol;
+      expect(moduleUse('cosmos').params.get(principal), 'principal is the web app identity').to.equal(`${identity}.outputs.principalId`);
+    });
+
+    it('names the database after the same value the web app gets as COSMOS_DATABASE', () => {
+      const database = only(
+        cosmos.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases'),
+        'one SQL database',
+      );
+      const nameParam = prop(database.body, 'name');
+      expect(prop(database.body, 'properties.resource.id')).to.equal(nameParam);
+      expect(cosmos.outputs.get('databaseName')).to.equal(`${database.symbol}.name`);
+      const cosmosUse = moduleUse('cosmos');
+      expect(moduleUse('appservice').params.get('cosmosDatabaseName')).to.equal(`${cosmosUse.symbol}.outputs.databaseName`);
+      // The default database name is the app's default (COSMOS_DATABASE default 'ubp').
+      const dbParam = cosmosUse.params.get(nameParam);
+      const mainParam = main.params.find((p) => p.name === dbParam);
+      expect(literal(mainParam?.defaultValue ?? ''), `main.bicep param ${dbParam} defaults to the app's default`).to.equal(
+        loadConfig({}).cosmos.database,
+      );
+    });
+  });
+
+  describe('Web app', () => {
+    let app: BicepFile;
+    let site: Resource;
+    before(() => {
+      app = moduleFile('appservice');
+      site = only(
+        app.resources.filter((r) => r.type === 'Microsoft.Web/sites'),
+        'one web app',
+      );
+    });
+    const settings = () => arrayOf(prop(site.body, 'properties.siteConfig.appSettings')).map((s) => objectOf(s));
+    const settingMap = () => {
+      const map = new Map<string, Value>();
+      for (const s of settings()) {
+        const name = literal(prop(s, 'name'));
+        expect(name, 'app setting names are literals').to.be.a('string');
+        expect(map.has(name!), `app setting ${name} is set once`).to.equal(false);
+        map.set(name!, prop(s, 'value'));
+      }
+      return map;
+    };
+    const appParam = (setting: string) => settingMap().get(setting)!;
+
+    it('sets every app setting production needs, each a config variable or a documented platform setting', () => {
+      const names = [...settingMap().keys()];
+      expect(
+        REQUIRED_SETTINGS.filter((n) => !names.includes(n)),
+        'missing app settings',
+      ).to.deep.equal([]);
+      expect(
+        names.filter((n) => !CONFIG_VARIABLES.includes(n) && !PLATFORM_SETTINGS.includes(n)),
+        'unknown app settings',
+      ).to.deep.equal([]);
+      expect(names, 'no account key: managed identity only').to.not.include('COSMOS_KEY');
+    });
+
+    it('gives loadConfig a production configuration (auth on, remote Cosmos through the managed identity)', () => {
+      const env: NodeJS.ProcessEnv = { PORT: '8080' }; // set by App Service
+      for (const [name, value] of settingMap()) {
+        const fixed = literal(value);
+        if (fixed !== undefined) env[name] = fixed;
+        else if (DUMMY_VALUES[name] !== undefined) env[name] = DUMMY_VALUES[name];
+        else if (PLATFORM_SETTINGS.includes(name)) env[name] = 'platform-value';
+        else throw new Error(`app setting ${name} = ${value}: add a realistic dummy value to DUMMY_VALUES`);
+      }
+      const config = loadConfig(env);
+      expect(config.auth).to.deep.equal({
+        appId: DUMMY_VALUES.MicrosoftAppId,
+        appPassword: DUMMY_VALUES.MicrosoftAppPassword,
+        appType: 'SingleTenant',
+        tenantId: DUMMY_VALUES.MicrosoftAppTenantId,
+      });
+      expect(config.allowedTenantIds).to.deep.equal([DUMMY_VALUES.ALLOWED_TENANT_IDS]);
+      expect(config.host).to.equal('0.0.0.0');
+      expect(config.port).to.equal(8080);
+      expect(config.cosmos).to.deep.equal({
+        mode: 'remote',
+        endpoint: DUMMY_VALUES.COSMOS_ENDPOINT,
+        database: DUMMY_VALUES.COSMOS_DATABASE,
+        managedIdentityClientId: DUMMY_VALUES.AZURE_CLIENT_ID,
+      });
+    });
+
+    it('wires each setting to the right source', () => {
+      expect(appParam('MicrosoftAppPassword')).to.match(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\}\)'$/);
+      const secretParam = /\$\{(\w+)\}/.exec(appParam('MicrosoftAppPassword'))![1]!;
+      const use = moduleUse('appservice').params;
+      const kv = moduleUse('keyvault').symbol;
+      const id = moduleUse('identity').symbol;
+      const cosmosSym = moduleUse('cosmos').symbol;
+      const monitoring = moduleUse('monitoring').symbol;
+      expect(use.get(secretParam)).to.equal(`${kv}.outputs.botCredentialUri`);
+      expect(moduleFile('keyvault').outputs.get('botCredentialUri')).to.match(/^\w+\.properties\.secretUri$/);
+      expect(use.get(appParam('AZURE_CLIENT_ID'))).to.equal(`${id}.outputs.clientId`);
+      expect(use.get(appParam('COSMOS_ENDPOINT'))).to.equal(`${cosmosSym}.outputs.endpoint`);
+      expect(use.get(appParam('APPLICATIONINSIGHTS_CONNECTION_STRING'))).to.equal(`${monitoring}.outputs.appInsightsConnectionString`);
+      expect(use.get(appParam('MicrosoftAppId'))).to.equal('botAppId');
+      expect(use.get(appParam('MicrosoftAppTenantId'))).to.equal('botTenantId');
+      const tenants = /^join\((\w+), ','\)$/.exec(appParam('ALLOWED_TENANT_IDS'));
+      expect(tenants, 'ALLOWED_TENANT_IDS joins an array with commas').to.not.equal(null);
+      expect(use.get(tenants![1]!)).to.equal('allowedTenantIds');
+      expect(literal(appParam('COSMOS_USE_MANAGED_IDENTITY'))).to.equal('true');
+    });
+
+    it('runs as the user-assigned identity, which also resolves the Key Vault reference', () => {
+      const identityParam = prop(site.body, 'properties.keyVaultReferenceIdentity');
+      expect(literal(prop(site.body, 'identity.type'))).to.equal('UserAssigned');
+      expect([...objectOf(prop(site.body, 'identity.userAssignedIdentities')).keys()]).to.deep.equal([`\${${identityParam}}`]);
+      expect(moduleUse('appservice').params.get(identityParam)).to.equal(`${moduleUse('identity').symbol}.outputs.id`);
+      const reader = moduleUse('keyvault').params.get('readerPrincipalId');
+      expect(reader).to.equal(`${moduleUse('identity').symbol}.outputs.principalId`);
+    });
+
+    it('is hardened: Linux Node LTS, HTTPS only, FTPS off, TLS 1.2, Always On', () => {
+      const plan = only(
+        app.resources.filter((r) => r.type === 'Microsoft.Web/serverfarms'),
+        'one plan',
+      );
+      expect(prop(plan.body, 'properties.reserved')).to.equal('true');
+      expect(literal(prop(site.body, 'kind'))).to.equal('app,linux');
+      expect(prop(site.body, 'properties.httpsOnly')).to.equal('true');
+      const config = objectOf(prop(site.body, 'properties.siteConfig'));
+      expect(literal(prop(config, 'ftpsState'))).to.equal('Disabled');
+      expect(literal(prop(config, 'minTlsVersion'))).to.equal('1.2');
+      expect(prop(config, 'alwaysOn')).to.equal('true');
+      const runtime = app.params.find((p) => p.name === prop(config, 'linuxFxVersion'));
+      expect(runtime, 'linuxFxVersion comes from a param').to.not.equal(undefined);
+      expect(literal(runtime?.defaultValue ?? '')).to.match(/^NODE\|(20|22)-lts$/);
+      expect(literal(prop(config, 'appCommandLine'))).to.match(/^node .*dist\/src\/index\.js$/);
+      expect(existsSync(join(ROOT, 'src', 'index.ts')), 'the start command runs the compiled src/index.ts').to.equal(true);
+    });
+
+    it('health-checks /healthz, a GET route of the HTTP server', () => {
+      const path = literal(prop(site.body, 'properties.siteConfig.healthCheckPath'));
+      expect(path).to.equal('/healthz');
+      expect(readFileSync(join(ROOT, 'src', 'http', 'server.ts'), 'utf8')).to.include(`server.get('${path}'`);
+    });
+  });
+
+  describe('Azure Bot', () => {
+    let botFile: BicepFile;
+    let bot: Resource;
+    before(() => {
+      botFile = moduleFile('bot');
+      bot = only(
+        botFile.resources.filter((r) => r.type === 'Microsoft.BotService/botServices'),
+        'one bot',
+      );
+    });
+
+    it('is a SingleTenant registration of the bot app whose endpoint is the web app /api/messages', () => {
+      const endpoint = prop(bot.body, 'properties.endpoint');
+      const host = /^'https:\/\/\$\{(\w+)\}\/api\/messages'$/.exec(endpoint);
+      expect(host, `endpoint ${endpoint} is https://<host>/api/messages`).to.not.equal(null);
+      expect(readFileSync(join(ROOT, 'src', 'http', 'server.ts'), 'utf8')).to.include(`server.post('/api/messages'`);
+      const use = moduleUse('bot').params;
+      expect(use.get(host![1]!)).to.equal(`${moduleUse('appservice').symbol}.outputs.defaultHostName`);
+      expect(literal(prop(bot.body, 'properties.msaAppType'))).to.equal('SingleTenant');
+      const appSettings = arrayOf(
+        prop(
+          only(
+            moduleFile('appservice').resources.filter((r) => r.type === 'Microsoft.Web/sites'),
+            'one web app',
+          ).body,
+          'properties.siteConfig.appSettings',
+        ),
+      ).map((s) => objectOf(s));
+      const appType = appSettings.find((s) => literal(prop(s, 'name')) === 'MicrosoftAppType');
+      expect(appType && literal(prop(appType, 'value')), 'the web app has the same MicrosoftAppType').to.equal('SingleTenant');
+      expect(use.get(prop(bot.body, 'properties.msaAppId'))).to.equal('botAppId');
+      expect(use.get(prop(bot.body, 'properties.msaAppTenantId'))).to.equal('botTenantId');
+    });
+
+    it('has the Microsoft Teams channel', () => {
+      const channel = only(
+        botFile.resources.filter((r) => r.type === 'Microsoft.BotService/botServices/channels'),
+        'one channel',
+      );
+      expect(prop(channel.body, 'parent')).to.equal(bot.symbol);
+      expect(literal(prop(channel.body, 'name'))).to.equal('MsTeamsChannel');
+      expect(literal(prop(channel.body, 'properties.channelName'))).to.equal('MsTeamsChannel');
+      expect(prop(channel.body, 'properties.properties.isEnabled')).to.equal('true');
+    });
+
+    it('outputs what the Teams manifest needs', () => {
+      for (const name of ['botId', 'botEndpoint', 'botDomain', 'webAppName', 'cosmosEndpoint', 'identityClientId'])
+        expect(main.outputs.has(name), `output ${name}`).to.equal(true);
+      expect(main.outputs.get('botDomain')).to.equal(`${moduleUse('appservice').symbol}.outputs.defaultHostName`);
+      expect(main.outputs.get('identityClientId')).to.equal(`${moduleUse('identity').symbol}.outputs.clientId`);
+    });
+  });
+
+  describe('Key Vault', () => {
+    it('uses RBAC and stores the bot secret from a secure parameter', () => {
+      const kv = moduleFile('keyvault');
+      const vault = only(
+        kv.resources.filter((r) => r.type === 'Microsoft.KeyVault/vaults'),
+        'one vault',
+      );
+      expect(prop(vault.body, 'properties.enableRbacAuthorization')).to.equal('true');
+      const secret = only(
+        kv.resources.filter((r) => r.type === 'Microsoft.KeyVault/vaults/secrets'),
+        'one secret',
+      );
+      const valueParam = prop(secret.body, 'properties.value');
+      expect(kv.params.find((p) => p.name === valueParam)?.secure, `${valueParam} is @secure()`).to.equal(true);
+      const passed = moduleUse('keyvault').params.get(valueParam)!;
+      expect(main.params.find((p) => p.name === passed)?.secure, `main.bicep ${passed} is @secure()`).to.equal(true);
+      const role = only(
+        kv.resources.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments'),
+        'one role assignment',
+      );
+      expect(prop(role.body, 'scope')).to.equal(secret.symbol);
+    });
+  });
+
+  describe('main.parameters.json', () => {
+    let parameters: { parameters: Record<string, unknown> };
+    before(() => (parameters = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as typeof parameters));
+
+    it('names only parameters of main.bicep, and every required one but the secret', () => {
+      const declared = main.params.map((p) => p.name);
+      const given = Object.keys(parameters.parameters);
+      expect(
+        given.filter((k) => !declared.includes(k)),
+        'unknown parameters',
+      ).to.deep.equal([]);
+      const required = main.params.filter((p) => !p.hasDefault && !p.secure).map((p) => p.name);
+      expect(
+        required.filter((k) => !given.includes(k)),
+        'required parameters missing',
+      ).to.deep.equal([]);
+      for (const p of main.params.filter((x) => x.secure)) expect(given, `secure ${p.name} is never in the file`).to.not.include(p.name);
+    });
+
+    it('declares the parameters the issue asks for', () => {
+      const declared = main.params.map((p) => p.name);
+      expect(declared).to.include.members([
+        'namePrefix',
+        'location',
+        'botAppId',
+        'botTenantId',
+        'allowedTenantIds',
+        'cosmosThroughputMode',
+        'cosmosAutoscaleMaxThroughput',
+        'botAppPassword',
+        'instanceCount',
+      ]);
+    });
+  });
+});
