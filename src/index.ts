@@ -10,6 +10,7 @@ import { IncidentStore } from './store/incidents';
 import { MeasureStore } from './store/measures';
 import { OutboxStore } from './store/outbox';
 import { ConversationStore } from './store/conversations';
+import { AuditStore } from './store/audit';
 import { FileDirectory } from './directory/file-directory';
 import { GraphDirectory } from './directory/graph-directory';
 import { CachedDirectory } from './directory/cached-directory';
@@ -85,6 +86,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     incidents: new IncidentStore(cosmos.containers),
     measures,
     conversations,
+    audit: new AuditStore(cosmos.containers),
     directory,
     notify: () => dispatcher.kick(),
     now,

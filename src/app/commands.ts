@@ -7,6 +7,7 @@ export const COMMANDS = [
   { name: 'report', usage: 'report', description: 'Report unacceptable behaviour by a customer', personalOnly: true },
   { name: 'check', usage: 'check <customer ref>', description: 'See a customer’s warning markers before a visit', personalOnly: true },
   { name: 'my reports', usage: 'my reports', description: 'See the incidents you have reported', personalOnly: true },
+  { name: 'case', usage: 'case <reference>', description: 'Open a case in full and propose measures (Customer Experience team)', personalOnly: true },
   { name: 'pending', usage: 'pending', description: 'Decisions awaiting your sign-off as Head of Service', personalOnly: true },
   { name: 'help', usage: 'help', description: 'What this bot does and how to use it', personalOnly: false },
 ] as const;

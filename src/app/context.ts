@@ -2,6 +2,7 @@ import type { Directory } from '../directory/directory';
 import type { IncidentStore } from '../store/incidents';
 import type { MeasureStore } from '../store/measures';
 import type { ConversationStore } from '../store/conversations';
+import type { AuditStore } from '../store/audit';
 import type { AdaptiveCard } from '../cards/render';
 
 /** The person acting, as the channel authenticated them. Roles are looked up, never taken from the message. */
@@ -22,6 +23,7 @@ export interface AppContext {
   incidents: IncidentStore;
   measures: MeasureStore;
   conversations: ConversationStore;
+  audit: AuditStore;
   directory: Directory;
   /** Tells the outbox dispatcher new messages are waiting (so they go now, not at the next poll). */
   notify: () => void;

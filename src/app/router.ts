@@ -5,6 +5,7 @@ import { checkCustomer } from './check-customer';
 import { myReports } from './my-reports';
 import { showIncidentForm, submitIncident } from './report-incident';
 import { decideSignOff, pendingForMe, refreshSignOff } from './signoff';
+import { proposeMeasure, showCase, showProposalForm } from './case';
 
 /** Routes a chat message (bot mention already removed) to its command. */
 export async function handleMessage(ctx: AppContext, actor: Actor, text: string, personal: boolean): Promise<Reply[]> {
@@ -23,6 +24,8 @@ export async function handleMessage(ctx: AppContext, actor: Actor, text: string,
       return [await checkCustomer(ctx, command.args)];
     case 'my reports':
       return [await myReports(ctx, actor)];
+    case 'case':
+      return [await showCase(ctx, actor, command.args)];
     case 'pending':
       return [await pendingForMe(ctx, actor)];
     case 'help':
@@ -40,6 +43,8 @@ const ACTIONS: Record<string, ActionHandler> = {
   'incident.submit': submitIncident,
   'signoff.refresh': refreshSignOff,
   'signoff.decide': decideSignOff,
+  'measure.form': showProposalForm,
+  'measure.propose': proposeMeasure,
 };
 
 export async function handleAction(ctx: AppContext, actor: Actor, verb: string, data: unknown): Promise<ActionResult> {

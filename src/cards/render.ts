@@ -9,6 +9,8 @@ import signoffRequest from '../../cards/signoff-request.json';
 import signoffDecide from '../../cards/signoff-decide.json';
 import signoffOutcome from '../../cards/signoff-outcome.json';
 import pending from '../../cards/pending.json';
+import caseCard from '../../cards/case.json';
+import measureForm from '../../cards/measure-form.json';
 
 /** Every template in cards/, by name. Adaptive Cards 1.5: the newest version Teams renders everywhere. */
 export const TEMPLATES = {
@@ -22,6 +24,8 @@ export const TEMPLATES = {
   'signoff-decide': signoffDecide,
   'signoff-outcome': signoffOutcome,
   pending,
+  case: caseCard,
+  'measure-form': measureForm,
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
 

@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { ukLocalToUtc } from './time';
+import { needsSection51Response } from './incident';
+import {
+  ADJUSTMENTS,
+  CONTACT_CHANNELS,
+  MEASURE_KINDS,
+  MEASURE_KIND_IDS,
+  PAIRS_VISIT_INSTRUCTIONS,
+  latestReviewDate,
+  signOffReasons,
+  type AdjustmentId,
+  type ContactChannel,
+  type ContactRestriction,
+  type Measure,
+  type MeasureKind,
+} from './measure';
+import { POLICY_VERSION } from './policy';
+import type { Incident, Person } from './records';
+
+/** The proposal form's inputs, as Adaptive Card inputs send them (all strings). */
+export const PROPOSAL_FIELDS = [
+  'kind',
+  'reasons',
+  'instructions',
+  'reviewDate',
+  'vulnerabilitiesConsidered',
+  'adjustments',
+  'notifyCustomer',
+  'noNotificationJustification',
+  'priorWarningSkipReason',
+  'channels',
+  'singlePointOfContact',
+  'limitedTimes',
+  'maxContactsCount',
+  'maxContactsPer',
+  'declineWithoutNewEvidence',
+  'maxIssuesCount',
+  'maxIssuesPer',
+  'thirdParty',
+] as const;
+export type ProposalField = (typeof PROPOSAL_FIELDS)[number];
+export type ProposalValues = Partial<Record<ProposalField, string>>;
+export type ProposalErrors = Partial<Record<ProposalField, string>>;
+
+const list = (v: string | undefined) => [
+  ...new Set(
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+];
+const text = (max: number, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) => v.trim())
+    .refine((v) => v.length <= max, `${what} must be ${max} characters or fewer`);
+const count = z
+  .string()
+  .default('')
+  .refine((v) => v === '' || (/^\d{1,3}$/.test(v) && Number(v) >= 1), 'Enter a whole number of at least 1 (0 would leave no way to contact us, §6)');
+
+const schema = z.object({
+  kind: z.enum(MEASURE_KIND_IDS as [MeasureKind, ...MeasureKind[]], { error: 'Choose the measure' }),
+  reasons: text(2000, 'Reasons').refine((v) => v.length >= 10, 'Give the reasons for this measure (at least 10 characters)'),
+  instructions: text(500, 'Instructions to staff'),
+  reviewDate: z.string({ error: 'Enter the review date' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the review date'),
+  vulnerabilitiesConsidered: text(2000, 'Vulnerabilities considered').refine(
+    (v) => v.length >= 10,
+    'Record how the customer’s vulnerabilities and reasonable adjustments were considered (§6)',
+  ),
+  adjustments: z
+    .string()
+    .default('')
+    .transform(list)
+    .refine((l) => l.every((a) => ADJUSTMENTS.some((x) => x.id === a)), 'Choose adjustments from the list'),
+  notifyCustomer: z.enum(['yes', 'no'], { error: 'Say whether the customer will be told in writing' }),
+  noNotificationJustification: text(4000, 'Justification'),
+  priorWarningSkipReason: text(1000, 'Reason'),
+  channels: z
+    .string()
+    .default('')
+    .transform(list)
+    .refine((l) => l.every((c) => CONTACT_CHANNELS.some((x) => x.id === c)), 'Choose contact channels from the list'),
+  singlePointOfContact: text(100, 'Single point of contact'),
+  limitedTimes: text(200, 'Limited times'),
+  maxContactsCount: count,
+  maxContactsPer: z.enum(['week', 'month', '']).default(''),
+  declineWithoutNewEvidence: z.enum(['true', 'false', '']).default(''),
+  maxIssuesCount: count,
+  maxIssuesPer: z.enum(['month', 'quarter', '']).default(''),
+  thirdParty: text(200, 'Third party'),
+});
+
+/** What the server knows when checking a proposal; loaded by id, never taken from the card. */
+export interface ProposalFacts {
+  incidents: Incident[];
+  /** A warning (§5.2, §5.3) was given to this customer before. */
+  priorWarning: boolean;
+  now: Date;
+}
+
+export type ProposalResult =
+  { ok: true; measure: Omit<Measure, 'id' | 'signOff' | 'serviceArea' | 'proposedBy'> } | { ok: false; errors: ProposalErrors };
+
+/**
+ * Checks a proposed measure against the policy. Refusals, each with its reason:
+ * - no recorded incident behind it (SPEC §4: every marker rests on a specific incident);
+ * - vulnerabilities and reasonable adjustments not considered (§6);
+ * - contact restrictions leaving no way to access services, or only ways a reasonable adjustment rules out (§6);
+ * - not telling the customer without full justification (§5.2);
+ * - formal restrictions with no earlier warning, unless a reason is recorded or §5.1 applies (§5.2, §5.3);
+ * - a review date in the past or more than six months away (§8).
+ */
+export function checkProposal(values: ProposalValues, facts: ProposalFacts): ProposalResult {
+  const parsed = schema.safeParse(values);
+  const errors: ProposalErrors = {};
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const field = issue.path[0] as ProposalField | undefined;
+    if (field && !errors[field]) errors[field] = issue.message;
+  }
+  if (facts.incidents.length === 0) errors.reasons ??= 'A measure must rest on at least one recorded, specific incident: report the incident first.';
+  // Rules across fields run on the raw values too, so every problem is reported at once.
+  for (const [field, message] of Object.entries(crossFieldErrors(values, facts)) as [ProposalField, string][]) errors[field] ??= message;
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const v = parsed.data;
+  const review = ukLocalToUtc(v.reviewDate, '09:00');
+  const restriction: ContactRestriction | null =
+    v.kind === 'contact-restriction'
+      ? {
+          channels: v.channels as ContactChannel[],
+          singlePointOfContact: v.singlePointOfContact || null,
+          limitedTimes: v.limitedTimes || null,
+          maxContacts: v.maxContactsCount ? { count: Number(v.maxContactsCount), per: v.maxContactsPer as 'week' | 'month' } : null,
+          declineWithoutNewEvidence: v.declineWithoutNewEvidence === 'true',
+          maxIssues: v.maxIssuesCount ? { count: Number(v.maxIssuesCount), per: v.maxIssuesPer as 'month' | 'quarter' } : null,
+          thirdParty: v.thirdParty || null,
+        }
+      : null;
+
+  const notify = v.notifyCustomer === 'yes';
+  return {
+    ok: true,
+    measure: {
+      type: 'measure',
+      customerKey: facts.incidents[0]!.customerKey,
+      kind: v.kind,
+      status: signOffReasons(v.kind, notify).length ? 'pending-sign-off' : 'active',
+      interim: false,
+      instructions: v.instructions || defaultInstructions(v.kind, restriction),
+      reasons: v.reasons,
+      incidentRefs: facts.incidents.map((i) => i.reference),
+      proposedAt: facts.now.toISOString(),
+      reviewDue: review.toISOString(),
+      restriction,
+      adjustments: v.adjustments as AdjustmentId[],
+      vulnerabilitiesConsidered: v.vulnerabilitiesConsidered,
+      notifyCustomer: notify,
+      noNotificationJustification: notify ? null : v.noNotificationJustification,
+      priorWarningSkipReason: v.priorWarningSkipReason || null,
+      signOffMessages: [],
+      notifyOnDecision: [],
+      policyVersion: POLICY_VERSION,
+    },
+  };
+}
+
+function crossFieldErrors(values: ProposalValues, facts: ProposalFacts): ProposalErrors {
+  const errors: ProposalErrors = {};
+  const trimmed = (f: ProposalField) => (values[f] ?? '').trim();
+  const date = trimmed('reviewDate');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    const review = ukLocalToUtc(date, '09:00');
+    if (Number.isNaN(review.getTime()) || review.getTime() <= facts.now.getTime()) errors.reviewDate = 'The review date must be in the future';
+    else if (review.getTime() > latestReviewDate(facts.now).getTime() + 86_400_000)
+      errors.reviewDate = 'Markers are reviewed at least every six months (§8): choose a date within six months';
+  }
+  if (values.notifyCustomer === 'no' && trimmed('noNotificationJustification').length < 30)
+    errors.noNotificationJustification = 'Not telling the customer needs a full written justification, signed off by a Head of Service (§5.2)';
+  if (values.kind !== 'contact-restriction') return errors;
+
+  const serious = facts.incidents.some((i) => needsSection51Response(i));
+  if (!facts.priorWarning && !serious && trimmed('priorWarningSkipReason').length < 10)
+    errors.priorWarningSkipReason = 'The customer has not been warned first (§5.2, §5.3): record why restrictions are needed without a warning';
+  const channels = list(values.channels);
+  const adjustments = ADJUSTMENTS.filter((a) => list(values.adjustments).includes(a.id));
+  const usable = channels.filter((c) => !adjustments.some((a) => (a.blocks as readonly string[]).includes(c)));
+  if (channels.length === 0) errors.channels = 'At least one way to contact us must remain (§6): choose the channels that stay open';
+  else if (usable.length === 0)
+    errors.channels = `Every channel left open is ruled out by a recorded reasonable adjustment (${adjustments.map((a) => a.id).join(', ')}): at least one way the customer can actually use must remain (§6)`;
+  if (!trimmed('maxContactsCount') !== !trimmed('maxContactsPer')) errors.maxContactsCount = 'Give both the number of contacts and per week or month';
+  if (!trimmed('maxIssuesCount') !== !trimmed('maxIssuesPer')) errors.maxIssuesCount = 'Give both the number of issues and per month or quarter';
+  return errors;
+}
+
+/** What staff are told to do, in plain words, when the proposer does not write it themselves. */
+export function defaultInstructions(kind: MeasureKind, r: ContactRestriction | null): string {
+  if (kind === 'pairs-visit') return PAIRS_VISIT_INSTRUCTIONS;
+  if (kind !== 'contact-restriction' || !r) return `${MEASURE_KINDS[kind].label}: see the case for details.`;
+  const parts = [`Contact only by ${r.channels.map((c) => CONTACT_CHANNELS.find((x) => x.id === c)!.label.toLowerCase()).join(' or ')}`];
+  if (r.singlePointOfContact) parts.push(`through ${r.singlePointOfContact} (single point of contact)`);
+  if (r.limitedTimes) parts.push(`at ${r.limitedTimes}`);
+  if (r.maxContacts) parts.push(`at most ${r.maxContacts.count} contacts a ${r.maxContacts.per}`);
+  if (r.thirdParty) parts.push(`via ${r.thirdParty}`);
+  let out = parts.join(', ') + '.';
+  if (r.declineWithoutNewEvidence) out += ' Issues already answered are not reconsidered without new evidence.';
+  if (r.maxIssues) out += ` At most ${r.maxIssues.count} issues a ${r.maxIssues.per}.`;
+  return `${out} Emergencies, urgent repairs and health and safety issues can always be reported.`;
+}
+
+export function build(
+  checked: Extract<ProposalResult, { ok: true }>['measure'],
+  id: string,
+  serviceArea: { id: string; headOfService: string; deputy: string | null },
+  proposedBy: Person,
+  notifyOnDecision: Person[],
+): Measure {
+  const reasons = signOffReasons(checked.kind, checked.notifyCustomer);
+  return {
+    ...checked,
+    id,
+    serviceArea: serviceArea.id,
+    proposedBy,
+    notifyOnDecision,
+    signOff: reasons.length
+      ? {
+          reasons,
+          serviceArea: serviceArea.id,
+          approverId: serviceArea.headOfService,
+          deputyId: serviceArea.deputy,
+          requestedAt: checked.proposedAt,
+          decision: null,
+        }
+      : null,
+  };
+}
