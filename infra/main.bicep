@@ -19,12 +19,17 @@
 //          --api-permissions df021288-bdef-4463-88db-98f22de89214=Role 98830695-27a2-44f7-8c18-0c3ebc9698f6=Role
 //        az ad app permission admin-consent --id <botAppId>
 //      (the two ids are User.Read.All and GroupMember.Read.All application roles).
+//   3. Roles come from Entra ID through Microsoft Graph (the app refuses to start with auth on otherwise):
+//      create two security groups, "UB case managers" and "UB admins", and pass their object ids as
+//      graphCaseManagerGroupId and graphAdminGroupId. serviceAreas lists each service area with the object
+//      ids of its Head of Service and deputy (or null): they sign off decisions (SPEC §5).
 //
 // Deploy:
 //   az group create -n rg-ubp-prod -l uksouth
 //   az deployment group create -g rg-ubp-prod -f infra/main.bicep -p infra/main.parameters.json \
 //     -p botAppPassword="$BOT_APP_PASSWORD"
-// Then deploy the code (zip of the repository; App Service runs npm install + npm run build), e.g.
+// Then deploy the code (zip of the repository without node_modules or dist; App Service's Oryx build runs
+// npm install + npm run build, i.e. tsc -p tsconfig.build.json, and the app starts from dist/), e.g.
 //   az webapp deploy -g rg-ubp-prod -n <webAppName output> --src-path app.zip --type zip
 // and build the Teams app package with botId = the botId output and validDomains / BOT_DOMAIN = botDomain.
 
@@ -54,6 +59,20 @@ param allowedTenantIds array = [
 @secure()
 @minLength(1)
 param botAppPassword string
+
+@description('Object id of the Entra security group of case managers (GRAPH_CASE_MANAGER_GROUP_ID).')
+@minLength(36)
+@maxLength(36)
+param graphCaseManagerGroupId string
+
+@description('Object id of the Entra security group of bot admins (GRAPH_ADMIN_GROUP_ID).')
+@minLength(36)
+@maxLength(36)
+param graphAdminGroupId string
+
+@description('Service areas (SERVICE_AREAS_JSON): [{ id, name, headOfService, deputy }], id lowercase letters, digits and -, headOfService and deputy Entra user object ids (deputy may be null). Checked by the app at start.')
+@minLength(1)
+param serviceAreas array
 
 @description('Cosmos DB throughput: serverless (default) or autoscale (provisioned, with a maximum RU/s).')
 @allowed([
@@ -192,6 +211,9 @@ module appService 'modules/appservice.bicep' = {
     botAppId: botAppId
     botTenantId: botTenantId
     allowedTenantIds: allowedTenantIds
+    graphCaseManagerGroupId: graphCaseManagerGroupId
+    graphAdminGroupId: graphAdminGroupId
+    serviceAreas: serviceAreas
     botCredentialUri: keyVault.outputs.botCredentialUri
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName

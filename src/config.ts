@@ -30,6 +30,7 @@ const variables = z.object({
   GRAPH_ADMIN_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
   SERVICE_AREAS_JSON: z.string().min(2).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  COSMOS_ATOMIC_BATCH: booleanText.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -117,7 +118,8 @@ export interface Config {
   auth: { appId: string; appPassword: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId: string } | null;
   allowedTenantIds: string[];
   cosmos:
-    { mode: 'embedded'; database: string } | { mode: 'remote'; endpoint: string; key?: string; managedIdentityClientId?: string; database: string };
+    | { mode: 'embedded'; database: string }
+    | { mode: 'remote'; endpoint: string; key?: string; managedIdentityClientId?: string; database: string; atomicBatch: boolean };
   directory:
     | { mode: 'file'; file: string | undefined }
     | {
@@ -157,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           mode: 'remote',
           endpoint: c.COSMOS_ENDPOINT,
           database: c.COSMOS_DATABASE,
+          // Azure and the Cosmos emulator run batches atomically; the embedded server does not (SPEC §9).
+          atomicBatch: c.COSMOS_ATOMIC_BATCH ?? true,
           ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { managedIdentityClientId: c.AZURE_CLIENT_ID ?? '' }),
         }
       : { mode: 'embedded', database: c.COSMOS_DATABASE },

@@ -61,7 +61,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const cosmos = await openCosmos(
     embedded ? { endpoint: embedded.endpoint, database: config.cosmos.database } : (config.cosmos as Exclude<Config['cosmos'], { mode: 'embedded' }>),
   );
-  const atomicBatch = !embedded; // the embedded server's batch is not atomic (SPEC §9)
+  const atomicBatch = config.cosmos.mode === 'remote' && config.cosmos.atomicBatch; // the embedded server's batch is not atomic (SPEC §9)
   const directory = options.directory ?? (await openDirectory(config));
   const adapter = createAdapter(config, log);
   const measures = new MeasureStore(cosmos.containers, atomicBatch);
@@ -88,7 +88,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     conversations,
     audit: new AuditStore(cosmos.containers),
     directory,
-    notify: () => dispatcher.kick(),
+    notify: (entries) => dispatcher.kick(entries),
     now,
     newId: randomUUID,
   };

@@ -9,12 +9,14 @@ import { pendingForMe } from '../src/app/signoff';
 import { signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from '../src/app/signoff-views';
 import { decide } from '../src/domain/signoff';
 import { COMMANDS } from '../src/app/commands';
-import type { AppContext, Reply } from '../src/app/context';
+import { proposeMeasure, showCase, showProposalForm } from '../src/app/case';
+import type { ActionResult, Actor, AppContext, Reply } from '../src/app/context';
 import { INCIDENT_FIELDS, validateIncident, type IncidentFormValues } from '../src/domain/incident';
 import { CATEGORIES, POLICY_VERSION } from '../src/domain/policy';
 import { interimPairsVisit, type Measure } from '../src/domain/measure';
-import type { Incident } from '../src/domain/records';
-import type { ServiceArea } from '../src/directory/directory';
+import { PROPOSAL_FIELDS, checkProposal, type ProposalValues } from '../src/domain/proposal';
+import type { AuditEvent, Incident } from '../src/domain/records';
+import type { DirectoryPerson, ServiceArea } from '../src/directory/directory';
 
 // `require('adaptivecards')` fails on Node 20 (extension-less ES modules); the UMD bundle works (LOCAL-TOOLING.md).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -249,17 +251,94 @@ const FILES: Record<string, { measures: Measure[]; incidentCount: number; custom
   },
 };
 
-/** Just enough of AppContext for the `check` and `my reports` handlers: an in-memory customer file and clock. */
+/** §4.1 verbal abuse on the phone, a customer with nothing on file yet (the case card's "None yet."). */
+const NEW_CUSTOMER = incident({
+  id: 'inc-3',
+  reference: 'UB-9PQ-R2S',
+  customerKey: 'T000777',
+  customerRef: 'T000777',
+  customerName: 'Chris Doe',
+  channel: 'phone',
+  behaviours: ['derogatory-remarks'],
+  description: 'Swore at me repeatedly and called me useless; I warned him, then ended the call.',
+  safetyFlags: [],
+  actions: ['warned', 'call-terminated'],
+  crimeReference: null,
+});
+const INCIDENTS = [VIOLENCE, PERSISTENCE, NEW_CUSTOMER];
+
+const CASE_MANAGER: Actor = { id: 'cm-1', name: 'Casey Manager', tenantId: 'tenant-1' };
+const HEAD_OF_HOUSING: Actor = { id: 'hos-housing', name: 'Jo Head', tenantId: 'tenant-1' };
+const STAFF: Actor = { id: 'user-1', name: 'Alex Wilber', tenantId: 'tenant-1' };
+const PEOPLE: DirectoryPerson[] = [
+  { id: 'cm-1', name: 'Casey Manager' },
+  { id: 'hos-housing', name: 'Jo Head' },
+  { id: 'dep-housing', name: 'Sam Deputy' },
+  { id: 'hos-repairs', name: 'Robin Repairs' },
+  { id: 'user-1', name: 'Alex Wilber' },
+];
+
+/** What the handlers wrote, for the content tests. */
+const written = { audit: [] as AuditEvent[], measures: [] as Measure[] };
+let ids = 0;
+
+/** Just enough of AppContext for the handlers below: an in-memory store, directory and clock. */
 const ctx = {
   now: () => NOW,
+  newId: () => `form-${String(++ids).padStart(4, '0')}-5f2c`,
+  notify: () => {},
   incidents: {
     customerFile: async (key: string) => FILES[key] ?? { measures: [], incidentCount: 0, customerName: null },
     reportedBy: async (personId: string) => (personId === 'user-1' ? [VIOLENCE, PERSISTENCE] : []),
+    findByReference: async (reference: string) => INCIDENTS.find((i) => i.reference === reference) ?? null,
   },
   measures: {
     awaitingSignOffBy: async (personId: string) => (personId === 'hos-housing' ? [PAIRS, NO_NOTIFY] : []),
+    create: async (m: Measure, audit: AuditEvent) => {
+      written.measures.push(m);
+      written.audit.push(audit);
+    },
+  },
+  audit: { append: async (e: AuditEvent) => void written.audit.push(e) },
+  conversations: { userIdOf: async (personId: string) => (personId === 'hos-housing' ? '29:1abc' : null) },
+  directory: {
+    person: async (id: string) => PEOPLE.find((p) => p.id === id) ?? null,
+    isCaseManager: async (id: string) => id === 'cm-1',
+    isAdmin: async () => false,
+    caseManagers: async () => PEOPLE.filter((p) => p.id === 'cm-1'),
+    serviceAreas: async () => SERVICE_AREAS,
   },
 } as unknown as AppContext;
+
+/** A §5.3 contact restriction with a problem in several fields: no channel left, §6 not considered, a 0 limit, no justification. */
+const BAD_RESTRICTION: ProposalValues = {
+  kind: 'contact-restriction',
+  reasons: 'Fourteen emails this month about the closed damp complaint (UB-4HX-2TW).',
+  instructions: '',
+  reviewDate: '2027-05-20',
+  vulnerabilitiesConsidered: '',
+  adjustments: 'difficulty-writing',
+  notifyCustomer: 'no',
+  noNotificationJustification: 'Would upset him.',
+  priorWarningSkipReason: '',
+  channels: '',
+  singlePointOfContact: 'Jo Smith',
+  limitedTimes: 'Tuesdays 10:00–12:00',
+  maxContactsCount: '0',
+  maxContactsPer: 'week',
+  declineWithoutNewEvidence: 'true',
+  maxIssuesCount: '',
+  maxIssuesPer: '',
+  thirdParty: '',
+};
+const badProposal = checkProposal(BAD_RESTRICTION, { incidents: [PERSISTENCE], priorWarning: false, now: NOW });
+if (badProposal.ok) throw new Error('fixture BAD_RESTRICTION should be refused');
+const BAD_PROPOSAL_ERRORS = badProposal.errors;
+
+function actionCard(result: ActionResult): AdaptiveCard {
+  if (!('card' in result)) return expect.fail(`expected a card, got error ${JSON.stringify(result.error)}`);
+  return result.card;
+}
 
 function cardOf(reply: Reply): AdaptiveCard {
   if (!('card' in reply)) return expect.fail(`expected a card reply, got text: ${reply.text}`);
@@ -276,9 +355,19 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
     'unknown command': () => cardOf(helpReply('unknown', 'reprot T004512 <b>now</b> & “quickly”')),
   },
   notice: {
-    // No view function uses the notice template yet: expanded directly.
+    // The first two expanded directly; the third through proposeMeasure.
     attention: () => renderCard('notice', { title: 'That form has expired', text: 'Type report to start a new one.', color: 'Attention' }),
     good: () => renderCard('notice', { title: 'Approved', text: 'Visits in pairs confirmed by Jo Head (§5.1).', color: 'Good' }),
+    'visits in pairs proposed through proposeMeasure, awaiting sign-off': () =>
+      proposeMeasure(ctx, CASE_MANAGER, {
+        incidentRef: 'UB-7K3-M9Q',
+        formId: 'form-7d1e-0003',
+        kind: 'pairs-visit',
+        reasons: 'Pushed an officer and threatened to "sort him out" on 20 Nov (UB-7K3-M9Q).',
+        reviewDate: '2027-05-20',
+        vulnerabilitiesConsidered: 'No vulnerabilities recorded in Active H or known to the officer.',
+        notifyCustomer: 'yes',
+      }).then(actionCard),
   },
   'incident-form': {
     'blank §4.1 form': () => incidentFormCard(formState({})),
@@ -320,6 +409,20 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
     approved: () => signOffOutcomeCard(APPROVED),
     'rejected (interim lifted), seen by the loser of a race': () =>
       signOffOutcomeCard(LIFTED, 'Jo Head decided this first, at 26 Nov 2026, 10:05: your click changed nothing.'),
+  },
+  case: {
+    'case manager: §5.1 case with measures, Propose button': () => showCase(ctx, CASE_MANAGER, 'ub-7k3-m9q').then(cardOf),
+    'Head of Service of the area: same case, no Propose button': () => showCase(ctx, HEAD_OF_HOUSING, 'UB-7K3-M9Q').then(cardOf),
+    'case manager: no measures yet': () => showCase(ctx, CASE_MANAGER, 'UB-9PQ-R2S').then(cardOf),
+    'case manager: §4.3 case, known vulnerability': () => showCase(ctx, CASE_MANAGER, 'UB-4HX-2TW').then(cardOf),
+  },
+  'measure-form': {
+    'fresh, for a §5.1 incident (visits in pairs suggested)': () =>
+      showProposalForm(ctx, CASE_MANAGER, { incidentRef: 'UB-7K3-M9Q' }).then(actionCard),
+    'fresh, known vulnerability (§6 note)': () =>
+      showProposalForm(ctx, CASE_MANAGER, { incidentRef: 'UB-4HX-2TW', formId: 'form-7d1e-0001' }).then(actionCard),
+    'contact restriction refused by proposeMeasure: errors under several fields, values kept': () =>
+      proposeMeasure(ctx, CASE_MANAGER, { incidentRef: 'UB-4HX-2TW', formId: 'form-7d1e-0002', ...BAD_RESTRICTION }).then(actionCard),
   },
   pending: {
     'two waiting': () => pendingForMe(ctx, { id: 'hos-housing', name: 'Jo Head', tenantId: 'tenant-1' }).then(cardOf),
@@ -487,6 +590,107 @@ describe('card content', () => {
       expect(texts(card)).not.to.include('Awaiting Head of Service sign-off');
       expect(ofType(card, 'Container')).to.deep.equal([]);
       expect(texts(card).join('\n')).to.include('lone-working precautions');
+    });
+  });
+
+  describe('case card (SPEC §2 need-to-know; every view audited, SPEC §6)', () => {
+    const proposeButtons = (card: AdaptiveCard) => ofType(card, 'Action.Execute').filter((a) => a.verb === 'measure.form');
+
+    it('a case manager sees the full case with a Propose button for this incident, and the view is audited', async () => {
+      const before = written.audit.length;
+      const card = await FIXTURES.case!['case manager: §5.1 case with measures, Propose button']!();
+      expect(proposeButtons(card).map((a) => a.data)).to.deep.equal([{ incidentRef: 'UB-7K3-M9Q' }]);
+      const all = texts(card).join('\n');
+      expect(all).to.include('Case UB-7K3-M9Q');
+      expect(all).to.include('door frame');
+      expect(all).to.include('**Visits and meetings in pairs** · awaiting Head of Service sign-off (interim), review 20 May 2027');
+      const views = written.audit.slice(before);
+      expect(views).to.have.length(1);
+      expect(views[0]).to.deep.include({
+        customerKey: 'T004512',
+        at: NOW.toISOString(),
+        actor: { id: 'cm-1', name: 'Casey Manager' },
+        action: 'case.viewed',
+        subject: 'UB-7K3-M9Q',
+      });
+      expect(views[0]!.id).to.match(/^UB-7K3-M9Q:viewed:[0-9a-f]{16}$/);
+    });
+
+    it('the Head of Service of that area sees the case but has no Propose button', async () => {
+      const card = await FIXTURES.case!['Head of Service of the area: same case, no Propose button']!();
+      expect(texts(card)).to.include('Case UB-7K3-M9Q');
+      expect(proposeButtons(card)).to.deep.equal([]);
+    });
+
+    it('a customer with no measures yet says so', async () => {
+      expect(texts(await FIXTURES.case!['case manager: no measures yet']!())).to.include('None yet.');
+    });
+
+    it('other staff, and the Head of Service of another area, get no details and leave no view in the audit trail', async () => {
+      const before = written.audit.length;
+      for (const actor of [STAFF, { id: 'hos-repairs', name: 'Robin Repairs', tenantId: 'tenant-1' }]) {
+        const reply = await showCase(ctx, actor, 'UB-7K3-M9Q');
+        expect(reply).to.have.keys('text');
+        expect(JSON.stringify(reply)).not.to.include('door frame');
+      }
+      expect(written.audit.length).to.equal(before);
+    });
+  });
+
+  describe('measure form (§5, §6)', () => {
+    it('has exactly one input per proposal field, named as checkProposal expects', async () => {
+      for (const make of Object.values(FIXTURES['measure-form']!)) {
+        const ids = inputs(await make()).map((i) => i.id);
+        expect(ids).to.have.members([...PROPOSAL_FIELDS]);
+        expect(ids).to.have.length(PROPOSAL_FIELDS.length);
+      }
+    });
+
+    it('fresh for a §5.1 incident: visits in pairs suggested, review at most six months ahead (§8), customer told', async () => {
+      const card = await FIXTURES['measure-form']!['fresh, for a §5.1 incident (visits in pairs suggested)']!();
+      const value = (id: string) => inputs(card).find((i) => i.id === id)!;
+      expect(value('kind').value).to.equal('pairs-visit');
+      expect(value('reviewDate')).to.deep.include({ value: '2027-05-20', min: '2026-11-20', max: '2027-05-20' });
+      expect(value('notifyCustomer').value).to.equal('yes');
+      expect(ofType(card, 'TextBlock').filter((t) => t.color === 'Attention')).to.deep.equal([]);
+      expect(ofType(card, 'Action.Execute').find((a) => a.verb === 'measure.propose')!.data).to.deep.include({ incidentRef: 'UB-7K3-M9Q' });
+    });
+
+    it('a known vulnerability is pointed out, with third-party contact offered (§6)', async () => {
+      const all = texts(await FIXTURES['measure-form']!['fresh, known vulnerability (§6 note)']!()).join('\n');
+      expect(all).to.include('Anxiety; prefers email contact.');
+      expect(all).to.include('third party');
+    });
+
+    it('refused: each error under its field in Attention colour, with a summary counting them', async () => {
+      const card = await FIXTURES['measure-form']!['contact restriction refused by proposeMeasure: errors under several fields, values kept']!();
+      const messages = Object.values(BAD_PROPOSAL_ERRORS);
+      expect(Object.keys(BAD_PROPOSAL_ERRORS)).to.include.members([
+        'channels',
+        'vulnerabilitiesConsidered',
+        'maxContactsCount',
+        'noNotificationJustification',
+      ]);
+      const attention = ofType(card, 'TextBlock')
+        .filter((t) => t.color === 'Attention')
+        .map((t) => t.text);
+      expect(attention).to.include.members(messages);
+      expect(attention).to.include(`Not proposed: please correct the ${messages.length} fields marked below.`);
+      expect(ofType(card, 'Action.Execute').find((a) => a.verb === 'measure.propose')!.data).to.deep.equal({
+        incidentRef: 'UB-4HX-2TW',
+        formId: 'form-7d1e-0002',
+      });
+    });
+
+    // Input.Number needs a number: the Teams (JS) renderer silently drops a string `value` (no parse warning).
+    it('refused: every value typed survives the renderer (Adaptive Cards 1.5 parse)', async () => {
+      const card = await FIXTURES['measure-form']!['contact restriction refused by proposeMeasure: errors under several fields, values kept']!();
+      const parsed = new AC.AdaptiveCard();
+      parsed.parse(card, new AC.SerializationContext(new AC.Version(TARGET.major, TARGET.minor)));
+      const shown = inputs(parsed.toJSON() as AdaptiveCard);
+      expect(shown).to.have.length(PROPOSAL_FIELDS.length);
+      for (const input of shown)
+        expect(String(input.value ?? ''), String(input.id)).to.equal(BAD_RESTRICTION[input.id as keyof ProposalValues] ?? '');
     });
   });
 

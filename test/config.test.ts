@@ -142,6 +142,7 @@ describe('loadConfig', () => {
         mode: 'remote',
         endpoint: 'https://ubp.documents.azure.com:443/',
         database: 'ub-prod',
+        atomicBatch: true,
         key: 'k',
       });
     });
@@ -177,7 +178,13 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       auth: { appId: APP.MicrosoftAppId, appPassword: 'secret', appType: 'SingleTenant', tenantId: 'tenant-1' },
       allowedTenantIds: ['tenant-1', 'tenant-2'],
-      cosmos: { mode: 'remote', endpoint: 'https://ubp.documents.azure.com:443/', database: 'ubp', managedIdentityClientId: 'mi-client-id' },
+      cosmos: {
+        mode: 'remote',
+        endpoint: 'https://ubp.documents.azure.com:443/',
+        database: 'ubp',
+        atomicBatch: true,
+        managedIdentityClientId: 'mi-client-id',
+      },
       directory: {
         mode: 'graph',
         caseManagerGroupId: GRAPH.GRAPH_CASE_MANAGER_GROUP_ID,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_VARIABLES, loadConfig } from '../src/config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
 import { CONTAINERS } from '../src/store/containers';
 
 /**
@@ -38,7 +38,14 @@ const REQUIRED_SETTINGS = [
   'HOST',
   'LOG_LEVEL',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  // Roles from Entra ID through Microsoft Graph: with auth on the app refuses to start without all three.
+  'GRAPH_CASE_MANAGER_GROUP_ID',
+  'GRAPH_ADMIN_GROUP_ID',
+  'SERVICE_AREAS_JSON',
 ];
+
+/** The Microsoft Graph directory settings: taken from infra/main.parameters.json through the module wiring, not dummies. */
+const GRAPH_SETTINGS = ['GRAPH_CASE_MANAGER_GROUP_ID', 'GRAPH_ADMIN_GROUP_ID', 'SERVICE_AREAS_JSON'];
 
 /** Realistic stand-ins for settings whose Bicep value is an expression (resolved only at deployment). */
 const DUMMY_VALUES: Record<string, string> = {
@@ -338,6 +345,32 @@ function only<T>(items: T[], what: string): T {
   return items[0]!;
 }
 
+interface ParametersFile {
+  parameters: Record<string, { value: unknown }>;
+}
+
+function readParameters(): ParametersFile {
+  return JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as ParametersFile;
+}
+
+/**
+ * The value App Service would get for an appservice.bicep setting expression `param` or `string(param)` (JSON text),
+ * when main.bicep passes that module param straight from one of its own params given in main.parameters.json.
+ */
+function resolvedFromParameters(expression: Value, parameters: ParametersFile): string {
+  const m = /^(?:(string)\(\s*(\w+)\s*\)|(\w+))$/.exec(expression.trim());
+  if (!m) throw new Error(`cannot resolve ${expression}: expected a module param or string(param)`);
+  const moduleParam = m[2] ?? m[3]!;
+  const mainParam = moduleUse('appservice').params.get(moduleParam);
+  if (mainParam === undefined || !main.params.some((p) => p.name === mainParam))
+    throw new Error(`appservice ${moduleParam} is not passed a main.bicep param (${mainParam})`);
+  const given = parameters.parameters[mainParam];
+  if (given === undefined) throw new Error(`main.parameters.json gives no ${mainParam}`);
+  if (m[1]) return JSON.stringify(given.value);
+  if (typeof given.value !== 'string') throw new Error(`main.parameters.json ${mainParam} is not a string: use string(${moduleParam})`);
+  return given.value;
+}
+
 /** The AND-ed conditions of a WHERE clause, leaving parenthesised groups (e.g. an OR) whole. */
 function topLevelAnds(where: string): string[] {
   const parts: string[] = [];
@@ -536,15 +569,23 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(names, 'no account key: managed identity only').to.not.include('COSMOS_KEY');
     });
 
-    it('gives loadConfig a production configuration (auth on, remote Cosmos through the managed identity)', () => {
+    /** The environment App Service gives the app: literals, the parameters file (Graph settings), realistic dummies. */
+    const productionEnv = () => {
+      const parameters = readParameters();
       const env: NodeJS.ProcessEnv = { PORT: '8080' }; // set by App Service
       for (const [name, value] of settingMap()) {
         const fixed = literal(value);
         if (fixed !== undefined) env[name] = fixed;
+        else if (GRAPH_SETTINGS.includes(name)) env[name] = resolvedFromParameters(value, parameters);
         else if (DUMMY_VALUES[name] !== undefined) env[name] = DUMMY_VALUES[name];
         else if (PLATFORM_SETTINGS.includes(name)) env[name] = 'platform-value';
         else throw new Error(`app setting ${name} = ${value}: add a realistic dummy value to DUMMY_VALUES`);
       }
+      return env;
+    };
+
+    it('gives loadConfig a production configuration (auth on, remote Cosmos through the managed identity, Graph directory)', () => {
+      const env = productionEnv();
       const config = loadConfig(env);
       expect(config.auth).to.deep.equal({
         appId: DUMMY_VALUES.MicrosoftAppId,
@@ -560,7 +601,35 @@ describe('infra (Bicep) stays in step with the code', () => {
         endpoint: DUMMY_VALUES.COSMOS_ENDPOINT,
         database: DUMMY_VALUES.COSMOS_DATABASE,
         managedIdentityClientId: DUMMY_VALUES.AZURE_CLIENT_ID,
+        atomicBatch: true, // Azure Cosmos DB runs transactional batches atomically
       });
+      const parameters = readParameters().parameters;
+      expect(config.directory).to.deep.equal({
+        mode: 'graph',
+        caseManagerGroupId: parameters.graphCaseManagerGroupId?.value,
+        adminGroupId: parameters.graphAdminGroupId?.value,
+        serviceAreas: parameters.serviceAreas?.value,
+        managedIdentityClientId: DUMMY_VALUES.AZURE_CLIENT_ID,
+      });
+    });
+
+    for (const missing of GRAPH_SETTINGS)
+      it(`would not start without ${missing} (auth on needs a real directory)`, () => {
+        const env = productionEnv();
+        expect(env[missing], `${missing} is an app setting`).to.be.a('string').with.length.greaterThan(0);
+        delete env[missing];
+        expect(() => loadConfig(env))
+          .to.throw(ConfigError)
+          .with.property('message')
+          .that.matches(/GRAPH_CASE_MANAGER_GROUP_ID: .*(set all of|real directory)/);
+      });
+
+    it('refuses a malformed SERVICE_AREAS_JSON from the parameters (e.g. a deputy that is not an object id)', () => {
+      const env = productionEnv();
+      const areas = JSON.parse(env.SERVICE_AREAS_JSON!) as { deputy: string | null }[];
+      areas[0]!.deputy = 'Megan Bowen';
+      env.SERVICE_AREAS_JSON = JSON.stringify(areas);
+      expect(() => loadConfig(env)).to.throw(ConfigError, /SERVICE_AREAS_JSON: must be a JSON array/);
     });
 
     it('wires each setting to the right source', () => {
@@ -582,6 +651,13 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(tenants, 'ALLOWED_TENANT_IDS joins an array with commas').to.not.equal(null);
       expect(use.get(tenants![1]!)).to.equal('allowedTenantIds');
       expect(literal(appParam('COSMOS_USE_MANAGED_IDENTITY'))).to.equal('true');
+      expect(use.get(appParam('GRAPH_CASE_MANAGER_GROUP_ID'))).to.equal('graphCaseManagerGroupId');
+      expect(use.get(appParam('GRAPH_ADMIN_GROUP_ID'))).to.equal('graphAdminGroupId');
+      const areas = /^string\((\w+)\)$/.exec(appParam('SERVICE_AREAS_JSON'));
+      expect(areas, 'SERVICE_AREAS_JSON is string(<array param>), i.e. its JSON text').to.not.equal(null);
+      expect(app.params.find((p) => p.name === areas![1])?.type).to.equal('array');
+      expect(use.get(areas![1]!)).to.equal('serviceAreas');
+      expect(main.params.find((p) => p.name === 'serviceAreas')?.type).to.equal('array');
     });
 
     it('runs as the user-assigned identity, which also resolves the Key Vault reference', () => {
@@ -697,8 +773,8 @@ describe('infra (Bicep) stays in step with the code', () => {
   });
 
   describe('main.parameters.json', () => {
-    let parameters: { parameters: Record<string, unknown> };
-    before(() => (parameters = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as typeof parameters));
+    let parameters: ParametersFile;
+    before(() => (parameters = readParameters()));
 
     it('names only parameters of main.bicep, and every required one but the secret', () => {
       const declared = main.params.map((p) => p.name);
@@ -727,6 +803,9 @@ describe('infra (Bicep) stays in step with the code', () => {
         'cosmosAutoscaleMaxThroughput',
         'botAppPassword',
         'instanceCount',
+        'graphCaseManagerGroupId',
+        'graphAdminGroupId',
+        'serviceAreas',
       ]);
     });
   });

@@ -52,6 +52,16 @@ param botTenantId string
 @minLength(1)
 param allowedTenantIds array
 
+@description('Object id of the Entra group of case managers (GRAPH_CASE_MANAGER_GROUP_ID).')
+param graphCaseManagerGroupId string
+
+@description('Object id of the Entra group of bot admins (GRAPH_ADMIN_GROUP_ID).')
+param graphAdminGroupId string
+
+@description('Service areas [{ id, name, headOfService, deputy }] with Entra object ids (SERVICE_AREAS_JSON).')
+@minLength(1)
+param serviceAreas array
+
 @description('Versionless Key Vault secret URI of the bot client secret.')
 param botCredentialUri string
 
@@ -116,7 +126,8 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      // The build (tsc) runs at deployment (SCM_DO_BUILD_DURING_DEPLOYMENT), not at every start.
+      // Runs the compiled app only: no tsc and no devDependencies at start. The build runs once at deployment
+      // (SCM_DO_BUILD_DURING_DEPLOYMENT below), not at every start, so this is not `npm start` (which also builds).
       appCommandLine: 'node --disable-warning=DEP0111 dist/src/index.js'
       alwaysOn: true
       // Liveness only; /readyz also checks Cosmos.
@@ -145,6 +156,20 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'ALLOWED_TENANT_IDS'
           value: join(allowedTenantIds, ',')
+        }
+        {
+          // Roles from Entra ID through Microsoft Graph (application permissions of the bot app registration).
+          name: 'GRAPH_CASE_MANAGER_GROUP_ID'
+          value: graphCaseManagerGroupId
+        }
+        {
+          name: 'GRAPH_ADMIN_GROUP_ID'
+          value: graphAdminGroupId
+        }
+        {
+          // string() of an array is its JSON text.
+          name: 'SERVICE_AREAS_JSON'
+          value: string(serviceAreas)
         }
         {
           name: 'COSMOS_ENDPOINT'
@@ -180,7 +205,8 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           value: '~3'
         }
         {
-          // Oryx runs npm install + npm run build (tsc) on zip deployment.
+          // On zip deployment Oryx runs npm install (with devDependencies: typescript) and then `npm run build`
+          // (tsc -p tsconfig.build.json → dist/src/index.js + dist/cards/*.json), which appCommandLine runs.
           name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
           value: 'true'
         }

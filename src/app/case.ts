@@ -85,6 +85,7 @@ export async function showCase(ctx: AppContext, actor: Actor, args: string): Pro
   };
 }
 
+const asNumber = (v: string | undefined) => (v !== undefined && /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : null);
 const blank = (): Record<string, string> => Object.fromEntries(PROPOSAL_FIELDS.map((f) => [f, '']));
 
 function proposalForm(incident: Incident, formId: string, values: ProposalValues, errors: ProposalErrors, now: Date) {
@@ -98,12 +99,13 @@ function proposalForm(incident: Incident, formId: string, values: ProposalValues
     problemSummary: problems ? `Not proposed: please correct ${problems === 1 ? 'the field' : `the ${problems} fields`} marked below.` : '',
     vulnerabilityNote:
       incident.vulnerability.known === 'yes'
-        ? `The reporter knows of a vulnerability: “${incident.vulnerability.note ?? ''}”. Consider contact through a third party or advocate (§6).`
+        ? `The reporter knows of a vulnerability: “${incident.vulnerability.note ?? ''}”. Consider contact through a third party or advocate (§6)`
         : '',
     kinds: Object.entries(MEASURE_KINDS).map(([id, k]) => ({ id, label: `${k.label} (§${k.section})${k.signOff ? ': needs sign-off' : ''}` })),
     adjustmentOptions: ADJUSTMENTS,
     channelOptions: CONTACT_CHANNELS,
-    values: { ...blank(), ...values },
+    // Input.Number takes a number: a typed "3" sent back as text would be dropped by the renderer.
+    values: { ...blank(), ...values, maxContactsCount: asNumber(values.maxContactsCount), maxIssuesCount: asNumber(values.maxIssuesCount) },
     errors: { ...blank(), ...errors },
   });
 }
@@ -156,7 +158,8 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
   if (!loaded.formId) return actionError(400, 'BadRequest', 'This form has no id: open the case again.');
   const now = ctx.now();
   const file = await ctx.incidents.customerFile(incident.customerKey);
-  const priorWarning = file.measures.some((m) => m.kind === 'warning' && m.status !== 'rejected');
+  // Only a warning the customer was actually given counts (§5.2: it gives them the chance to amend their behaviour).
+  const priorWarning = file.measures.some((m) => m.kind === 'warning' && m.notifyCustomer && ['active', 'lapsed', 'lifted'].includes(m.status));
   const checked = checkProposal(values, { incidents: [incident], priorWarning, now });
   if (!checked.ok) return { card: proposalForm(incident, loaded.formId, values, checked.errors, now) };
   const area = await serviceAreaById(ctx.directory, incident.serviceArea);
@@ -165,6 +168,7 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
   // The id derives from the form, so a double click or a retried delivery proposes once.
   const id = `${incident.reference}:${checked.measure.kind}:${createHash('sha256').update(`${actor.id}|${loaded.formId}`).digest('hex').slice(0, 10)}`;
   const measure = build(checked.measure, id, area, proposer, [incident.reporter, proposer]);
+  const requests = await signOffRequests(ctx, measure, now);
   await ctx.measures.create(
     measure,
     {
@@ -177,9 +181,9 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
       subject: id,
       details: { kind: measure.kind, status: measure.status },
     },
-    await signOffRequests(ctx, measure, now),
+    requests,
   );
-  ctx.notify();
+  ctx.notify(requests);
   const label = MEASURE_KINDS[measure.kind].label;
   return {
     card: renderCard('notice', {

@@ -25,8 +25,8 @@ export interface AppContext {
   conversations: ConversationStore;
   audit: AuditStore;
   directory: Directory;
-  /** Tells the outbox dispatcher new messages are waiting (so they go now, not at the next poll). */
-  notify: () => void;
+  /** Tells the outbox dispatcher these entries were just written (so they go now, not at the next poll). */
+  notify: (entries: readonly { id: string; customerKey: string }[]) => void;
   now: () => Date;
   newId: () => string;
 }

@@ -110,7 +110,7 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
     const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy });
     return { incident, audit, others: interim ? [interim, ...(await signOffRequests(ctx, interim, now))] : [] };
   });
-  if (created) ctx.notify();
+  if (created) ctx.notify(write.others.filter((d) => d.type === 'outbox'));
   const stored = serviceAreas.find((a) => a.id === write.incident.serviceArea);
   return { card: confirmationCard(write.incident, stored?.name ?? write.incident.serviceArea, created) };
 }

@@ -100,7 +100,8 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
     subject: m.id,
     details: { kind: m.kind, reasons: m.signOff!.reasons, status: decided.status },
   };
-  const won = await ctx.measures.commitDecision(decided, audit, decisionMessages(decided, now));
+  const messages = decisionMessages(decided, now);
+  const won = await ctx.measures.commitDecision(decided, audit, messages);
   if (!won) {
     const latest = await ctx.measures.read(m.id, m.customerKey);
     const d = latest?.signOff?.decision;
@@ -108,7 +109,7 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
       return { card: signOffOutcomeCard(latest, `${d.by.name} decided this first, at ${formatUk(d.at)}: your click changed nothing.`) };
     return actionError(409, 'Conflict', 'This record changed while you were deciding: open it again.');
   }
-  ctx.notify();
+  ctx.notify(messages);
   return { card: signOffOutcomeCard(decided) };
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ukLocalToUtc } from './time';
+import { ukDate, ukLocalToUtc } from './time';
 import { needsSection51Response } from './incident';
 import {
   ADJUSTMENTS,
+  ALWAYS_OPEN,
   CONTACT_CHANNELS,
   MEASURE_KINDS,
   MEASURE_KIND_IDS,
@@ -149,7 +150,8 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
       kind: v.kind,
       status: signOffReasons(v.kind, notify).length ? 'pending-sign-off' : 'active',
       interim: false,
-      instructions: v.instructions || defaultInstructions(v.kind, restriction),
+      // Whatever the wording, staff are always told emergencies can be reported (§6, SPEC §4).
+      instructions: v.instructions ? (restriction ? `${v.instructions} ${ALWAYS_OPEN}` : v.instructions) : defaultInstructions(v.kind, restriction),
       reasons: v.reasons,
       incidentRefs: facts.incidents.map((i) => i.reference),
       proposedAt: facts.now.toISOString(),
@@ -173,25 +175,30 @@ function crossFieldErrors(values: ProposalValues, facts: ProposalFacts): Proposa
   const date = trimmed('reviewDate');
   if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
     const review = ukLocalToUtc(date, '09:00');
-    if (Number.isNaN(review.getTime()) || review.getTime() <= facts.now.getTime()) errors.reviewDate = 'The review date must be in the future';
-    else if (review.getTime() > latestReviewDate(facts.now).getTime() + 86_400_000)
+    if (Number.isNaN(review.getTime()) || ukDate(review) !== date) errors.reviewDate = 'Enter a real date';
+    else if (date <= ukDate(facts.now)) errors.reviewDate = 'The review date must be in the future';
+    else if (date > ukDate(latestReviewDate(facts.now)))
       errors.reviewDate = 'Markers are reviewed at least every six months (§8): choose a date within six months';
   }
   if (values.notifyCustomer === 'no' && trimmed('noNotificationJustification').length < 30)
     errors.noNotificationJustification = 'Not telling the customer needs a full written justification, signed off by a Head of Service (§5.2)';
+  // §5.2: the warning gives the customer a chance to amend their behaviour, so it cannot be kept from them.
+  if (values.kind === 'warning' && values.notifyCustomer === 'no') errors.notifyCustomer = 'A warning must be given to the customer (§5.2, §5.3)';
+  const kind = Object.hasOwn(MEASURE_KINDS, values.kind ?? '') ? MEASURE_KINDS[values.kind as MeasureKind] : null;
+  const serious = facts.incidents.some((i) => needsSection51Response(i));
+  if (kind?.formal && !facts.priorWarning && !serious && trimmed('priorWarningSkipReason').length < 10)
+    errors.priorWarningSkipReason = 'The customer has not been warned first (§5.2, §5.3): record why restrictions are needed without a warning';
   if (values.kind !== 'contact-restriction') return errors;
 
-  const serious = facts.incidents.some((i) => needsSection51Response(i));
-  if (!facts.priorWarning && !serious && trimmed('priorWarningSkipReason').length < 10)
-    errors.priorWarningSkipReason = 'The customer has not been warned first (§5.2, §5.3): record why restrictions are needed without a warning';
   const channels = list(values.channels);
   const adjustments = ADJUSTMENTS.filter((a) => list(values.adjustments).includes(a.id));
   const usable = channels.filter((c) => !adjustments.some((a) => (a.blocks as readonly string[]).includes(c)));
   if (channels.length === 0) errors.channels = 'At least one way to contact us must remain (§6): choose the channels that stay open';
   else if (usable.length === 0)
     errors.channels = `Every channel left open is ruled out by a recorded reasonable adjustment (${adjustments.map((a) => a.id).join(', ')}): at least one way the customer can actually use must remain (§6)`;
-  if (!trimmed('maxContactsCount') !== !trimmed('maxContactsPer')) errors.maxContactsCount = 'Give both the number of contacts and per week or month';
-  if (!trimmed('maxIssuesCount') !== !trimmed('maxIssuesPer')) errors.maxIssuesCount = 'Give both the number of issues and per month or quarter';
+  if (!trimmed('maxContactsCount') !== !trimmed('maxContactsPer'))
+    errors.maxContactsCount ??= 'Give both the number of contacts and per week or month';
+  if (!trimmed('maxIssuesCount') !== !trimmed('maxIssuesPer')) errors.maxIssuesCount ??= 'Give both the number of issues and per month or quarter';
   return errors;
 }
 
@@ -207,7 +214,7 @@ export function defaultInstructions(kind: MeasureKind, r: ContactRestriction | n
   let out = parts.join(', ') + '.';
   if (r.declineWithoutNewEvidence) out += ' Issues already answered are not reconsidered without new evidence.';
   if (r.maxIssues) out += ` At most ${r.maxIssues.count} issues a ${r.maxIssues.per}.`;
-  return `${out} Emergencies, urgent repairs and health and safety issues can always be reported.`;
+  return `${out} ${ALWAYS_OPEN}`;
 }
 
 export function build(

@@ -42,7 +42,7 @@ export function decide(
   const considered = input.vulnerabilitiesConsidered.trim() || measure.vulnerabilitiesConsidered || '';
   if (input.outcome === 'reject' && reason.length < 5)
     return { ok: false, code: 'ReasonRequired', message: 'Give the reason for rejecting (at least a few words).' };
-  if (input.outcome === 'approve' && considered.length < 5)
+  if (input.outcome === 'approve' && considered.length < 10)
     return {
       ok: false,
       code: 'VulnerabilitiesRequired',

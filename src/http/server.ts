@@ -57,14 +57,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
   });
   const port = (server.address() as { port: number }).port;
   const hostForUrl = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
+  // One shutdown however many times close() is called (e.g. SIGTERM then SIGINT): every caller gets the same promise.
+  let closing: Promise<void> | null = null;
+  const shutdown = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+    server.server.closeIdleConnections();
+    await closed;
+  };
   return {
     url: `http://${hostForUrl}:${port}`,
     port,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-      server.server.closeIdleConnections();
-      await closed;
-    },
+    close: () => (closing ??= shutdown()),
   };
 }

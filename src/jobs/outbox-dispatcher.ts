@@ -25,6 +25,12 @@ export interface DispatcherDeps {
   perConversationIntervalMs?: number;
 }
 
+const SCAN_LIMIT = 100;
+
+function recipientKey(entry: OutboxEntry): string {
+  return entry.recipient.kind === 'person' ? personKey(entry.recipient.personId) : entry.recipient.conversationKey;
+}
+
 /**
  * Delivers outbox entries in-process: polls for due entries, claims each with its ETag (so two instances never both
  * send it), sends, and records success. Failures are retried with backoff (honouring Retry-After) on 429/412/5xx;
@@ -36,6 +42,9 @@ export class OutboxDispatcher {
   private again = false;
   private stopped = true;
   private closing = false;
+  /** Entries just written, to send at once by point reads; a full scan runs on the poll interval and for retries. */
+  private readonly hints = new Map<string, { id: string; customerKey: string }>();
+  private scanNeeded = true;
   private readonly lastSent = new Map<string, number>();
 
   constructor(private readonly d: DispatcherDeps) {}
@@ -43,12 +52,15 @@ export class OutboxDispatcher {
   start(): void {
     this.stopped = false;
     this.closing = false;
+    this.scanNeeded = true;
     this.schedule(0);
   }
 
-  /** Run now (after a write that queued messages) rather than at the next poll. */
-  kick(): void {
+  /** Run now rather than at the next poll: for these new entries, or (without them) for everything due. */
+  kick(entries?: readonly { id: string; customerKey: string }[]): void {
     if (this.stopped) return;
+    if (entries) for (const e of entries) this.hints.set(e.id, { id: e.id, customerKey: e.customerKey });
+    else this.scanNeeded = true;
     if (this.running) this.again = true;
     else this.schedule(0);
   }
@@ -63,8 +75,13 @@ export class OutboxDispatcher {
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => undefined)
+      if (ms > 0) this.scanNeeded = true; // the poll: pick up retries that came due and anything left by a crash
+      const scan = this.scanNeeded;
+      this.scanNeeded = false;
+      this.running = this.runOnce(scan)
+        .then((handled) => {
+          if (scan && handled >= SCAN_LIMIT) this.kick(); // more waiting than one scan takes
+        })
         .catch((error: unknown) => this.d.log.error({ err: error }, 'outbox run failed'))
         .finally(() => {
           this.running = null;
@@ -76,14 +93,31 @@ export class OutboxDispatcher {
     }, ms);
   }
 
-  /** Delivers what is due now; returns how many entries were handled. */
-  async runOnce(): Promise<number> {
-    const due = await this.d.outbox.due(this.d.now(), 50);
-    for (const entry of due) {
-      if (this.closing) break; // shutting down: the rest stay pending for the next start
-      await this.deliver(entry);
-    }
-    return due.length;
+  /**
+   * Delivers what is due: everything (a scan across customers) or just the entries hinted since the last run.
+   * Conversations are served in parallel, each in order and paced, so one busy chat never holds up another's
+   * safety notice. Returns how many entries were handled.
+   */
+  async runOnce(scan = true): Promise<number> {
+    const now = this.d.now();
+    const hinted = [...this.hints.values()];
+    this.hints.clear();
+    const entries = scan
+      ? await this.d.outbox.due(now, SCAN_LIMIT)
+      : (await Promise.all(hinted.map((h) => this.d.outbox.read(h.id, h.customerKey)))).filter(
+          (e): e is OutboxEntry => !!e && e.status === 'pending' && e.nextAttemptAt <= now.toISOString(),
+        );
+    const byConversation = new Map<string, OutboxEntry[]>();
+    for (const e of entries) byConversation.set(recipientKey(e), [...(byConversation.get(recipientKey(e)) ?? []), e]);
+    await Promise.all(
+      [...byConversation.values()].map(async (queue) => {
+        for (const entry of queue) {
+          if (this.closing) return; // shutting down: the rest stay pending for the next start
+          await this.deliver(entry);
+        }
+      }),
+    );
+    return entries.length;
   }
 
   private async deliver(entry: OutboxEntry): Promise<void> {
@@ -94,7 +128,7 @@ export class OutboxDispatcher {
       nextAttemptAt: new Date(now.getTime() + (this.d.leaseMs ?? 30_000)).toISOString(),
     });
     if (!claimed) return; // another instance has it
-    const key = entry.recipient.kind === 'person' ? personKey(entry.recipient.personId) : entry.recipient.conversationKey;
+    const key = recipientKey(entry);
     const conversation = await this.d.conversations.get(key);
     if (!conversation || conversation.dead) {
       await this.fail(claimed, conversation ? `conversation marked dead (${conversation.dead!.status})` : 'no conversation with the bot yet');

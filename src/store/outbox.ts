@@ -1,6 +1,6 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
-import { isPreconditionFailed } from './errors';
+import { isNotFound, isPreconditionFailed } from './errors';
 import type { Containers } from './cosmos';
 
 /** The durable outbox: entries live in their customer's partition, beside the decision that created them. */
@@ -23,6 +23,16 @@ export class OutboxStore {
       })
       .fetchAll();
     return resources;
+  }
+
+  async read(id: string, customerKey: string): Promise<OutboxEntry | null> {
+    try {
+      const { resource } = await this.cases.item(id, customerKey).read<OutboxEntry>();
+      return resource?.type === 'outbox' ? resource : null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
   }
 
   /** Replaces an entry if nobody changed it since it was read; null when another instance got there first. */

@@ -40,7 +40,10 @@ describe('case and measure proposals (end to end)', () => {
     expect(full).to.include('Jordan Example');
     expect(full).to.include('Propose a measure');
     const { resources } = await h.bot.cosmos.containers.cases.items
-      .query({ query: 'SELECT * FROM c WHERE c.type = "audit" AND c.action = "case.viewed" AND c.subject = @r', parameters: [{ name: '@r', value: reference }] })
+      .query({
+        query: 'SELECT * FROM c WHERE c.type = "audit" AND c.action = "case.viewed" AND c.subject = @r',
+        parameters: [{ name: '@r', value: reference }],
+      })
       .fetchAll();
     expect(resources).to.have.length(1);
     const refused = (await h.message(`case ${reference}`, 'stranger')).replies[0]!.body;
@@ -50,17 +53,28 @@ describe('case and measure proposals (end to end)', () => {
 
   it('staff who are not case managers cannot open the proposal form or propose (403), nothing stored', async () => {
     expect((await h.invoke('measure.form', { incidentRef: reference }, 'stranger')).status).to.equal(403);
-    expect((await h.invoke('measure.propose', { incidentRef: reference, formId: 'form-abcdefgh', kind: 'warning' }, 'stranger')).status).to.equal(403);
+    expect((await h.invoke('measure.propose', { incidentRef: reference, formId: 'form-abcdefgh', kind: 'warning' }, 'stranger')).status).to.equal(
+      403,
+    );
     expect(await measures()).to.have.length(0);
   });
 
   it('refusals come back in the form: no channel left, vulnerabilities not considered, no prior warning (§5.3, §6)', async () => {
     const form = await h.invoke('measure.form', { incidentRef: reference }, 'lynne');
     expect(cardText(form.body.value)).to.include('Dyslexia'); // known vulnerability surfaced (§6), third party suggested
-    const formId = ((form.body.value.actions as { data: { formId: string } }[])[0]!).data.formId;
+    const formId = (form.body.value.actions as { data: { formId: string } }[])[0]!.data.formId;
     const res = await h.invoke(
       'measure.propose',
-      { incidentRef: reference, formId, kind: 'contact-restriction', reasons: '14 emails a week about the same closed complaint', reviewDate: '2027-03-01', notifyCustomer: 'yes', channels: 'writing,email', adjustments: 'difficulty-writing' },
+      {
+        incidentRef: reference,
+        formId,
+        kind: 'contact-restriction',
+        reasons: '14 emails a week about the same closed complaint',
+        reviewDate: '2027-03-01',
+        notifyCustomer: 'yes',
+        channels: 'writing,email',
+        adjustments: 'difficulty-writing',
+      },
       'lynne',
     );
     const text = cardText(res.body.value);
@@ -74,7 +88,15 @@ describe('case and measure proposals (end to end)', () => {
   it('a warning first (no sign-off: in force at once), then a restriction keeping the phone open; no-notification goes to the Head of Service', async () => {
     const warn = await h.invoke(
       'measure.propose',
-      { incidentRef: reference, formId: 'warn-form-0001', kind: 'warning', reasons: 'Volume of emails is unreasonable (§4.2)', reviewDate: '2027-05-01', notifyCustomer: 'yes', vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.' },
+      {
+        incidentRef: reference,
+        formId: 'warn-form-0001',
+        kind: 'warning',
+        reasons: 'Volume of emails is unreasonable (§4.2)',
+        reviewDate: '2027-05-01',
+        notifyCustomer: 'yes',
+        vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.',
+      },
       'lynne',
     );
     expect(cardText(warn.body.value)).to.include('in force');
@@ -108,7 +130,21 @@ describe('case and measure proposals (end to end)', () => {
     expect(pending.signOff!.reasons).to.deep.equal(['no-notification']);
     expect(pending.instructions).to.include('Emergencies, urgent repairs and health and safety issues can always be reported');
     // Double click: same form, same measure.
-    await h.invoke('measure.propose', { ...{ incidentRef: reference, formId: 'warn-form-0001', kind: 'warning', reasons: 'Volume of emails is unreasonable (§4.2)', reviewDate: '2027-05-01', notifyCustomer: 'yes', vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.' } }, 'lynne');
+    await h.invoke(
+      'measure.propose',
+      {
+        ...{
+          incidentRef: reference,
+          formId: 'warn-form-0001',
+          kind: 'warning',
+          reasons: 'Volume of emails is unreasonable (§4.2)',
+          reviewDate: '2027-05-01',
+          notifyCustomer: 'yes',
+          vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.',
+        },
+      },
+      'lynne',
+    );
     expect(await measures()).to.have.length(2);
     // check: the warning is in force; the restriction awaits sign-off and is not yet in force.
     const check = cardText((await h.message('check T300001', 'alex')).replies[0]!.body);

@@ -5,6 +5,8 @@ export interface Recorded {
   method: string;
   path: string;
   body: Record<string, unknown>;
+  /** performance.now() when it arrived. */
+  at: number;
 }
 
 type Scripted = { status: number; headers?: Record<string, string> };
@@ -44,7 +46,7 @@ export class FakeConnector {
       res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
       return;
     }
-    this.received.push({ method: req.method ?? '', path, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+    this.received.push({ method: req.method ?? '', path, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, at: performance.now() });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: `activity-${this.nextId++}` }));
   }

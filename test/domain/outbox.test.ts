@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../../src/domain/outbox';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+const CARD = { type: 'AdaptiveCard', version: '1.5', body: [] };
+const SEND: OutboxEntry['action'] = { kind: 'send', card: CARD, summary: 'Sign-off needed: customer T004512' };
+
+describe('outbox (SPEC §8: durable proactive messages with retries)', () => {
+  describe('nextAttemptDelayMs', () => {
+    it('grows exponentially: each failed attempt doubles the wait, from half a second', () => {
+      const delays = [1, 2, 3, 4, 5, 6].map((n) => nextAttemptDelayMs(n, null));
+      expect(delays).to.deep.equal([500, 1000, 2000, 4000, 8000, 16000]);
+    });
+
+    it('never waits less than the first step, even before any attempt', () => {
+      expect(nextAttemptDelayMs(0, null)).to.equal(500);
+    });
+
+    it('is capped at 60 s, however many attempts', () => {
+      expect(nextAttemptDelayMs(8, null)).to.equal(60_000);
+      for (const n of [MAX_ATTEMPTS, 20, 100, 2000]) expect(nextAttemptDelayMs(n, null), `attempt ${n}`).to.equal(60_000);
+      for (let n = 0; n < 40; n++) expect(nextAttemptDelayMs(n, null)).to.be.at.most(60_000);
+    });
+
+    it('honours a Retry-After longer than its own backoff, even beyond the cap', () => {
+      expect(nextAttemptDelayMs(1, 5_000)).to.equal(5_000);
+      expect(nextAttemptDelayMs(20, 120_000)).to.equal(120_000);
+    });
+
+    it('a shorter Retry-After does not shorten the backoff', () => {
+      expect(nextAttemptDelayMs(3, 100)).to.equal(2_000);
+      expect(nextAttemptDelayMs(12, 1_000)).to.equal(60_000);
+      expect(nextAttemptDelayMs(2, 0)).to.equal(1_000);
+    });
+  });
+
+  it('retries 429, 412, 502, 503, 504 and treats 403, 404 as a dead conversation (SPEC §8)', () => {
+    expect([...RETRYABLE_STATUSES].sort()).to.deep.equal([412, 429, 502, 503, 504]);
+    expect([...DEAD_STATUSES].sort()).to.deep.equal([403, 404]);
+    expect(RETRYABLE_STATUSES.filter((s) => DEAD_STATUSES.includes(s))).to.deep.equal([]);
+    for (const permanent of [400, 401, 500]) expect(RETRYABLE_STATUSES).not.to.include(permanent);
+  });
+
+  describe('outboxEntry', () => {
+    it('defaults: pending, no attempts, due now, falls back to the case managers, nothing tracked', () => {
+      const e = outboxEntry('m1:signoff:hos', 'T004512', { kind: 'person', personId: 'hos-housing' }, SEND, NOW);
+      expect(e).to.deep.equal({
+        type: 'outbox',
+        id: 'm1:signoff:hos',
+        customerKey: 'T004512',
+        status: 'pending',
+        recipient: { kind: 'person', personId: 'hos-housing' },
+        action: SEND,
+        trackOn: null,
+        fallback: true,
+        attempts: 0,
+        nextAttemptAt: NOW.toISOString(),
+        createdAt: NOW.toISOString(),
+        createdBy: null,
+        sentAt: null,
+        lastError: null,
+      } satisfies OutboxEntry);
+    });
+
+    it('extras override the defaults (a card update that must not fall back, tracked on a measure)', () => {
+      const update: OutboxEntry['action'] = { kind: 'update', activityId: 'act-1', card: CARD };
+      const by = { id: 'cm-1', name: 'Casey Manager' };
+      const e = outboxEntry('m1:outcome:act-1', 'T004512', { kind: 'conversation', conversationKey: 'conversation:a:1' }, update, NOW, {
+        fallback: false,
+        trackOn: { measureId: 'm1' },
+        createdBy: by,
+      });
+      expect(e).to.deep.include({ status: 'pending', attempts: 0, fallback: false, trackOn: { measureId: 'm1' }, createdBy: by });
+    });
+  });
+});
