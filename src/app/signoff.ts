@@ -79,38 +79,47 @@ export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknow
 export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
   const parsed = decision.safeParse(data);
   if (!parsed.success) return badRequest(parsed.error);
-  const m = await load(ctx, parsed.data);
+  let m = await load(ctx, parsed.data);
   if (!isMeasure(m)) return m;
   const by: Person = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
-  const now = ctx.now();
-  const result = decide(m, by, parsed.data, now);
-  if (!result.ok) {
-    if (result.code === 'AlreadyDecided') return { card: signOffOutcomeCard(m, 'This was already decided: nothing was changed.') };
-    if (result.code === 'NotApprover' || result.code === 'NoSignOff') return actionError(403, result.code, result.message);
-    return { card: signOffDecideCard(m, await peopleFor(ctx, m), result.message) };
-  }
-  const decided = result.measure;
-  const audit: AuditEvent = {
-    type: 'audit',
-    id: `${m.id}:decided`,
-    customerKey: m.customerKey,
-    at: now.toISOString(),
-    actor: by,
-    action: `signoff.${decided.signOff!.decision!.outcome}`,
-    subject: m.id,
-    details: { kind: m.kind, reasons: m.signOff!.reasons, status: decided.status },
-  };
-  const messages = decisionMessages(decided, now);
-  const won = await ctx.measures.commitDecision(decided, audit, messages);
-  if (!won) {
+  // A record can change under a click for reasons that do not matter to it (a sign-off card's message id being
+  // recorded): then decide again on the fresh record. If it was a decision, the second attempt says so.
+  for (let attempt = 1; ; attempt++) {
+    const now = ctx.now();
+    const result = decide(m, by, parsed.data, now);
+    if (!result.ok) {
+      if (result.code === 'AlreadyDecided') {
+        const d = m.signOff!.decision!;
+        const note =
+          attempt === 1
+            ? 'This was already decided: nothing was changed.'
+            : `${d.by.name} decided this first, at ${formatUk(d.at)}: your click changed nothing.`;
+        return { card: signOffOutcomeCard(m, note) };
+      }
+      if (result.code === 'NotApprover' || result.code === 'NoSignOff') return actionError(403, result.code, result.message);
+      return { card: signOffDecideCard(m, await peopleFor(ctx, m), result.message) };
+    }
+    const decided = result.measure;
+    const audit: AuditEvent = {
+      type: 'audit',
+      id: `${m.id}:decided`,
+      customerKey: m.customerKey,
+      at: now.toISOString(),
+      actor: by,
+      action: `signoff.${decided.signOff!.decision!.outcome}`,
+      subject: m.id,
+      details: { kind: m.kind, reasons: m.signOff!.reasons, status: decided.status },
+    };
+    const messages = decisionMessages(decided, now);
+    if (await ctx.measures.commitDecision(decided, audit, messages)) {
+      ctx.notify(messages);
+      return { card: signOffOutcomeCard(decided) };
+    }
     const latest = await ctx.measures.read(m.id, m.customerKey);
-    const d = latest?.signOff?.decision;
-    if (latest && d)
-      return { card: signOffOutcomeCard(latest, `${d.by.name} decided this first, at ${formatUk(d.at)}: your click changed nothing.`) };
-    return actionError(409, 'Conflict', 'This record changed while you were deciding: open it again.');
+    if (!latest) return actionError(404, 'NotFound', 'This sign-off request no longer exists.');
+    if (attempt >= 5) return actionError(409, 'Conflict', 'This record keeps changing while you decide: open it again.');
+    m = latest;
   }
-  ctx.notify(messages);
-  return { card: signOffOutcomeCard(decided) };
 }
 
 /** After a decision: every sign-off card sent is updated, and the reporter and proposer are told. */

@@ -114,6 +114,18 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
   });
 }
 
+/** Building the schema costs more than using it: keep the last few (they change only with the service areas). */
+const schemas = new Map<string, ReturnType<typeof formSchema>>();
+function cachedSchema(category: CategoryId, serviceAreas: readonly string[]) {
+  const key = `${category}\n${serviceAreas.join('\n')}`;
+  let schema = schemas.get(key);
+  if (!schema) {
+    if (schemas.size >= 30) schemas.clear();
+    schemas.set(key, (schema = formSchema(category, serviceAreas)));
+  }
+  return schema;
+}
+
 /**
  * Rules across fields, checked on the raw values so they are reported together with any field errors
  * (a person fixes everything in one go, not one message at a time).
@@ -141,7 +153,7 @@ export type ValidationResult = { ok: true; report: IncidentReport } | { ok: fals
 
 /** Validates a submitted form for a category against the service areas the directory knows. Pure: `now` is given. */
 export function validateIncident(values: IncidentFormValues, category: CategoryId, serviceAreas: readonly string[], now: Date): ValidationResult {
-  const parsed = formSchema(category, serviceAreas).safeParse(values);
+  const parsed = cachedSchema(category, serviceAreas).safeParse(values);
   const errors: FieldErrors = {};
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const field = issue.path[0] as IncidentField | undefined;

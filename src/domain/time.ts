@@ -46,13 +46,18 @@ export function ukTime(instant: Date): string {
   return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
-/** "26 Nov 2026, 14:05" in UK time, for cards and letters. */
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: UK_TIME_ZONE,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: UK_TIME_ZONE, day: 'numeric', month: 'short', year: 'numeric' });
+
+/** "26 Nov 2026, 14:05" in UK time, for cards and letters. (Formatters are built once: building one costs ~0.1 ms.) */
 export function formatUk(instant: Date | string, withTime = true): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: UK_TIME_ZONE,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' as const } : {}),
-  }).format(new Date(instant));
+  return (withTime ? dateTimeFormat : dateFormat).format(new Date(instant));
 }

@@ -38,13 +38,19 @@ function recipientKey(entry: OutboxEntry): string {
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private pulling: Promise<void> | null = null;
   private again = false;
   private stopped = true;
   private closing = false;
   /** Entries just written, to send at once by point reads; a full scan runs on the poll interval and for retries. */
   private readonly hints = new Map<string, { id: string; customerKey: string }>();
   private scanNeeded = true;
+  /**
+   * One lane per conversation: entries for a conversation go in order and paced, while other conversations'
+   * lanes run at the same time, so a busy chat never holds up another person's safety notice.
+   */
+  private readonly lanes = new Map<string, { queue: OutboxEntry[]; done: Promise<void> }>();
+  private readonly queued = new Set<string>();
   private readonly lastSent = new Map<string, number>();
 
   constructor(private readonly d: DispatcherDeps) {}
@@ -56,20 +62,33 @@ export class OutboxDispatcher {
     this.schedule(0);
   }
 
-  /** Run now rather than at the next poll: for these new entries, or (without them) for everything due. */
+  /** Look now rather than at the next poll: for these new entries, or (without them) for everything due. */
   kick(entries?: readonly { id: string; customerKey: string }[]): void {
     if (this.stopped) return;
     if (entries) for (const e of entries) this.hints.set(e.id, { id: e.id, customerKey: e.customerKey });
     else this.scanNeeded = true;
-    if (this.running) this.again = true;
+    if (this.pulling) this.again = true;
     else this.schedule(0);
   }
 
+  /** Stops looking for work and waits for the entries in hand (the rest stay pending in Cosmos). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.closing = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.pulling;
+    await this.idle();
+  }
+
+  /** Pulls everything due and waits until it has been delivered (or rescheduled); returns how many entries it found. */
+  async runOnce(): Promise<number> {
+    const found = await this.pull(true);
+    await this.idle();
+    return found;
+  }
+
+  private async idle(): Promise<void> {
+    while (this.lanes.size > 0) await Promise.all([...this.lanes.values()].map((l) => l.done));
   }
 
   private schedule(ms: number): void {
@@ -78,13 +97,13 @@ export class OutboxDispatcher {
       if (ms > 0) this.scanNeeded = true; // the poll: pick up retries that came due and anything left by a crash
       const scan = this.scanNeeded;
       this.scanNeeded = false;
-      this.running = this.runOnce(scan)
-        .then((handled) => {
-          if (scan && handled >= SCAN_LIMIT) this.kick(); // more waiting than one scan takes
+      this.pulling = this.pull(scan)
+        .then((found) => {
+          if (scan && found >= SCAN_LIMIT) this.scanNeeded = this.again = true; // more waiting than one scan takes
         })
         .catch((error: unknown) => this.d.log.error({ err: error }, 'outbox run failed'))
         .finally(() => {
-          this.running = null;
+          this.pulling = null;
           if (this.stopped) return;
           const again = this.again;
           this.again = false;
@@ -93,12 +112,8 @@ export class OutboxDispatcher {
     }, ms);
   }
 
-  /**
-   * Delivers what is due: everything (a scan across customers) or just the entries hinted since the last run.
-   * Conversations are served in parallel, each in order and paced, so one busy chat never holds up another's
-   * safety notice. Returns how many entries were handled.
-   */
-  async runOnce(scan = true): Promise<number> {
+  /** Finds due entries (a scan across customers, or just the hinted ones) and hands each to its conversation's lane. */
+  private async pull(scan: boolean): Promise<number> {
     const now = this.d.now();
     const hinted = [...this.hints.values()];
     this.hints.clear();
@@ -107,17 +122,29 @@ export class OutboxDispatcher {
       : (await Promise.all(hinted.map((h) => this.d.outbox.read(h.id, h.customerKey)))).filter(
           (e): e is OutboxEntry => !!e && e.status === 'pending' && e.nextAttemptAt <= now.toISOString(),
         );
-    const byConversation = new Map<string, OutboxEntry[]>();
-    for (const e of entries) byConversation.set(recipientKey(e), [...(byConversation.get(recipientKey(e)) ?? []), e]);
-    await Promise.all(
-      [...byConversation.values()].map(async (queue) => {
-        for (const entry of queue) {
-          if (this.closing) return; // shutting down: the rest stay pending for the next start
-          await this.deliver(entry);
-        }
-      }),
-    );
+    for (const entry of entries) this.enqueue(entry);
     return entries.length;
+  }
+
+  private enqueue(entry: OutboxEntry): void {
+    if (this.closing || this.queued.has(entry.id)) return;
+    this.queued.add(entry.id);
+    const key = recipientKey(entry);
+    const lane = this.lanes.get(key);
+    if (lane) {
+      lane.queue.push(entry);
+      return;
+    }
+    const queue = [entry];
+    const done = (async () => {
+      for (let next = queue.shift(); next && !this.closing; next = queue.shift()) {
+        await this.deliver(next).catch((error: unknown) => this.d.log.error({ err: error, outboxId: next!.id }, 'outbox delivery crashed'));
+        this.queued.delete(next.id);
+      }
+      for (const left of queue) this.queued.delete(left.id);
+      this.lanes.delete(key);
+    })();
+    this.lanes.set(key, { queue, done });
   }
 
   private async deliver(entry: OutboxEntry): Promise<void> {

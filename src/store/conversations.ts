@@ -16,24 +16,22 @@ export interface ConversationRecord {
 export const personKey = (aadObjectId: string) => `person:${aadObjectId}`;
 export const conversationKey = (conversationId: string) => `conversation:${conversationId}`;
 
+/** Reads are cached briefly: the dispatcher looks a conversation up for every message it sends. */
+const READ_TTL_MS = 60_000;
+
 export class ConversationStore {
   private readonly container: Container;
   /** What this instance last wrote, so an unchanged reference costs no Cosmos request per message. */
   private readonly known = new Map<string, string>();
+  private readonly cache = new Map<string, { record: ConversationRecord | null; until: number }>();
 
   constructor(containers: Containers) {
     this.container = containers.conversations;
   }
 
-  private readonly userIds = new Map<string, { value: string | null; until: number }>();
-
-  /** A person's Teams user id (for card refresh userIds), cached for five minutes: it rarely changes. */
+  /** A person's Teams user id (for card refresh userIds). */
   async userIdOf(personId: string): Promise<string | null> {
-    const cached = this.userIds.get(personId);
-    if (cached && cached.until > Date.now()) return cached.value;
-    const value = (await this.get(personKey(personId)))?.userId ?? null;
-    this.userIds.set(personId, { value, until: Date.now() + 5 * 60_000 });
-    return value;
+    return (await this.get(personKey(personId)))?.userId ?? null;
   }
 
   /** Saves a reference when it is new or changed (and revives one marked dead: the person is back). */
@@ -43,34 +41,46 @@ export class ConversationStore {
     const record: ConversationRecord = { id, reference, userId, updatedAt: now.toISOString(), dead: null };
     await this.container.items.upsert(record);
     this.known.set(id, fingerprint);
-    if (id.startsWith('person:')) this.userIds.delete(id.slice('person:'.length));
+    this.remembered(record);
   }
 
   async get(id: string): Promise<ConversationRecord | null> {
+    const cached = this.cache.get(id);
+    if (cached && cached.until > Date.now()) return cached.record;
     try {
       const { resource } = await this.container.item(id, id).read<ConversationRecord>();
+      this.cache.set(id, { record: resource ?? null, until: Date.now() + READ_TTL_MS });
       return resource ?? null;
     } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
+      if (!isNotFound(error)) throw error;
+      this.cache.set(id, { record: null, until: Date.now() + READ_TTL_MS });
+      return null;
     }
   }
 
   /** Teams answered 403/404: the bot was removed or blocked there. Kept (not deleted) so the failure is visible. */
   async markDead(id: string, status: number, now: Date): Promise<void> {
+    this.cache.delete(id);
     const record = await this.get(id);
     if (!record) return;
-    await this.container.items.upsert({ ...record, dead: { at: now.toISOString(), status } });
+    const dead = { ...record, dead: { at: now.toISOString(), status } };
+    await this.container.items.upsert(dead);
     this.known.delete(id);
+    this.remembered(dead);
   }
 
   /** On uninstall. */
   async forget(id: string): Promise<void> {
     this.known.delete(id);
+    this.cache.set(id, { record: null, until: Date.now() + READ_TTL_MS });
     try {
       await this.container.item(id, id).delete();
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
+  }
+
+  private remembered(record: ConversationRecord): void {
+    this.cache.set(record.id, { record, until: Date.now() + READ_TTL_MS });
   }
 }

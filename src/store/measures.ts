@@ -2,7 +2,7 @@ import type { Container } from '@azure/cosmos';
 import type { Measure } from '../domain/measure';
 import type { AuditEvent } from '../domain/records';
 import type { OutboxEntry } from '../domain/outbox';
-import { isNotFound, isPreconditionFailed } from './errors';
+import { isNotFound } from './errors';
 import { writeTogether } from './batch';
 import type { Containers } from './cosmos';
 
@@ -53,21 +53,17 @@ export class MeasureStore {
     return resources;
   }
 
-  /** Records a sent sign-off card's message id on its measure (ETag retry: decisions may race with it). */
+  /**
+   * Records a sent sign-off card's message id on its measure, with a patch (appended server-side, so it cannot lose a
+   * race with a decision and needs no read first). Returns the measure as it now is.
+   */
   async addSignOffMessage(id: string, customerKey: string, message: { conversationKey: string; activityId: string }): Promise<Measure | null> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const measure = await this.read(id, customerKey);
-      if (!measure) return null;
-      const updated = { ...measure, signOffMessages: [...measure.signOffMessages, message] };
-      try {
-        const { resource } = await this.cases
-          .item(id, customerKey)
-          .replace(updated, { accessCondition: { type: 'IfMatch', condition: measure._etag ?? '' } });
-        return resource ?? null;
-      } catch (error) {
-        if (!isPreconditionFailed(error)) throw error;
-      }
+    try {
+      const { resource } = await this.cases.item(id, customerKey).patch<Measure>([{ op: 'add', path: '/signOffMessages/-', value: message }]);
+      return resource ?? null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
     }
-    throw new Error(`Could not record the sign-off message on ${id}: too many concurrent changes`);
   }
 }

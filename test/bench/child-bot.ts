@@ -19,9 +19,10 @@ export async function freePort(): Promise<number> {
 export async function startChildBot(
   cosmosEndpoint: string,
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(PACKAGE_ROOT, 'dist', 'src', 'index.js')], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...nodeArgs, join(PACKAGE_ROOT, 'dist', 'src', 'index.js')], {
     env: {
       ...process.env,
       PORT: String(port),

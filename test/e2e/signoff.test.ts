@@ -169,6 +169,21 @@ describe('reliable proactive delivery (outbox)', () => {
     expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(0);
   });
 
+  it('a busy conversation does not hold up another person’s notice (one lane per conversation, each paced)', async () => {
+    const submitted = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => h.invoke('incident.submit', violentIncident(`lane-form-${i}`, { customerRef: `T2100${String(i).padStart(2, '0')}` }))),
+    );
+    const reference = /UB-\w{3}-\w{3}/.exec(cardText(submitted[0]!.body.value))![0];
+    const t0 = Date.now();
+    await h.invoke('signoff.decide', { measureId: `${reference}:pairs-visit`, customerKey: 'T210000', outcome: 'approve', vulnerabilitiesConsidered: 'None known after checking.' }, 'adele');
+    await waitFor(h, 'reporter told', (r) => proactiveTo('alex')(r) && String(r.body.summary).includes('T210000: approved'));
+    const notifiedAfter = Date.now() - t0;
+    const cardsToMegan = h.connector.received.filter(signOffCardTo('megan')).length;
+    expect(cardsToMegan, 'Megan’s lane is still sending, paced').to.be.below(12);
+    expect(notifiedAfter).to.be.below(1000);
+    await waitFor(h, 'all of Megan’s cards, in the end', signOffCardTo('megan'), 12);
+  });
+
   it('entries queued while the dispatcher is down are delivered when it starts again', async () => {
     await h.bot.dispatcher.stop();
     await h.invoke('incident.submit', violentIncident('restart-form-1', { customerRef: 'T200003' }));
