@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { CONFIG_VARIABLES } from '../src/config';
 import { EMULATOR_KEY, startEmbeddedCosmos, type EmbeddedCosmos } from '../src/store/embedded';
 import { FakeConnector } from './support/connector';
-import { cardOf, cardText, PEOPLE, startHarness, TENANT, violentIncident } from './support/harness';
+import { activityFor, cardOf, cardText, startHarness, violentIncident } from './support/harness';
 
 /**
  * Operations: the probes App Service uses (/healthz liveness, /readyz readiness against Cosmos) and the graceful
@@ -274,20 +273,7 @@ describe('operations: health probes and graceful shutdown', () => {
       const listening = await bot.logged('bot listening', 15_000);
       expect(listening.url).to.equal(`${url}/api/messages`);
 
-      const alex = PEOPLE.alex;
-      const activity = (type: string, extra: object) => ({
-        type,
-        id: randomUUID(),
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        from: { id: alex.id, name: alex.name, aadObjectId: alex.aadObjectId },
-        recipient: { id: '28:bot-id', name: 'UB Bot' },
-        conversation: { id: `a:personal-${alex.id}`, conversationType: 'personal', tenantId: TENANT },
-        channelData: { tenant: { id: TENANT } },
-        locale: 'en-GB',
-        ...extra,
-      });
+      const activity = (type: string, extra: object) => activityFor(connector.url, type, 'alex', extra);
 
       // The report form, whose submit action carries the form id.
       expect((await send(`${url}/api/messages`, 'POST', activity('message', { text: 'report' }))).status).to.equal(200);

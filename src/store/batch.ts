@@ -1,4 +1,5 @@
-import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import type { Container, OperationInput } from '@azure/cosmos';
+import { createAll, withoutEtag } from './documents';
 import { isPreconditionFailed } from './errors';
 
 export interface Together {
@@ -6,11 +7,6 @@ export interface Together {
   replace?: { doc: { id: string; _etag?: string } & object };
   creates: ({ id: string } & object)[];
 }
-
-const body = (doc: object) => {
-  const { _etag: _omit, ...rest } = doc as { _etag?: string };
-  return rest as unknown as JSONObject;
-};
 
 /**
  * Writes a decision and what follows from it (audit event, outbox entries) in one customer partition.
@@ -20,10 +16,10 @@ const body = (doc: object) => {
  * Returns false when the ETag no longer matches: someone else changed the record first.
  */
 export async function writeTogether(container: Container, partitionKey: string, t: Together, atomic: boolean): Promise<boolean> {
-  const creates: OperationInput[] = t.creates.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: body(doc) }));
   if (atomic) {
+    const creates: OperationInput[] = t.creates.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) }));
     const replace: OperationInput[] = t.replace
-      ? [{ operationType: 'Replace', partitionKey, id: t.replace.doc.id, resourceBody: body(t.replace.doc), ifMatch: t.replace.doc._etag }]
+      ? [{ operationType: 'Replace', partitionKey, id: t.replace.doc.id, resourceBody: withoutEtag(t.replace.doc), ifMatch: t.replace.doc._etag }]
       : [];
     const response = await container.items.batch([...replace, ...creates], partitionKey);
     const statuses = response.result?.map((r) => r.statusCode) ?? [];
@@ -35,15 +31,14 @@ export async function writeTogether(container: Container, partitionKey: string, 
     try {
       await container
         .item(t.replace.doc.id, partitionKey)
-        .replace(body(t.replace.doc), { accessCondition: { type: 'IfMatch', condition: t.replace.doc._etag ?? '' } });
+        .replace(withoutEtag(t.replace.doc), { accessCondition: { type: 'IfMatch', condition: t.replace.doc._etag ?? '' } });
     } catch (error) {
       if (isPreconditionFailed(error)) return false;
       throw error;
     }
   }
-  if (creates.length === 0) return true;
-  const response = await container.items.batch(creates, partitionKey);
-  const statuses = response.result?.map((r) => r.statusCode) ?? [];
+  if (t.creates.length === 0) return true;
+  const statuses = await createAll(container, partitionKey, t.creates);
   if (statuses.every((s) => s === 201 || s === 409)) return true;
-  throw new Error(`Batch write failed: statuses ${statuses.join(',') || response.code}`);
+  throw new Error(`Batch write failed: statuses ${statuses.join(',')}`);
 }

@@ -1,4 +1,5 @@
-import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import type { Container } from '@azure/cosmos';
+import { createAll } from './documents';
 import { referenceFor } from '../domain/reference';
 import type { AuditEvent, Incident } from '../domain/records';
 import type { Measure } from '../domain/measure';
@@ -50,17 +51,10 @@ export class IncidentStore {
       // Same form submitted again with another customer: the first submission stands.
       return { write: { ...write, incident: await this.readIncident(reference.id, reference.customerKey) }, created: false };
     }
-    const docs = [write.incident, write.audit, ...write.others];
-    const operations: OperationInput[] = docs.map((doc) => ({
-      operationType: 'Create',
-      partitionKey: customerKey,
-      resourceBody: doc as unknown as JSONObject,
-    }));
-    const response = await this.cases.items.batch(operations, customerKey);
-    const statuses = response.result?.map((r) => r.statusCode) ?? [];
+    const statuses = await createAll(this.cases, customerKey, [write.incident, write.audit, ...write.others]);
     if (statuses.every((s) => s === 201)) return { write, created: true };
     if (statuses[0] === 409) return { write: { ...write, incident: await this.readIncident(reference.id, customerKey) }, created: false };
-    throw new Error(`Recording incident ${reference.id} failed: batch statuses ${statuses.join(',') || response.code}`);
+    throw new Error(`Recording incident ${reference.id} failed: batch statuses ${statuses.join(',')}`);
   }
 
   private async claimReference(submissionKey: string, customerKey: string): Promise<ReferenceDoc> {

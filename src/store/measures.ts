@@ -4,6 +4,7 @@ import type { AuditEvent } from '../domain/records';
 import type { OutboxEntry } from '../domain/outbox';
 import { isNotFound } from './errors';
 import { writeTogether } from './batch';
+import { readDocument } from './documents';
 import type { Containers } from './cosmos';
 
 /** Measures (markers and proposals) in the customer's partition, read and written with ETags. */
@@ -19,13 +20,7 @@ export class MeasureStore {
 
   /** Loads a measure by id; ids that do not match a measure in that partition give null (never trust card data). */
   async read(id: string, customerKey: string): Promise<Measure | null> {
-    try {
-      const { resource } = await this.cases.item(id, customerKey).read<Measure>();
-      return resource?.type === 'measure' ? resource : null;
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+    return readDocument<Measure>(this.cases, id, customerKey, 'measure');
   }
 
   /** The decision, its audit event and its notifications together; false if another decision got there first. */

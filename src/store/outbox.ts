@@ -1,6 +1,7 @@
-import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
-import { isNotFound, isPreconditionFailed } from './errors';
+import { isPreconditionFailed } from './errors';
+import { createAll, readDocument } from './documents';
 import type { Containers } from './cosmos';
 
 /** The durable outbox: entries live in their customer's partition, beside the decision that created them. */
@@ -26,13 +27,7 @@ export class OutboxStore {
   }
 
   async read(id: string, customerKey: string): Promise<OutboxEntry | null> {
-    try {
-      const { resource } = await this.cases.item(id, customerKey).read<OutboxEntry>();
-      return resource?.type === 'outbox' ? resource : null;
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+    return readDocument<OutboxEntry>(this.cases, id, customerKey, 'outbox');
   }
 
   /** Replaces an entry if nobody changed it since it was read; null when another instance got there first. */
@@ -52,13 +47,7 @@ export class OutboxStore {
   /** Adds entries to one partition (ids are deterministic, so a repeat is a harmless conflict). */
   async add(customerKey: string, entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const ops: OperationInput[] = entries.map((e) => ({
-      operationType: 'Create',
-      partitionKey: customerKey,
-      resourceBody: e as unknown as JSONObject,
-    }));
-    const response = await this.cases.items.batch(ops, customerKey);
-    const statuses = response.result?.map((r) => r.statusCode) ?? [];
+    const statuses = await createAll(this.cases, customerKey, entries);
     if (!statuses.every((s) => s === 201 || s === 409)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
   }
 

@@ -10,11 +10,10 @@
  * Cosmos requests per operation are counted separately, in-process with the outbox dispatcher stopped, so its
  * background work does not blur the count.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startEmbeddedCosmos } from '../../src/store/embedded';
 import { FakeConnector } from '../support/connector';
-import { PEOPLE, TENANT, cardText, startHarness, violentIncident, type PersonKey } from '../support/harness';
+import { PEOPLE, activityFor, cardText, startHarness, violentIncident, type PersonKey } from '../support/harness';
 import { startChildBot } from './child-bot';
 import { runConcurrent, summarise } from './stats';
 
@@ -34,20 +33,7 @@ function client(url: string, serviceUrl: string) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  const activity = (type: string, who: PersonKey, extra: object) => {
-    const p = PEOPLE[who];
-    return {
-      type,
-      id: randomUUID(),
-      channelId: 'msteams',
-      serviceUrl,
-      from: { id: p.id, name: p.name, aadObjectId: p.aadObjectId },
-      recipient: { id: '28:bot-id', name: 'UB Bot' },
-      conversation: { id: `a:personal-${p.id}`, conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      ...extra,
-    };
-  };
+  const activity = (type: string, who: PersonKey, extra: object) => activityFor(serviceUrl, type, who, extra);
   const ok = (status: number, what: string) => {
     if (status !== 200) throw new Error(`${what} answered ${status}`);
   };

@@ -58,22 +58,7 @@ export async function startHarness(env: Record<string, string> = {}, options: St
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, replies };
   };
 
-  const activity = (type: string, who: PersonKey, extra: object = {}) => {
-    const person = PEOPLE[who];
-    return {
-      type,
-      id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
-      recipient: { id: '28:bot-id', name: 'UB Bot' },
-      conversation: { id: `a:personal-${person.id}`, conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      locale: 'en-GB',
-      ...extra,
-    };
-  };
+  const activity = (type: string, who: PersonKey, extra: object = {}) => activityFor(connector.url, type, who, extra);
 
   return {
     bot,
@@ -89,6 +74,24 @@ export async function startHarness(env: Record<string, string> = {}, options: St
       await bot.close();
       await connector.stop();
     },
+  };
+}
+
+/** A Teams activity from one of the sample people, in their personal chat with the bot. */
+export function activityFor(serviceUrl: string, type: string, who: PersonKey, extra: object = {}): Record<string, unknown> {
+  const person = PEOPLE[who];
+  return {
+    type,
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
+    recipient: { id: '28:bot-id', name: 'UB Bot' },
+    conversation: { id: `a:personal-${person.id}`, conversationType: 'personal', tenantId: TENANT },
+    channelData: { tenant: { id: TENANT } },
+    locale: 'en-GB',
+    ...extra,
   };
 }
 

@@ -1,0 +1,30 @@
+import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import { isNotFound } from './errors';
+
+/** A point read that answers null for a missing document or one of another type (ids in card data are never trusted). */
+export async function readDocument<T extends { type: string }>(
+  container: Container,
+  id: string,
+  partitionKey: string,
+  type: T['type'],
+): Promise<T | null> {
+  try {
+    const { resource } = await container.item(id, partitionKey).read<T>();
+    return resource?.type === type ? resource : null;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** Creates documents in one partition in one batch; returns each operation's status (409 = it was already there). */
+export async function createAll(container: Container, partitionKey: string, docs: object[]): Promise<number[]> {
+  const operations: OperationInput[] = docs.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) }));
+  const response = await container.items.batch(operations, partitionKey);
+  return response.result?.map((r) => r.statusCode) ?? [response.code ?? 0];
+}
+
+export function withoutEtag(doc: object): JSONObject {
+  const { _etag: _omit, ...rest } = doc as { _etag?: string };
+  return rest as unknown as JSONObject;
+}
