@@ -554,7 +554,7 @@ describe('card content', () => {
     it('§4.3 persistence: already received, Ombudsman reminder, §6 vulnerability', async () => {
       const card = await FIXTURES['incident-confirmation']!['§4.3 persistence incident, delivered twice']!();
       const all = texts(card).join('\n');
-      expect(all).to.include('already received');
+      expect(all).to.include('recorded once, under the same reference');
       expect(all).to.include('§4.3');
       expect(all).to.include('Housing Ombudsman');
       expect(all).to.include('§6');

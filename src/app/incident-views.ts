@@ -42,7 +42,9 @@ export function incidentFormCard(s: FormState): AdaptiveCard {
 export function confirmationCard(incident: Incident, serviceAreaName: string, created: boolean): AdaptiveCard {
   const category = CATEGORIES[incident.category];
   return renderCard('incident-confirmation', {
-    heading: created ? 'Report received. Thank you.' : 'This report was already received.',
+    heading: 'Report received. Thank you.',
+    // A retry or double click: the same reference, recorded once.
+    repeatNote: created ? '' : 'This form had already been sent: the report is recorded once, under the same reference.',
     reference: incident.reference,
     customer: `${incident.customerName} (${incident.customerRef})`,
     occurredAt: formatUk(incident.occurredAt),

@@ -65,6 +65,7 @@ export function signOffOutcomeCard(m: Measure, note = ''): AdaptiveCard {
     decidedBy: d.by.name,
     decidedAt: formatUk(d.at),
     reason: d.reason ?? '—',
+    considered: m.vulnerabilitiesConsidered ?? '—',
     reviewDue: approved ? formatUk(m.reviewDue, false) : '—',
   });
 }

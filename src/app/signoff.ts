@@ -175,14 +175,13 @@ function signOffStatusLabel(m: Measure): string {
 }
 
 /** What case managers get when a message could not be delivered: nothing is silently lost (SPEC §8). */
-export function undeliveredNotice(entry: OutboxEntry, why: string): { card: Record<string, unknown>; summary: string } {
-  const to = entry.recipient.kind === 'person' ? `person ${entry.recipient.personId}` : entry.recipient.conversationKey;
-  const summary = entry.action.kind === 'send' ? entry.action.summary : 'a card update';
+export function undeliveredNotice(entry: OutboxEntry, recipientName: string, why: string): { card: Record<string, unknown>; summary: string } {
+  const summary = entry.action.kind === 'send' ? entry.action.summary : `an updated card (customer ${entry.customerKey})`;
   return {
     summary: `Undelivered: ${summary}`,
     card: renderCard('notice', {
-      title: 'A Teams message could not be delivered',
-      text: `“${summary}” (customer ${entry.customerKey}) could not be delivered to ${to}: ${why}. Please make sure they get it another way.`,
+      title: `A Teams message to ${recipientName} could not be delivered`,
+      text: `“${summary}” could not be delivered to ${recipientName}: ${why}. Please make sure they get it another way.`,
       color: 'Attention',
     }),
   };

@@ -16,7 +16,7 @@ export interface DispatcherDeps {
   now: () => Date;
   log: Logger;
   /** The notice case managers get when a message could not be delivered (SPEC §8 fallback). */
-  undeliveredNotice: (entry: OutboxEntry, why: string) => { card: Record<string, unknown>; summary: string };
+  undeliveredNotice: (entry: OutboxEntry, recipientName: string, why: string) => { card: Record<string, unknown>; summary: string };
   /** Called when a sign-off card's id is recorded after its measure was already decided, so that copy is updated too. */
   decidedBeforeTracked: (measure: Measure, message: { conversationKey: string; activityId: string }) => Promise<void>;
   pollMs?: number;
@@ -209,18 +209,20 @@ export class OutboxDispatcher {
     this.d.log.warn({ outboxId: entry.id, why }, 'outbox entry undeliverable');
     await this.d.outbox.update({ ...entry, status: 'failed', lastError: why });
     if (!entry.fallback) return;
-    const notice = this.d.undeliveredNotice(entry, why);
+    const recipient =
+      entry.recipient.kind === 'person'
+        ? ((await this.d.directory.person(entry.recipient.personId))?.name ?? 'a person not in the directory')
+        : 'a team channel';
+    const notice = this.d.undeliveredNotice(entry, recipient, why);
     const managers = await this.d.directory.caseManagers();
     const now = this.d.now();
-    await this.d.outbox.add(
-      entry.customerKey,
-      managers.map((m) =>
-        outboxEntry(`${entry.id}:fallback:${m.id}`, entry.customerKey, { kind: 'person', personId: m.id }, { kind: 'send', ...notice }, now, {
-          fallback: false,
-        }),
-      ),
+    const fallbacks = managers.map((m) =>
+      outboxEntry(`${entry.id}:fallback:${m.id}`, entry.customerKey, { kind: 'person', personId: m.id }, { kind: 'send', ...notice }, now, {
+        fallback: false,
+      }),
     );
-    this.kick();
+    await this.d.outbox.add(entry.customerKey, fallbacks);
+    this.kick(fallbacks);
   }
 
   private kickAfter(ms: number): void {

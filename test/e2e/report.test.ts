@@ -131,7 +131,7 @@ describe('report an incident from Teams chat (end to end)', () => {
     expect(refA).to.equal(refB);
     expect(await count('incident')).to.equal(before + 1);
     const again = await h.invoke('incident.submit', data);
-    expect(cardText(again.body.value)).to.include('already received');
+    expect(cardText(again.body.value)).to.include('recorded once, under the same reference');
     expect(await count('incident')).to.equal(before + 1);
     expect(await count('audit')).to.be.greaterThan(0);
   });

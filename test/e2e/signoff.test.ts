@@ -162,6 +162,7 @@ describe('reliable proactive delivery (outbox)', () => {
     await h.invoke('incident.submit', violentIncident('dead-form-1', { customerRef: 'T200002' }));
     const notice = await waitFor(h, 'case manager (Alex) told', (r) => proactiveTo('alex')(r) && String(r.body.summary).startsWith('Undelivered'));
     expect(cardText(notice[0]!.body)).to.include('403');
+    expect(cardText(notice[0]!.body)).to.include('could not be delivered to Megan Bowen'); // named, not an object id
     const { resource } = await h.bot.cosmos.containers.conversations
       .item(`person:${PEOPLE.megan.aadObjectId}`, `person:${PEOPLE.megan.aadObjectId}`)
       .read();
@@ -171,11 +172,17 @@ describe('reliable proactive delivery (outbox)', () => {
 
   it('a busy conversation does not hold up another person’s notice (one lane per conversation, each paced)', async () => {
     const submitted = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => h.invoke('incident.submit', violentIncident(`lane-form-${i}`, { customerRef: `T2100${String(i).padStart(2, '0')}` }))),
+      Array.from({ length: 12 }, (_, i) =>
+        h.invoke('incident.submit', violentIncident(`lane-form-${i}`, { customerRef: `T2100${String(i).padStart(2, '0')}` })),
+      ),
     );
     const reference = /UB-\w{3}-\w{3}/.exec(cardText(submitted[0]!.body.value))![0];
     const t0 = Date.now();
-    await h.invoke('signoff.decide', { measureId: `${reference}:pairs-visit`, customerKey: 'T210000', outcome: 'approve', vulnerabilitiesConsidered: 'None known after checking.' }, 'adele');
+    await h.invoke(
+      'signoff.decide',
+      { measureId: `${reference}:pairs-visit`, customerKey: 'T210000', outcome: 'approve', vulnerabilitiesConsidered: 'None known after checking.' },
+      'adele',
+    );
     await waitFor(h, 'reporter told', (r) => proactiveTo('alex')(r) && String(r.body.summary).includes('T210000: approved'));
     const notifiedAfter = Date.now() - t0;
     const cardsToMegan = h.connector.received.filter(signOffCardTo('megan')).length;
