@@ -39,12 +39,12 @@ function client(url: string, serviceUrl: string) {
   };
   return {
     help: async (who: PersonKey = 'alex') => ok((await post(activity('message', who, { text: 'help' }))).status, 'help'),
-    submit: async (formId: string, customerRef: string, reporter: PersonKey = 'alex') => {
+    submit: async (formId: string, customerRef: string, reporter: PersonKey = 'alex', safetyFlags = 'weapon') => {
       const res = await post(
         activity('invoke', reporter, {
           name: 'adaptiveCard/action',
           value: {
-            action: { type: 'Action.Execute', verb: 'incident.submit', data: violentIncident(formId, { customerRef, safetyFlags: 'weapon' }) },
+            action: { type: 'Action.Execute', verb: 'incident.submit', data: violentIncident(formId, { customerRef, safetyFlags }) },
           },
         }),
       );
@@ -80,7 +80,9 @@ async function latency() {
 
   console.error('latency: help');
   const help = await runConcurrent(N, C, () => c.help());
-  console.error('latency: submissions');
+  console.error('latency: submissions without §5.1 flags');
+  const plain = await runConcurrent(N, C, async (i) => void (await c.submit(`plain-${i}-form`, `Q${String(i).padStart(6, '0')}`, 'alex', '')));
+  console.error('latency: §5.1 submissions');
   const refs: string[] = [];
   const submissions = await runConcurrent(N, C, async (i) => {
     refs[i] = await c.submit(`bench-${i}-form`, `B${String(i).padStart(6, '0')}`);
@@ -114,7 +116,7 @@ async function latency() {
   await bot.stop();
   await connector.stop();
   await cosmos.close();
-  return { help, submissions, approvals, delays };
+  return { help, plain, submissions, approvals, delays };
 }
 
 /** Cosmos round trips per operation, counted at the embedded server with the outbox dispatcher stopped. */
@@ -132,6 +134,7 @@ async function cosmosCounts() {
   const refs: string[] = [];
   const result = {
     help: await count(50, () => c.help()),
+    plain: await count(50, (i) => c.submit(`countplain-${i}-form`, `J${i}`, 'alex', '')),
     submission: await count(50, async (i) => (refs[i] = await c.submit(`count-${i}-form`, `K${i}`))),
     approval: await count(50, (i) => c.approve(refs[i]!, `K${i}`)),
   };
@@ -146,7 +149,12 @@ async function main() {
   console.log(`node ${process.version}, ${N} requests per scenario, concurrency ${C}; latencies in ms; the bot in its own process (compiled)`);
   console.table([
     { scenario: 'help message (baseline)', ...summarise(l.help.latencies, l.help.elapsedMs), cosmosPerRequest: counts.help },
-    { scenario: 'incident submission (§5.1)', ...summarise(l.submissions.latencies, l.submissions.elapsedMs), cosmosPerRequest: counts.submission },
+    { scenario: 'incident submission (no §5.1 flag)', ...summarise(l.plain.latencies, l.plain.elapsedMs), cosmosPerRequest: counts.plain },
+    {
+      scenario: 'incident submission (§5.1: + interim marker, 2 sign-off cards sent)',
+      ...summarise(l.submissions.latencies, l.submissions.elapsedMs),
+      cosmosPerRequest: counts.submission,
+    },
     { scenario: 'approval click', ...summarise(l.approvals.latencies, l.approvals.elapsedMs), cosmosPerRequest: counts.approval },
   ]);
   const d = summarise(l.delays, 1);
