@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { ConfigError, isLoopback, loadConfig } from '../src/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, isLoopback, loadConfig } from '../src/config';
+import { PACKAGE_ROOT } from '../src/paths';
 
 /** The problems loadConfig reports for an environment (fails the test if it accepted it). */
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -224,5 +227,14 @@ describe('loadConfig', () => {
         /^AZURE_CLIENT_ID: /,
       );
     });
+  });
+
+  it('every variable the app reads is documented in README.md and .env.example', () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const example = readFileSync(join(PACKAGE_ROOT, '.env.example'), 'utf8');
+    for (const name of CONFIG_VARIABLES) {
+      expect(readme, `README.md documents ${name}`).to.include(`\`${name}\``);
+      expect(example, `.env.example lists ${name}`).to.match(new RegExp(`^${name}=`, 'm'));
+    }
   });
 });
