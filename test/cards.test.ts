@@ -12,11 +12,12 @@ import { COMMANDS } from '../src/app/commands';
 import { proposeMeasure, showCase, showProposalForm } from '../src/app/case';
 import type { ActionResult, Actor, AppContext, Reply } from '../src/app/context';
 import { INCIDENT_FIELDS, validateIncident, type IncidentFormValues } from '../src/domain/incident';
-import { CATEGORIES, POLICY_VERSION } from '../src/domain/policy';
+import { CATEGORIES } from '../src/domain/policy';
 import { interimPairsVisit, type Measure } from '../src/domain/measure';
 import { PROPOSAL_FIELDS, checkProposal, type ProposalValues } from '../src/domain/proposal';
-import type { AuditEvent, Incident } from '../src/domain/records';
+import type { AuditEvent } from '../src/domain/records';
 import type { DirectoryPerson, ServiceArea } from '../src/directory/directory';
+import { sampleIncident, samplePersistenceIncident } from './support/fixtures';
 
 // `require('adaptivecards')` fails on Node 20 (extension-less ES modules); the UMD bundle works (LOCAL-TOOLING.md).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,51 +92,10 @@ const SERVICE_AREAS: ServiceArea[] = [
   { id: 'repairs', name: 'Repairs & Maintenance', headOfService: 'hos-repairs', deputy: null },
 ];
 
-function incident(overrides: Partial<Incident>): Incident {
-  return {
-    type: 'incident',
-    id: 'inc-1',
-    reference: 'UB-7K3-M9Q',
-    customerKey: 'T004512',
-    submissionKey: 'sk-1',
-    reporter: { id: 'user-1', name: 'Alex Wilber' },
-    reportedAt: '2026-11-20T11:05:00.000Z',
-    policyVersion: POLICY_VERSION,
-    customerRef: 'T004512',
-    customerName: 'Sam O’Neill',
-    occurredAt: '2026-11-20T10:40:00.000Z',
-    channel: 'home-visit',
-    serviceArea: 'housing',
-    category: 'aggressive',
-    behaviours: ['violence-harassment', 'intimidation-threats'],
-    description: 'Pushed me against the door frame and said he would "sort me out" if I came back. I left at once.',
-    safetyFlags: ['violence', 'threat-of-violence'],
-    actions: ['visit-ended', 'police-informed'],
-    crimeReference: 'CR/12345/26',
-    vulnerability: { known: 'unknown', note: null },
-    ...overrides,
-  };
-}
-
 /** §5.1 violence at a home visit, police informed. */
-const VIOLENCE = incident({});
+const VIOLENCE = sampleIncident();
 /** §4.3 persistence by email, continuing a complaint without new information; known vulnerability. */
-const PERSISTENCE = incident({
-  id: 'inc-2',
-  reference: 'UB-4HX-2TW',
-  customerKey: 'T009981',
-  customerRef: 'T009981',
-  customerName: 'Pat Jones',
-  channel: 'email',
-  serviceArea: 'repairs',
-  category: 'persistence',
-  behaviours: ['continuing-complaint', 'refusing-decision'],
-  description: 'Fourteenth email this month about the closed damp complaint (ref C-2291); no new information.',
-  safetyFlags: [],
-  actions: [],
-  crimeReference: null,
-  vulnerability: { known: 'yes', note: 'Anxiety; prefers email contact.' },
-});
+const PERSISTENCE = samplePersistenceIncident({ vulnerability: { known: 'yes', note: 'Anxiety; prefers email contact.' } });
 
 const FILLED: IncidentFormValues = {
   customerRef: 't00 4512',
@@ -252,7 +212,7 @@ const FILES: Record<string, { measures: Measure[]; incidentCount: number; custom
 };
 
 /** §4.1 verbal abuse on the phone, a customer with nothing on file yet (the case card's "None yet."). */
-const NEW_CUSTOMER = incident({
+const NEW_CUSTOMER = sampleIncident({
   id: 'inc-3',
   reference: 'UB-9PQ-R2S',
   customerKey: 'T000777',
@@ -715,7 +675,7 @@ describe('card content', () => {
     const description = 'He wrote "${name} you will pay" on my car.';
     const card = incidentFormCard(formState({ values: { ...FILLED, description } }));
     expect(inputs(card).find((i) => i.id === 'description')!.value).to.equal(description);
-    const confirmation = confirmationCard(incident({ customerName: 'Sam ${x}' }), 'Housing Management', true);
+    const confirmation = confirmationCard(sampleIncident({ customerName: 'Sam ${x}' }), 'Housing Management', true);
     expect(JSON.stringify(confirmation)).to.include('Sam ${x} (T004512)');
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CachedDirectory, DEFAULT_DIRECTORY_TTL_MS } from '../src/directory/cached-directory';
 import { rolesOf, type Directory, type ServiceArea } from '../src/directory/directory';
 import { FileDirectory } from '../src/directory/file-directory';
-import { GRAPH_SCOPE, GraphDirectory } from '../src/directory/graph-directory';
+import { GRAPH_SCOPE, GraphDirectory, type GraphDirectoryCreateOptions } from '../src/directory/graph-directory';
 
 const CM_GROUP = 'c0c0c0c0-0000-4000-8000-000000000001';
 const ADMIN_GROUP = 'adadadad-0000-4000-8000-000000000002';
@@ -120,19 +120,23 @@ describe('directory', () => {
   const graph = new FakeGraph();
   let credential: FakeCredential;
   let directory: GraphDirectory;
+  /** A GraphDirectory against the fake Graph, configured like `directory` except for `over`. */
+  const graphDirectory = (over: Partial<GraphDirectoryCreateOptions> = {}) =>
+    GraphDirectory.create({
+      credential,
+      baseUrl: graph.baseUrl,
+      caseManagerGroupId: CM_GROUP,
+      adminGroupId: ADMIN_GROUP,
+      serviceAreas: AREAS,
+      ...over,
+    });
 
   before(() => graph.start());
   after(() => graph.stop());
   beforeEach(() => {
     graph.reset();
     credential = new FakeCredential();
-    directory = GraphDirectory.create({
-      credential,
-      baseUrl: graph.baseUrl,
-      caseManagerGroupId: CM_GROUP,
-      adminGroupId: ADMIN_GROUP,
-      serviceAreas: AREAS,
-    });
+    directory = graphDirectory();
   });
 
   describe('GraphDirectory (real Graph client against a local fake)', () => {
@@ -219,38 +223,20 @@ describe('directory', () => {
     });
 
     it('a misconfigured group (404) rejects rather than meaning "not a member"', async () => {
-      const wrong = GraphDirectory.create({
-        credential,
-        baseUrl: graph.baseUrl,
-        caseManagerGroupId: NOBODY,
-        adminGroupId: ADMIN_GROUP,
-        serviceAreas: AREAS,
-      });
+      const wrong = graphDirectory({ caseManagerGroupId: NOBODY });
       const error = await rejection(wrong.isCaseManager(ALEX.id));
       expect(error.message).to.include(`group ${NOBODY} not found`);
     });
 
     it('a 401 (bad credentials/permissions) rejects', async () => {
-      const bad = GraphDirectory.create({
-        credential: { getToken: async () => ({ token: 'wrong', expiresOnTimestamp: Date.now() + 60_000 }) },
-        baseUrl: graph.baseUrl,
-        caseManagerGroupId: CM_GROUP,
-        adminGroupId: ADMIN_GROUP,
-        serviceAreas: AREAS,
-      });
+      const bad = graphDirectory({ credential: { getToken: async () => ({ token: 'wrong', expiresOnTimestamp: Date.now() + 60_000 }) } });
       expect((await rejection(bad.person(ALEX.id))).message)
         .to.include('HTTP 401')
         .and.include('InvalidAuthenticationToken');
     });
 
     it('a credential that yields no token rejects before calling Graph', async () => {
-      const none = GraphDirectory.create({
-        credential: { getToken: async () => null },
-        baseUrl: graph.baseUrl,
-        caseManagerGroupId: CM_GROUP,
-        adminGroupId: ADMIN_GROUP,
-        serviceAreas: AREAS,
-      });
+      const none = graphDirectory({ credential: { getToken: async () => null } });
       expect((await rejection(none.person(ALEX.id))).message).to.include('no access token');
       expect(graph.requests).to.deep.equal([]);
     });
@@ -265,14 +251,7 @@ describe('directory', () => {
     });
 
     it('a hung Graph request times out', async () => {
-      const slow = GraphDirectory.create({
-        credential,
-        baseUrl: graph.baseUrl,
-        caseManagerGroupId: CM_GROUP,
-        adminGroupId: ADMIN_GROUP,
-        serviceAreas: AREAS,
-        timeoutMs: 150,
-      });
+      const slow = graphDirectory({ timeoutMs: 150 });
       graph.override = () => true; // never answers
       const started = Date.now();
       expect((await rejection(slow.person(ALEX.id))).message).to.include(`Microsoft Graph GET /users/${ALEX.id} failed`);

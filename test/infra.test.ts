@@ -345,6 +345,14 @@ function only<T>(items: T[], what: string): T {
   return items[0]!;
 }
 
+/** The one resource of this type that the file declares (`what` names it in the failure message). */
+function onlyOfType(file: BicepFile, type: string, what: string): Resource {
+  return only(
+    file.resources.filter((r) => r.type === type),
+    what,
+  );
+}
+
 interface ParametersFile {
   parameters: Record<string, { value: unknown }>;
 }
@@ -492,18 +500,12 @@ describe('infra (Bicep) stays in step with the code', () => {
     });
 
     it('disables account keys and grants the web app identity the built-in Data Contributor role', () => {
-      const account = only(
-        cosmos.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts'),
-        'one Cosmos account',
-      );
+      const account = onlyOfType(cosmos, 'Microsoft.DocumentDB/databaseAccounts', 'one Cosmos account');
       expect(prop(account.body, 'properties.disableLocalAuth')).to.equal('true');
       expect(prop(account.body, 'properties.capabilities')).to.match(/^serverless \? serverlessCapabilities : \[\]$/);
       expect(arrayOf(cosmos.vars.get('serverlessCapabilities')!).map((c) => literal(prop(c, 'name')))).to.deep.equal(['EnableServerless']);
 
-      const assignment = only(
-        cosmos.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments'),
-        'one Cosmos SQL role assignment',
-      );
+      const assignment = onlyOfType(cosmos, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', 'one Cosmos SQL role assignment');
       expect(prop(assignment.body, 'parent')).to.equal(account.symbol);
       const roleVar = /^'\$\{(\w+)\.id\}\/sqlRoleDefinitions\/\$\{(\w+)\}'$/.exec(prop(assignment.body, 'properties.roleDefinitionId'));
       expect(roleVar, 'roleDefinitionId is <account>/sqlRoleDefinitions/<role>').to.not.equal(null);
@@ -515,10 +517,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     });
 
     it('names the database after the same value the web app gets as COSMOS_DATABASE', () => {
-      const database = only(
-        cosmos.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases'),
-        'one SQL database',
-      );
+      const database = onlyOfType(cosmos, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases', 'one SQL database');
       const nameParam = prop(database.body, 'name');
       expect(prop(database.body, 'properties.resource.id')).to.equal(nameParam);
       expect(cosmos.outputs.get('databaseName')).to.equal(`${database.symbol}.name`);
@@ -538,10 +537,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     let site: Resource;
     before(() => {
       app = moduleFile('appservice');
-      site = only(
-        app.resources.filter((r) => r.type === 'Microsoft.Web/sites'),
-        'one web app',
-      );
+      site = onlyOfType(app, 'Microsoft.Web/sites', 'one web app');
     });
     const settings = () => arrayOf(prop(site.body, 'properties.siteConfig.appSettings')).map((s) => objectOf(s));
     const settingMap = () => {
@@ -670,10 +666,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     });
 
     it('is hardened: Linux Node LTS, HTTPS only, FTPS off, TLS 1.2, Always On', () => {
-      const plan = only(
-        app.resources.filter((r) => r.type === 'Microsoft.Web/serverfarms'),
-        'one plan',
-      );
+      const plan = onlyOfType(app, 'Microsoft.Web/serverfarms', 'one plan');
       expect(prop(plan.body, 'properties.reserved')).to.equal('true');
       expect(literal(prop(site.body, 'kind'))).to.equal('app,linux');
       expect(prop(site.body, 'properties.httpsOnly')).to.equal('true');
@@ -700,10 +693,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     let bot: Resource;
     before(() => {
       botFile = moduleFile('bot');
-      bot = only(
-        botFile.resources.filter((r) => r.type === 'Microsoft.BotService/botServices'),
-        'one bot',
-      );
+      bot = onlyOfType(botFile, 'Microsoft.BotService/botServices', 'one bot');
     });
 
     it('is a SingleTenant registration of the bot app whose endpoint is the web app /api/messages', () => {
@@ -715,13 +705,7 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(use.get(host![1]!)).to.equal(`${moduleUse('appservice').symbol}.outputs.defaultHostName`);
       expect(literal(prop(bot.body, 'properties.msaAppType'))).to.equal('SingleTenant');
       const appSettings = arrayOf(
-        prop(
-          only(
-            moduleFile('appservice').resources.filter((r) => r.type === 'Microsoft.Web/sites'),
-            'one web app',
-          ).body,
-          'properties.siteConfig.appSettings',
-        ),
+        prop(onlyOfType(moduleFile('appservice'), 'Microsoft.Web/sites', 'one web app').body, 'properties.siteConfig.appSettings'),
       ).map((s) => objectOf(s));
       const appType = appSettings.find((s) => literal(prop(s, 'name')) === 'MicrosoftAppType');
       expect(appType && literal(prop(appType, 'value')), 'the web app has the same MicrosoftAppType').to.equal('SingleTenant');
@@ -730,10 +714,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     });
 
     it('has the Microsoft Teams channel', () => {
-      const channel = only(
-        botFile.resources.filter((r) => r.type === 'Microsoft.BotService/botServices/channels'),
-        'one channel',
-      );
+      const channel = onlyOfType(botFile, 'Microsoft.BotService/botServices/channels', 'one channel');
       expect(prop(channel.body, 'parent')).to.equal(bot.symbol);
       expect(literal(prop(channel.body, 'name'))).to.equal('MsTeamsChannel');
       expect(literal(prop(channel.body, 'properties.channelName'))).to.equal('MsTeamsChannel');
@@ -751,23 +732,14 @@ describe('infra (Bicep) stays in step with the code', () => {
   describe('Key Vault', () => {
     it('uses RBAC and stores the bot secret from a secure parameter', () => {
       const kv = moduleFile('keyvault');
-      const vault = only(
-        kv.resources.filter((r) => r.type === 'Microsoft.KeyVault/vaults'),
-        'one vault',
-      );
+      const vault = onlyOfType(kv, 'Microsoft.KeyVault/vaults', 'one vault');
       expect(prop(vault.body, 'properties.enableRbacAuthorization')).to.equal('true');
-      const secret = only(
-        kv.resources.filter((r) => r.type === 'Microsoft.KeyVault/vaults/secrets'),
-        'one secret',
-      );
+      const secret = onlyOfType(kv, 'Microsoft.KeyVault/vaults/secrets', 'one secret');
       const valueParam = prop(secret.body, 'properties.value');
       expect(kv.params.find((p) => p.name === valueParam)?.secure, `${valueParam} is @secure()`).to.equal(true);
       const passed = moduleUse('keyvault').params.get(valueParam)!;
       expect(main.params.find((p) => p.name === passed)?.secure, `main.bicep ${passed} is @secure()`).to.equal(true);
-      const role = only(
-        kv.resources.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments'),
-        'one role assignment',
-      );
+      const role = onlyOfType(kv, 'Microsoft.Authorization/roleAssignments', 'one role assignment');
       expect(prop(role.body, 'scope')).to.equal(secret.symbol);
     });
   });

@@ -2,15 +2,12 @@ import { expect } from 'chai';
 import { guidanceFor, type Guidance } from '../../src/domain/guidance';
 import type { IncidentReport } from '../../src/domain/incident';
 import { SECTION_5_1_FLAGS } from '../../src/domain/policy';
+import { sampleIncident } from '../support/fixtures';
 
-function incident(overrides: Partial<IncidentReport> = {}): IncidentReport {
-  return {
-    customerRef: 'T004512',
-    customerName: 'Sam Example',
-    occurredAt: '2026-11-20T10:30:00.000Z',
+/** §4.1 verbal abuse on the phone: no §5.1 flag, nothing done at the time, no known vulnerability. */
+const incident = (overrides: Partial<IncidentReport> = {}): IncidentReport =>
+  sampleIncident({
     channel: 'phone',
-    serviceArea: 'housing',
-    category: 'aggressive',
     behaviours: ['derogatory-remarks'],
     description: 'Swore at me and called me useless.',
     safetyFlags: [],
@@ -18,8 +15,7 @@ function incident(overrides: Partial<IncidentReport> = {}): IncidentReport {
     crimeReference: null,
     vulnerability: { known: 'no', note: null },
     ...overrides,
-  };
-}
+  });
 
 const sections = (g: Guidance[]) => g.map((x) => x.section);
 const textOf = (g: Guidance[], section: string) =>

@@ -10,43 +10,23 @@ import {
 } from '../../src/domain/proposal';
 import { ALWAYS_OPEN, PAIRS_VISIT_INSTRUCTIONS, type ContactRestriction, type Measure } from '../../src/domain/measure';
 import { POLICY_VERSION, type SafetyFlagId } from '../../src/domain/policy';
-import type { Incident } from '../../src/domain/records';
+import { samplePersistenceIncident } from '../support/fixtures';
 
 /** A fixed "now": Friday 20 Nov 2026, 12:00 UK time (GMT, so 12:00Z). Six months on is Thursday 20 May 2027 (BST). */
 const NOW = new Date('2026-11-20T12:00:00Z');
 const SIX_MONTHS = '2027-05-20';
 
-function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
-    type: 'incident',
-    id: 'inc-2',
-    reference: 'UB-4HX-2TW',
-    customerKey: 'T009981',
-    submissionKey: 'sk-2',
-    reporter: { id: 'user-1', name: 'Alex Wilber' },
-    reportedAt: '2026-11-19T15:00:00.000Z',
-    policyVersion: POLICY_VERSION,
-    customerRef: 'T009981',
-    customerName: 'Pat Jones',
-    occurredAt: '2026-11-19T14:30:00.000Z',
-    channel: 'email',
-    serviceArea: 'repairs',
-    category: 'persistence',
-    behaviours: ['continuing-complaint'],
-    description: 'Fourteenth email this month about the closed damp complaint; no new information.',
-    safetyFlags: [],
-    actions: [],
-    crimeReference: null,
-    vulnerability: { known: 'unknown', note: null },
-    ...overrides,
-  };
-}
-
 /** §4.3 persistence: no §5.1 flag. */
-const PERSISTENCE = incident();
-/** §4.1 with a §5.1 flag. */
+const PERSISTENCE = samplePersistenceIncident();
+/** §4.1 with a §5.1 flag, by the same customer. */
 const violent = (flag: SafetyFlagId) =>
-  incident({ reference: 'UB-7K3-M9Q', category: 'aggressive', behaviours: ['violence-harassment'], safetyFlags: [flag], channel: 'home-visit' });
+  samplePersistenceIncident({
+    reference: 'UB-7K3-M9Q',
+    category: 'aggressive',
+    behaviours: ['violence-harassment'],
+    safetyFlags: [flag],
+    channel: 'home-visit',
+  });
 
 /** The customer was warned before (§5.2, §5.3), so restrictions need no skip reason. */
 const facts = (over: Partial<ProposalFacts> = {}): ProposalFacts => ({ incidents: [PERSISTENCE], priorWarning: true, now: NOW, ...over });

@@ -4,6 +4,7 @@ import { REVIEW_INTERVAL_MONTHS, addMonths, reviewDateFrom } from '../../src/dom
 import { MEASURE_KINDS, PAIRS_VISIT_INSTRUCTIONS, interimPairsVisit, isInForce, type Measure } from '../../src/domain/measure';
 import { POLICY_VERSION, type SafetyFlagId } from '../../src/domain/policy';
 import type { Incident } from '../../src/domain/records';
+import { sampleIncident } from '../support/fixtures';
 
 /** Read out on the phone: no 0/O, 1/I/L or U. */
 const PHONE_SAFE = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -117,30 +118,9 @@ describe('dates', () => {
 });
 
 describe('measures', () => {
-  function incident(safetyFlags: SafetyFlagId[], reportedAt = '2026-08-31T10:00:00.000Z'): Incident {
-    return {
-      type: 'incident',
-      id: 'inc-1',
-      reference: 'UB-7K3-M9Q',
-      customerKey: 'T004512',
-      submissionKey: 'sk',
-      reporter: { id: 'user-1', name: 'Alex Wilber' },
-      reportedAt,
-      policyVersion: POLICY_VERSION,
-      customerRef: 'T004512',
-      customerName: 'Sam Example',
-      occurredAt: '2026-08-31T09:30:00.000Z',
-      channel: 'home-visit',
-      serviceArea: 'housing',
-      category: 'aggressive',
-      behaviours: ['violence-harassment'],
-      description: 'Pushed me out of the door.',
-      safetyFlags,
-      actions: ['visit-ended'],
-      crimeReference: null,
-      vulnerability: { known: 'no', note: null },
-    };
-  }
+  /** The sample §4.1 home-visit incident with these safety flags, occurring and reported on 31 Aug (a month-end) by default. */
+  const incident = (safetyFlags: SafetyFlagId[], reportedAt = '2026-08-31T10:00:00.000Z'): Incident =>
+    sampleIncident({ safetyFlags, reportedAt, occurredAt: '2026-08-31T09:30:00.000Z' });
 
   const APPROVER = { approverId: 'hos-housing', deputyId: 'dep-housing' };
 

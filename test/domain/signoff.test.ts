@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { decide, mayDecide, type DecisionInput } from '../../src/domain/signoff';
 import { interimPairsVisit, type Measure } from '../../src/domain/measure';
 import { build, checkProposal } from '../../src/domain/proposal';
-import { POLICY_VERSION } from '../../src/domain/policy';
-import type { Incident, Person } from '../../src/domain/records';
+import type { Person } from '../../src/domain/records';
+import { sampleIncident } from '../support/fixtures';
 
 const REPORTED = new Date('2026-11-20T11:05:00Z');
 /** The Head of Service decides six days later: Thursday 26 Nov 2026, 10:05 UK time (GMT). */
@@ -17,28 +17,8 @@ const OTHERS: Person[] = [
   { id: 'user-1', name: 'Alex Wilber (reporter)' },
 ];
 
-const VIOLENCE: Incident = {
-  type: 'incident',
-  id: 'inc-1',
-  reference: 'UB-7K3-M9Q',
-  customerKey: 'T004512',
-  submissionKey: 'sk-1',
-  reporter: { id: 'user-1', name: 'Alex Wilber' },
-  reportedAt: REPORTED.toISOString(),
-  policyVersion: POLICY_VERSION,
-  customerRef: 'T004512',
-  customerName: 'Sam O’Neill',
-  occurredAt: '2026-11-20T10:40:00.000Z',
-  channel: 'home-visit',
-  serviceArea: 'housing',
-  category: 'aggressive',
-  behaviours: ['violence-harassment'],
-  description: 'Pushed me against the door frame and threatened me.',
-  safetyFlags: ['violence'],
-  actions: ['visit-ended', 'police-informed'],
-  crimeReference: null,
-  vulnerability: { known: 'unknown', note: null },
-};
+/** §5.1 violence at a home visit, reported at REPORTED. */
+const VIOLENCE = sampleIncident({ reportedAt: REPORTED.toISOString() });
 
 /** §5.1: visits in pairs from the moment of the report, pending sign-off; nothing recorded yet about vulnerabilities. */
 const INTERIM = interimPairsVisit(VIOLENCE, { approverId: HEAD.id, deputyId: DEPUTY.id })!;

@@ -86,19 +86,16 @@ describe('case and measure proposals (end to end)', () => {
   });
 
   it('a warning first (no sign-off: in force at once), then a restriction keeping the phone open; no-notification goes to the Head of Service', async () => {
-    const warn = await h.invoke(
-      'measure.propose',
-      {
-        incidentRef: reference,
-        formId: 'warn-form-0001',
-        kind: 'warning',
-        reasons: 'Volume of emails is unreasonable (§4.2)',
-        reviewDate: '2027-05-01',
-        notifyCustomer: 'yes',
-        vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.',
-      },
-      'lynne',
-    );
+    const warning = {
+      incidentRef: reference,
+      formId: 'warn-form-0001',
+      kind: 'warning',
+      reasons: 'Volume of emails is unreasonable (§4.2)',
+      reviewDate: '2027-05-01',
+      notifyCustomer: 'yes',
+      vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.',
+    };
+    const warn = await h.invoke('measure.propose', warning, 'lynne');
     expect(cardText(warn.body.value)).to.include('in force');
     const restrict = await h.invoke(
       'measure.propose',
@@ -130,21 +127,7 @@ describe('case and measure proposals (end to end)', () => {
     expect(pending.signOff!.reasons).to.deep.equal(['no-notification']);
     expect(pending.instructions).to.include('Emergencies, urgent repairs and health and safety issues can always be reported');
     // Double click: same form, same measure.
-    await h.invoke(
-      'measure.propose',
-      {
-        ...{
-          incidentRef: reference,
-          formId: 'warn-form-0001',
-          kind: 'warning',
-          reasons: 'Volume of emails is unreasonable (§4.2)',
-          reviewDate: '2027-05-01',
-          notifyCustomer: 'yes',
-          vulnerabilitiesConsidered: 'Dyslexia noted: letter will be read to them by phone as well.',
-        },
-      },
-      'lynne',
-    );
+    await h.invoke('measure.propose', warning, 'lynne');
     expect(await measures()).to.have.length(2);
     // check: the warning is in force; the restriction awaits sign-off and is not yet in force.
     const check = cardText((await h.message('check T300001', 'alex')).replies[0]!.body);
