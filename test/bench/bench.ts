@@ -10,6 +10,7 @@
  * Cosmos requests per operation are counted separately, in-process with the outbox dispatcher stopped, so its
  * background work does not blur the count.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmbeddedCosmos } from '../../src/store/embedded';
 import { FakeConnector } from '../support/connector';
@@ -69,6 +70,12 @@ function client(url: string, serviceUrl: string) {
   };
 }
 
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function latency() {
   const cosmos = await startEmbeddedCosmos();
   const connector = await new FakeConnector().start();
@@ -83,10 +90,17 @@ async function latency() {
   console.error('latency: submissions without §5.1 flags');
   const plain = await runConcurrent(N, C, async (i) => void (await c.submit(`plain-${i}-form`, `Q${String(i).padStart(6, '0')}`, 'alex', '')));
   console.error('latency: §5.1 submissions');
+  const cpuBefore = { bot: cpuSeconds(bot.process.pid!), harness: process.cpuUsage(), at: performance.now() };
   const refs: string[] = [];
   const submissions = await runConcurrent(N, C, async (i) => {
     refs[i] = await c.submit(`bench-${i}-form`, `B${String(i).padStart(6, '0')}`);
   });
+  const wall = (performance.now() - cpuBefore.at) / 1000;
+  const harnessCpu = process.cpuUsage(cpuBefore.harness);
+  const cpu = {
+    bot: Math.round(((cpuSeconds(bot.process.pid!) - cpuBefore.bot) / wall) * 100),
+    harness: Math.round(((harnessCpu.user + harnessCpu.system) / 1e6 / wall) * 100),
+  };
   console.error('latency: approvals');
   const approvals = await runConcurrent(N, C, (i) => c.approve(refs[i]!, `B${String(i).padStart(6, '0')}`));
 
@@ -116,7 +130,7 @@ async function latency() {
   await bot.stop();
   await connector.stop();
   await cosmos.close();
-  return { help, plain, submissions, approvals, delays };
+  return { help, plain, submissions, approvals, delays, cpu };
 }
 
 /** Cosmos round trips per operation, counted at the embedded server with the outbox dispatcher stopped. */
@@ -157,6 +171,9 @@ async function main() {
     },
     { scenario: 'approval click', ...summarise(l.approvals.latencies, l.approvals.elapsedMs), cosmosPerRequest: counts.approval },
   ]);
+  console.log(
+    `CPU during the §5.1 submissions (% of one core): bot ${l.cpu.bot}%, this process (embedded Cosmos + connector + load) ${l.cpu.harness}%`,
+  );
   const d = summarise(l.delays, 1);
   console.log(`decision → reporter's notification at the connector (30 decisions, one at a time): p50 ${d.p50} ms, p95 ${d.p95} ms, max ${d.max} ms`);
 }
