@@ -15,6 +15,7 @@ import {
 } from './policy';
 import { CUSTOMER_REF_PATTERN, normaliseCustomerRef } from './customer';
 import { ukDate, ukLocalToUtc } from './time';
+import { boundedText, choices, multiChoice } from './form-values';
 
 /** Bounds on every field (SPEC §3): long enough for a real account, short enough to stay readable. */
 export const LIMITS = {
@@ -63,27 +64,6 @@ export interface IncidentReport {
 
 const ids = <T extends readonly { id: string }[]>(options: T) => options.map((o) => o.id) as [T[number]['id'], ...T[number]['id'][]];
 
-const multi = (allowed: readonly string[], what: string) =>
-  z
-    .string()
-    .default('')
-    .transform((v) => [
-      ...new Set(
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
-    ])
-    .refine((list) => list.every((x) => allowed.includes(x)), `Choose ${what} from the list`);
-
-const text = (max: number, what: string) =>
-  z
-    .string()
-    .default('')
-    .transform((v) => v.trim())
-    .refine((v) => v.length <= max, `${what} must be ${max} characters or fewer`);
-
 function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
   return z.object({
     customerRef: z
@@ -91,26 +71,26 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
       .transform(normaliseCustomerRef)
       .refine((v) => v.length > 0, 'Enter the customer or tenancy reference')
       .refine((v) => v === '' || CUSTOMER_REF_PATTERN.test(v), 'Use the housing system reference: 2–20 letters, digits, - or /'),
-    customerName: text(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
+    customerName: boundedText(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
     occurredDate: z.string({ error: 'Enter the date it happened' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date it happened'),
     occurredTime: z
       .string({ error: 'Enter the time it happened' })
       .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'Enter the time it happened (HH:MM)'),
     channel: z.enum(ids(CHANNELS), { error: 'Choose where or how it happened' }),
     serviceArea: z.string({ error: 'Choose your service area' }).refine((v) => serviceAreas.includes(v), 'Choose your service area from the list'),
-    behaviours: multi(
+    behaviours: multiChoice(
       CATEGORIES[category].behaviours.map((b) => b.id),
       'the behaviours',
     ).refine((list) => list.length > 0, `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`),
-    description: text(LIMITS.description, 'What happened').refine(
+    description: boundedText(LIMITS.description, 'What happened').refine(
       (v) => v.length >= LIMITS.descriptionMin,
       `Describe what happened in at least ${LIMITS.descriptionMin} characters`,
     ),
-    safetyFlags: multi(ids(SAFETY_FLAGS), 'safety flags'),
-    actions: multi(ids(IMMEDIATE_ACTIONS), 'actions taken'),
-    crimeReference: text(LIMITS.crimeReference, 'Crime reference'),
+    safetyFlags: multiChoice(ids(SAFETY_FLAGS), 'safety flags'),
+    actions: multiChoice(ids(IMMEDIATE_ACTIONS), 'actions taken'),
+    crimeReference: boundedText(LIMITS.crimeReference, 'Crime reference'),
     vulnerabilityKnown: z.enum(ids(VULNERABILITY_KNOWN), { error: 'Say whether you know of vulnerabilities or reasonable adjustments' }),
-    vulnerabilityNote: text(LIMITS.vulnerabilityNote, 'Vulnerability note'),
+    vulnerabilityNote: boundedText(LIMITS.vulnerabilityNote, 'Vulnerability note'),
   });
 }
 
@@ -141,7 +121,7 @@ function crossFieldErrors(values: IncidentFormValues, now: Date): FieldErrors {
     else if (now.getTime() - at.getTime() > LIMITS.maxAgeDays * 86_400_000)
       errors.occurredDate = 'That is over a year ago: please contact the Customer Experience team to record it';
   }
-  const actions = (values.actions ?? '').split(',').map((a) => a.trim());
+  const actions = choices(values.actions);
   if ((values.crimeReference ?? '').trim() && !actions.includes('police-informed'))
     errors.actions = 'You gave a crime reference: tick “Informed the police” too';
   if (values.vulnerabilityKnown === 'yes' && !(values.vulnerabilityNote ?? '').trim())

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ukDate, ukLocalToUtc } from './time';
+import { boundedText, choices, multiChoice } from './form-values';
 import { needsSection51Response } from './incident';
 import {
   ADJUSTMENTS,
@@ -44,20 +45,6 @@ export type ProposalField = (typeof PROPOSAL_FIELDS)[number];
 export type ProposalValues = Partial<Record<ProposalField, string>>;
 export type ProposalErrors = Partial<Record<ProposalField, string>>;
 
-const list = (v: string | undefined) => [
-  ...new Set(
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ),
-];
-const text = (max: number, what: string) =>
-  z
-    .string()
-    .default('')
-    .transform((v) => v.trim())
-    .refine((v) => v.length <= max, `${what} must be ${max} characters or fewer`);
 const count = z
   .string()
   .default('')
@@ -65,34 +52,32 @@ const count = z
 
 const schema = z.object({
   kind: z.enum(MEASURE_KIND_IDS as [MeasureKind, ...MeasureKind[]], { error: 'Choose the measure' }),
-  reasons: text(2000, 'Reasons').refine((v) => v.length >= 10, 'Give the reasons for this measure (at least 10 characters)'),
-  instructions: text(500, 'Instructions to staff'),
+  reasons: boundedText(2000, 'Reasons').refine((v) => v.length >= 10, 'Give the reasons for this measure (at least 10 characters)'),
+  instructions: boundedText(500, 'Instructions to staff'),
   reviewDate: z.string({ error: 'Enter the review date' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the review date'),
-  vulnerabilitiesConsidered: text(2000, 'Vulnerabilities considered').refine(
+  vulnerabilitiesConsidered: boundedText(2000, 'Vulnerabilities considered').refine(
     (v) => v.length >= 10,
     'Record how the customer’s vulnerabilities and reasonable adjustments were considered (§6)',
   ),
-  adjustments: z
-    .string()
-    .default('')
-    .transform(list)
-    .refine((l) => l.every((a) => ADJUSTMENTS.some((x) => x.id === a)), 'Choose adjustments from the list'),
+  adjustments: multiChoice(
+    ADJUSTMENTS.map((a) => a.id),
+    'adjustments',
+  ),
   notifyCustomer: z.enum(['yes', 'no'], { error: 'Say whether the customer will be told in writing' }),
-  noNotificationJustification: text(4000, 'Justification'),
-  priorWarningSkipReason: text(1000, 'Reason'),
-  channels: z
-    .string()
-    .default('')
-    .transform(list)
-    .refine((l) => l.every((c) => CONTACT_CHANNELS.some((x) => x.id === c)), 'Choose contact channels from the list'),
-  singlePointOfContact: text(100, 'Single point of contact'),
-  limitedTimes: text(200, 'Limited times'),
+  noNotificationJustification: boundedText(4000, 'Justification'),
+  priorWarningSkipReason: boundedText(1000, 'Reason'),
+  channels: multiChoice(
+    CONTACT_CHANNELS.map((c) => c.id),
+    'contact channels',
+  ),
+  singlePointOfContact: boundedText(100, 'Single point of contact'),
+  limitedTimes: boundedText(200, 'Limited times'),
   maxContactsCount: count,
   maxContactsPer: z.enum(['week', 'month', '']).default(''),
   declineWithoutNewEvidence: z.enum(['true', 'false', '']).default(''),
   maxIssuesCount: count,
   maxIssuesPer: z.enum(['month', 'quarter', '']).default(''),
-  thirdParty: text(200, 'Third party'),
+  thirdParty: boundedText(200, 'Third party'),
 });
 
 /** What the server knows when checking a proposal; loaded by id, never taken from the card. */
@@ -190,8 +175,8 @@ function crossFieldErrors(values: ProposalValues, facts: ProposalFacts): Proposa
     errors.priorWarningSkipReason = 'The customer has not been warned first (§5.2, §5.3): record why restrictions are needed without a warning';
   if (values.kind !== 'contact-restriction') return errors;
 
-  const channels = list(values.channels);
-  const adjustments = ADJUSTMENTS.filter((a) => list(values.adjustments).includes(a.id));
+  const channels = choices(values.channels);
+  const adjustments = ADJUSTMENTS.filter((a) => choices(values.adjustments).includes(a.id));
   const usable = channels.filter((c) => !adjustments.some((a) => (a.blocks as readonly string[]).includes(c)));
   if (channels.length === 0) errors.channels = 'At least one way to contact us must remain (§6): choose the channels that stay open';
   else if (usable.length === 0)
