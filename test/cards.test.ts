@@ -310,9 +310,10 @@ type Fixture = () => AdaptiveCard | Promise<AdaptiveCard>;
 /** At least one realistic expansion of every template in TEMPLATES, by template name. */
 const FIXTURES: Record<string, Record<string, Fixture>> = {
   help: {
-    welcome: () => cardOf(helpReply('welcome')),
-    help: () => cardOf(helpReply('help')),
-    'unknown command': () => cardOf(helpReply('unknown', 'reprot T004512 <b>now</b> & “quickly”')),
+    welcome: () => cardOf(helpReply('welcome', true)),
+    help: () => cardOf(helpReply('help', true)),
+    'in a channel': () => cardOf(helpReply('help', false)),
+    'unknown command': () => cardOf(helpReply('unknown', true, 'reprot T004512 <b>now</b> & “quickly”')),
   },
   notice: {
     // The first two expanded directly; the third through proposeMeasure.
@@ -654,10 +655,18 @@ describe('card content', () => {
     });
   });
 
-  it('help lists every command', () => {
-    const card = cardOf(helpReply('help'));
+  it('help lists every command, with the report button, in personal chat', () => {
+    const card = cardOf(helpReply('help', true));
     const facts = ofType(card, 'FactSet').flatMap((f) => f.facts as JsonObject[]);
     expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.map((c) => c.usage));
+    expect(card.actions).to.have.length(1);
+  });
+
+  it('help in a channel lists only what is safe there and has no report button (need-to-know, SPEC §2)', () => {
+    const card = cardOf(helpReply('help', false));
+    const facts = ofType(card, 'FactSet').flatMap((f) => f.facts as JsonObject[]);
+    expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.filter((c) => !c.personalOnly).map((c) => c.usage));
+    expect(card.actions ?? []).to.have.length(0);
   });
 
   it('my reports lists references, newest first as the store returns them; empty says so', async () => {

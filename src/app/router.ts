@@ -29,9 +29,9 @@ export async function handleMessage(ctx: AppContext, actor: Actor, text: string,
     case 'pending':
       return [await pendingForMe(ctx, actor)];
     case 'help':
-      return [helpReply('help')];
+      return [helpReply('help', personal)];
     default:
-      return [helpReply('unknown', text)];
+      return [helpReply('unknown', personal, text)];
   }
 }
 
@@ -47,7 +47,9 @@ const ACTIONS: Record<string, ActionHandler> = {
   'measure.propose': proposeMeasure,
 };
 
-export async function handleAction(ctx: AppContext, actor: Actor, verb: string, data: unknown): Promise<ActionResult> {
+/** Card actions answer in place, so in a channel everyone would see the answer: they work in personal chat only. */
+export async function handleAction(ctx: AppContext, actor: Actor, verb: string, data: unknown, personal: boolean): Promise<ActionResult> {
+  if (!personal) return actionError(403, 'PersonalChatOnly', 'This works only in a personal chat with the bot: open one and try again there.');
   const handler = Object.hasOwn(ACTIONS, verb) ? ACTIONS[verb] : undefined;
   if (!handler) return actionError(400, 'UnknownVerb', `Unknown action “${verb.slice(0, 40)}”. This card may be out of date: type “help”.`);
   return handler(ctx, actor, data);

@@ -45,7 +45,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (context, next) => {
       const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
-      if (botAdded) await context.sendActivity(toActivity(helpReply('welcome')));
+      if (botAdded) await context.sendActivity(toActivity(helpReply('welcome', isPersonal(context.activity))));
       await next();
     });
     this.onMembersRemoved(async (context, next) => {
@@ -85,7 +85,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     const parsed = executeValue.safeParse(context.activity.value);
     if (!parsed.success) return invokeError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
     const { verb, data } = parsed.data.action;
-    const result = await handleAction(this.app, actorOf(context.activity), verb, data ?? {});
+    const result = await handleAction(this.app, actorOf(context.activity), verb, data ?? {}, isPersonal(context.activity));
     if ('error' in result) this.log.info({ verb, code: result.error.code }, 'card action refused');
     return toInvokeResponse(result);
   }

@@ -49,6 +49,21 @@ describe('conversation references and scopes (end to end)', () => {
     expect(help.replies[0]!.body.attachments).to.have.length(1);
   });
 
+  it('in a channel, card actions are refused (their answer would replace the card for everyone there)', async () => {
+    const res = await h.post(
+      h.activity(
+        'invoke',
+        'alex',
+        channel({
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb: 'incident.form', data: { category: 'aggressive' } } },
+        }),
+      ),
+    );
+    expect(res.status).to.equal(403);
+    expect(JSON.stringify(res.body)).to.include('PersonalChatOnly');
+  });
+
   it('uninstalled: the reference is deleted', async () => {
     await h.message('help', 'isaiah');
     expect(await read(`person:${PEOPLE.isaiah.aadObjectId}`)).not.to.equal(null);
