@@ -162,18 +162,25 @@ export class OutboxDispatcher {
       return;
     }
     await this.pace(key);
+    let activityId: string | null = null;
     try {
-      if (claimed.action.kind === 'send') {
-        const activityId = await this.d.messenger.send(conversation.reference, claimed.action.card, claimed.action.summary);
-        if (claimed.trackOn) await this.track(claimed, { conversationKey: key, activityId });
-      } else {
-        await this.d.messenger.update(conversation.reference, claimed.action.activityId, claimed.action.card);
-      }
-      await this.d.outbox.update({ ...claimed, status: 'sent', sentAt: this.d.now().toISOString(), lastError: null });
-      this.d.log.info({ outboxId: claimed.id, attempts: claimed.attempts }, 'outbox entry delivered');
+      if (claimed.action.kind === 'send')
+        activityId = await this.d.messenger.send(conversation.reference, claimed.action.card, claimed.action.summary);
+      else await this.d.messenger.update(conversation.reference, claimed.action.activityId, claimed.action.card);
     } catch (error) {
       await this.failed(claimed, key, error);
+      return;
     }
+    // Delivered: record it first, so nothing that follows can cause a second send.
+    await this.d.outbox.update({ ...claimed, status: 'sent', sentAt: this.d.now().toISOString(), lastError: null });
+    this.d.log.info({ outboxId: claimed.id, attempts: claimed.attempts }, 'outbox entry delivered');
+    if (claimed.trackOn && activityId)
+      await this.track(claimed, { conversationKey: key, activityId }).catch((error: unknown) =>
+        this.d.log.warn(
+          { err: error, outboxId: claimed.id },
+          'sent, but the message id was not recorded: this copy will not be updated after the decision',
+        ),
+      );
   }
 
   private async track(entry: OutboxEntry, message: { conversationKey: string; activityId: string }): Promise<void> {
