@@ -1,5 +1,5 @@
 import type { Container, OperationInput } from '@azure/cosmos';
-import { createAll, withoutEtag } from './documents';
+import { allStored, createAll, withoutEtag } from './documents';
 import { isPreconditionFailed } from './errors';
 
 export interface Together {
@@ -39,6 +39,6 @@ export async function writeTogether(container: Container, partitionKey: string, 
   }
   if (t.creates.length === 0) return true;
   const statuses = await createAll(container, partitionKey, t.creates);
-  if (statuses.every((s) => s === 201 || s === 409)) return true;
+  if (allStored(statuses)) return true;
   throw new Error(`Batch write failed: statuses ${statuses.join(',')}`);
 }

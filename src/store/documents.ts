@@ -24,6 +24,15 @@ export async function createAll(container: Container, partitionKey: string, docs
   return response.result?.map((r) => r.statusCode) ?? [response.code ?? 0];
 }
 
+/**
+ * Whether every document of a createAll is stored now: created (201) or there already (409). An atomic batch that
+ * met an existing document rolls back and marks the others 424; since batches with deterministic ids are all or
+ * nothing, one that is there already means all of them are.
+ */
+export function allStored(statuses: number[]): boolean {
+  return statuses.every((s) => s === 201 || s === 409) || (statuses.includes(409) && statuses.every((s) => s === 409 || s === 424));
+}
+
 export function withoutEtag(doc: object): JSONObject {
   const { _etag: _omit, ...rest } = doc as { _etag?: string };
   return rest as unknown as JSONObject;

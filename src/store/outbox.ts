@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
 import { isPreconditionFailed } from './errors';
-import { createAll, readDocument } from './documents';
+import { allStored, createAll, readDocument } from './documents';
 import type { Containers } from './cosmos';
 
 /** The durable outbox: entries live in their customer's partition, beside the decision that created them. */
@@ -48,7 +48,7 @@ export class OutboxStore {
   async add(customerKey: string, entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const statuses = await createAll(this.cases, customerKey, entries);
-    if (!statuses.every((s) => s === 201 || s === 409)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
+    if (!allStored(statuses)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
   }
 
   async pendingCount(): Promise<number> {

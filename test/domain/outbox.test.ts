@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { allStored } from '../../src/store/documents';
 import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../../src/domain/outbox';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -72,5 +73,19 @@ describe('outbox (SPEC §8: durable proactive messages with retries)', () => {
       });
       expect(e).to.deep.include({ status: 'pending', attempts: 0, fallback: false, trackOn: { measureId: 'm1' }, createdBy: by });
     });
+  });
+});
+
+describe('allStored (batch creates with deterministic ids)', () => {
+  it('all created, or some already there, counts as stored; an atomic rollback after an existing document too', () => {
+    expect(allStored([201, 201])).to.equal(true);
+    expect(allStored([201, 409])).to.equal(true);
+    expect(allStored([409, 424, 424])).to.equal(true);
+  });
+
+  it('anything else is a failure', () => {
+    expect(allStored([201, 500])).to.equal(false);
+    expect(allStored([424, 424])).to.equal(false);
+    expect(allStored([429, 424])).to.equal(false);
   });
 });
