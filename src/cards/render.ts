@@ -39,11 +39,12 @@ export function renderCard(name: TemplateName, data: object): AdaptiveCard {
   let template = prepared.get(name);
   if (!template) prepared.set(name, (template = new Template(TEMPLATES[name])));
   // What people typed may contain "${": shield it so only the template's own unbound expressions fail the check.
-  const card = template.expand({ $root: mapStrings(data, (t) => t.replaceAll('${', SHIELDED)) }) as AdaptiveCard;
+  const shield = JSON.stringify(data).includes('${');
+  const card = template.expand({ $root: shield ? mapStrings(data, (t) => t.replaceAll('${', SHIELDED)) : data }) as AdaptiveCard;
   const json = JSON.stringify(card);
   const leftover = json.indexOf('${');
   if (leftover >= 0) throw new Error(`Card ${name} has an unbound expression near ${json.slice(leftover, leftover + 60)}`);
-  return mapStrings(card, (t) => t.replaceAll(SHIELDED, '${')) as AdaptiveCard;
+  return shield ? (mapStrings(card, (t) => t.replaceAll(SHIELDED, '${')) as AdaptiveCard) : card;
 }
 
 const SHIELDED = '\uE000';
