@@ -17,8 +17,7 @@ import { CachedDirectory } from './directory/cached-directory';
 import type { Directory } from './directory/directory';
 import type { AppContext } from './app/context';
 import type { Messenger } from './app/messenger';
-import { undeliveredNotice } from './app/signoff';
-import { signOffOutcomeCard } from './app/signoff-views';
+import { outcomeUpdate, undeliveredNotice } from './app/signoff';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher';
 import { createAdapter } from './teams/adapter';
 import { UnacceptableBehaviourBot } from './teams/bot';
@@ -76,10 +75,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     now,
     log,
     undeliveredNotice,
-    decidedBeforeTracked: async (measure, message) => {
-      const record = await conversations.get(message.conversationKey);
-      if (record) await messenger.update(record.reference, message.activityId, signOffOutcomeCard(measure));
-    },
+    outcomeUpdate,
     pollMs: config.outboxPollMs,
   });
   const app: AppContext = {

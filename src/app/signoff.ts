@@ -122,19 +122,24 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
   }
 }
 
+/**
+ * Replaces one sent sign-off card with the decided one. Queued with the decision for the cards already sent, and by
+ * the dispatcher for a card whose id is recorded only after the decision.
+ */
+export function outcomeUpdate(m: Measure, message: { conversationKey: string; activityId: string }, now: Date): OutboxEntry {
+  return outboxEntry(
+    `${m.id}:outcome:${message.activityId}`,
+    m.customerKey,
+    { kind: 'conversation', conversationKey: message.conversationKey },
+    { kind: 'update', activityId: message.activityId, card: signOffOutcomeCard(m) },
+    now,
+    { fallback: false },
+  );
+}
+
 /** After a decision: every sign-off card sent is updated, and the reporter and proposer are told. */
 function decisionMessages(m: Measure, now: Date): OutboxEntry[] {
-  const outcome = signOffOutcomeCard(m);
-  const updates = m.signOffMessages.map((msg) =>
-    outboxEntry(
-      `${m.id}:outcome:${msg.activityId}`,
-      m.customerKey,
-      { kind: 'conversation', conversationKey: msg.conversationKey },
-      { kind: 'update', activityId: msg.activityId, card: outcome },
-      now,
-      { fallback: false },
-    ),
-  );
+  const updates = m.signOffMessages.map((msg) => outcomeUpdate(m, msg, now));
   const notice = decisionNotice(m);
   const decider = m.signOff!.decision!.by.id;
   const told = [...new Map(m.notifyOnDecision.filter((p) => p.id !== decider).map((p) => [p.id, p])).values()];

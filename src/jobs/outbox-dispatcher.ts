@@ -17,8 +17,8 @@ export interface DispatcherDeps {
   log: Logger;
   /** The notice case managers get when a message could not be delivered (SPEC §8 fallback). */
   undeliveredNotice: (entry: OutboxEntry, recipientName: string, why: string) => { card: Record<string, unknown>; summary: string };
-  /** Called when a sign-off card's id is recorded after its measure was already decided, so that copy is updated too. */
-  decidedBeforeTracked: (measure: Measure, message: { conversationKey: string; activityId: string }) => Promise<void>;
+  /** The update for a sign-off card whose id is recorded after its measure was decided, so that copy is updated too. */
+  outcomeUpdate: (measure: Measure, message: { conversationKey: string; activityId: string }, now: Date) => OutboxEntry;
   pollMs?: number;
   leaseMs?: number;
   /** Teams allows about 7 messages a second per conversation; stay under it. */
@@ -185,7 +185,10 @@ export class OutboxDispatcher {
 
   private async track(entry: OutboxEntry, message: { conversationKey: string; activityId: string }): Promise<void> {
     const measure = await this.d.measures.addSignOffMessage(entry.trackOn!.measureId, entry.customerKey, message);
-    if (measure?.signOff?.decision) await this.d.decidedBeforeTracked(measure, message);
+    if (!measure?.signOff?.decision) return;
+    const update = this.d.outcomeUpdate(measure, message, this.d.now());
+    await this.d.outbox.add(measure.customerKey, [update]);
+    this.kick([update]);
   }
 
   private async failed(entry: OutboxEntry, key: string, error: unknown): Promise<void> {

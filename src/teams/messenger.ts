@@ -1,5 +1,7 @@
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import { DeliveryError, type Messenger } from '../app/messenger';
+import type { AdaptiveCard } from '../cards/render';
+import { toActivity } from './activities';
 
 /** Proactive messages through the Bot Connector, with its errors turned into DeliveryError (status + Retry-After). */
 export class TeamsMessenger implements Messenger {
@@ -11,9 +13,7 @@ export class TeamsMessenger implements Messenger {
   async send(reference: Record<string, unknown>, card: Record<string, unknown>, summary: string): Promise<string> {
     let id = '';
     await this.proactive(reference, async (context) => {
-      const message = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-      message.summary = summary;
-      id = (await context.sendActivity(message))?.id ?? '';
+      id = (await context.sendActivity(toActivity({ card: card as AdaptiveCard, summary })))?.id ?? '';
     });
     return id;
   }

@@ -117,6 +117,8 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
       .query({ query: 'SELECT * FROM c WHERE c.type = "audit" AND c.subject = @id', parameters: [{ name: '@id', value: measureId }] })
       .fetchAll();
     expect(resources).to.have.length(1);
+    // Both sign-off cards end up showing the decision, whether they were sent before it or after it.
+    await waitFor(h, 'both sign-off cards updated', (r) => r.method === 'PUT' && cardText(r.body).includes('T100002'), 2);
   });
 
   it('a reject needs a reason; an interim marker rejected is lifted and check stops showing it', async () => {
