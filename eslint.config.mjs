@@ -11,7 +11,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['botbuilder', 'botbuilder-*'], message: 'botbuilder belongs in src/teams/ only (the Teams adapter layer).' }] },
+        { patterns: [{ group: ['botbuilder', 'botbuilder-*', 'botframework-*'], message: 'botbuilder belongs in src/teams/ only (the Teams adapter layer).' }] },
       ],
     },
   },

@@ -1,37 +1,52 @@
 // Unacceptable Behaviour bot: production infrastructure (SPEC §10).
 //
-//   managed identity ─┬─ Cosmos DB for NoSQL (serverless by default, keys disabled, data-plane RBAC)
-//                     ├─ Key Vault (RBAC) ── bot client secret ── App Service Key Vault reference
-//                     └─ App Service (Linux, Node LTS) ── /api/messages ── Azure Bot (SingleTenant) + Teams channel
+//   user-assigned managed identity (the bot's ONLY identity, no secret anywhere)
+//     ├─ Azure Bot (msaAppType UserAssignedMSI, msaAppId = its client id) + Teams channel
+//     ├─ App Service (Linux, Node LTS) runs as it: /api/messages, MicrosoftAppId = AZURE_CLIENT_ID = its client id
+//     ├─ Cosmos DB for NoSQL (serverless by default, keys disabled, data-plane RBAC for it)
+//     └─ Microsoft Graph application permissions on its service principal (granted after deployment, below)
 //   Log Analytics + Application Insights
 //
+// One identity authenticates to the Bot Connector, Cosmos DB and Microsoft Graph, and its client id is also the
+// Teams manifest's botId and webApplicationInfo.id: the principal granted Graph permissions is the one the app
+// runs as. There is no app registration and no client secret to store or rotate.
+// A user-assigned managed identity bot is single-tenant (Teams supports it): the bot's tenant is the identity's
+// tenant, i.e. the tenant of this subscription, and that must be the tenant whose users use the bot.
+//
 // Before deploying (outside Bicep):
-//   1. Create the bot's Entra app registration, single tenant ("Accounts in this organizational directory
-//      only"), and a client secret. Its client id is botAppId, its tenant botTenantId, the secret botAppPassword.
-//      The secret expires: rotate it in the app registration, then redeploy (or set the Key Vault secret);
-//      the web app picks up the new version within a day, or at once on restart.
-//   2. Microsoft Graph application permissions for the directory lookups: User.Read.All and
-//      GroupMember.Read.All on that same app registration, granted by a Global / Privileged Role
-//      Administrator (admin consent). They are NOT granted here: Graph permissions cannot be assigned by
-//      this template without the Microsoft Graph Bicep extension. Use the portal (API permissions →
-//      Add → Microsoft Graph → Application permissions → Grant admin consent) or
-//        az ad app permission add --id <botAppId> --api 00000003-0000-0000-c000-000000000000 \
-//          --api-permissions df021288-bdef-4463-88db-98f22de89214=Role 98830695-27a2-44f7-8c18-0c3ebc9698f6=Role
-//        az ad app permission admin-consent --id <botAppId>
-//      (the two ids are User.Read.All and GroupMember.Read.All application roles).
-//   3. Roles come from Entra ID through Microsoft Graph (the app refuses to start with auth on otherwise):
-//      create two security groups, "UB case managers" and "UB admins", and pass their object ids as
-//      graphCaseManagerGroupId and graphAdminGroupId. serviceAreas lists each service area with the object
-//      ids of its Head of Service and deputy (or null): they sign off decisions (SPEC §5).
+//   Roles come from Entra ID through Microsoft Graph (the app refuses to start with auth on otherwise): create two
+//   security groups, "UB case managers" and "UB admins", and pass their object ids as graphCaseManagerGroupId and
+//   graphAdminGroupId. serviceAreas lists each service area with the object ids of its Head of Service and deputy
+//   (or null): they sign off decisions (SPEC §5).
 //
 // Deploy:
 //   az group create -n rg-ubp-prod -l uksouth
-//   az deployment group create -g rg-ubp-prod -f infra/main.bicep -p infra/main.parameters.json \
-//     -p botAppPassword="$BOT_APP_PASSWORD"
+//   az deployment group create -g rg-ubp-prod -n main -f infra/main.bicep -p infra/main.parameters.json
+//
+// After the first deployment, grant Microsoft Graph application permissions to the managed identity's service
+// principal (the identityPrincipalId output), once per role. Graph permissions cannot be assigned by this template
+// without the Microsoft Graph Bicep extension, and a managed identity has no "API permissions" page in the portal.
+// Needs a Privileged Role Administrator or Global Administrator (bash):
+//   PRINCIPAL_ID=$(az deployment group show -g rg-ubp-prod -n main --query properties.outputs.identityPrincipalId.value -o tsv)
+//   GRAPH_SP_ID=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 --query id -o tsv)
+//   # User.Read.All
+//   az rest --method POST --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments" \
+//     --body "{\"principalId\":\"$PRINCIPAL_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"df021288-bdef-4463-88db-98f22de89214\"}"
+//   # GroupMember.Read.All
+//   az rest --method POST --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments" \
+//     --body "{\"principalId\":\"$PRINCIPAL_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"98830695-27a2-44f7-8c18-0c3ebc9698f6\"}"
+// Later (not yet; proactive installation of the Teams app for people, POST /users/{id}/teamwork/installedApps):
+// TeamsAppInstallation.ReadWriteSelfForUser.All, app role id 908de74d-f8b2-4d6b-a9ed-2a17b3b78179, granted the
+// same way. Graph accepts that call only from the app named in the manifest's webApplicationInfo.id: this identity.
+// Check the grants: az rest --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments"
+// (a redeployment keeps them: the identity, and so its service principal, stays the same; repeating a grant only
+// fails with "Permission being assigned already exists on the object").
+//
 // Then deploy the code (zip of the repository without node_modules or dist; App Service's Oryx build runs
 // npm install + npm run build, i.e. tsc -p tsconfig.build.json, and the app starts from dist/), e.g.
 //   az webapp deploy -g rg-ubp-prod -n <webAppName output> --src-path app.zip --type zip
-// and build the Teams app package with botId = the botId output and validDomains / BOT_DOMAIN = botDomain.
+// and build the Teams app package with BOT_ID = the botId output (the identity's client id; webApplicationInfo.id
+// defaults to it) and BOT_DOMAIN = the botDomain output.
 
 targetScope = 'resourceGroup'
 
@@ -43,22 +58,11 @@ param namePrefix string
 @description('Azure region for everything but the (global) Azure Bot, e.g. uksouth.')
 param location string = resourceGroup().location
 
-@description('MicrosoftAppId: client id of the SingleTenant Entra app registration of the bot.')
-param botAppId string
-
-@description('Tenant id of that app registration (MicrosoftAppTenantId).')
-param botTenantId string = tenant().tenantId
-
-@description('Tenant ids whose users may use the bot (ALLOWED_TENANT_IDS). Normally just the landlord tenant.')
+@description('Tenant ids whose users may use the bot (ALLOWED_TENANT_IDS): the landlord tenant, which is the tenant of this subscription (a managed identity bot is single-tenant, in its identity\'s tenant).')
 @minLength(1)
 param allowedTenantIds array = [
-  botTenantId
+  tenant().tenantId
 ]
-
-@description('Client secret of the bot app registration. Stored in Key Vault only; never in app settings.')
-@secure()
-@minLength(1)
-param botAppPassword string
 
 @description('Object id of the Entra security group of case managers (GRAPH_CASE_MANAGER_GROUP_ID).')
 @minLength(36)
@@ -145,7 +149,6 @@ var names = {
   workspace: 'log-${prefix}-${suffix}'
   appInsights: 'appi-${prefix}-${suffix}'
   cosmos: 'cosmos-${prefix}-${suffix}'
-  keyVault: 'kv-${take(prefix, 6)}-${suffix}'
   plan: 'plan-${prefix}-${suffix}'
   site: 'app-${prefix}-${suffix}'
   bot: 'bot-${prefix}-${suffix}'
@@ -184,19 +187,7 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
-module keyVault 'modules/keyvault.bicep' = {
-  name: '${deployment().name}-keyvault'
-  params: {
-    name: names.keyVault
-    location: location
-    botAppPassword: botAppPassword
-    readerPrincipalId: identity.outputs.principalId
-    workspaceId: monitoring.outputs.workspaceId
-    tags: tags
-  }
-}
-
-// Uses the outputs of cosmos and keyVault, so it starts after their role assignments exist.
+// Uses the outputs of cosmos, so it starts after the identity's Cosmos role assignment exists.
 module appService 'modules/appservice.bicep' = {
   name: '${deployment().name}-appservice'
   params: {
@@ -208,13 +199,11 @@ module appService 'modules/appservice.bicep' = {
     linuxFxVersion: nodeRuntime
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    botAppId: botAppId
-    botTenantId: botTenantId
+    tenantId: identity.outputs.tenantId
     allowedTenantIds: allowedTenantIds
     graphCaseManagerGroupId: graphCaseManagerGroupId
     graphAdminGroupId: graphAdminGroupId
     serviceAreas: serviceAreas
-    botCredentialUri: keyVault.outputs.botCredentialUri
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     logLevel: logLevel
@@ -229,15 +218,19 @@ module bot 'modules/bot.bicep' = {
   params: {
     name: names.bot
     displayName: 'Unacceptable Behaviour'
-    botAppId: botAppId
-    botTenantId: botTenantId
+    identityClientId: identity.outputs.clientId
+    identityResourceId: identity.outputs.id
+    tenantId: identity.outputs.tenantId
     messagingHost: appService.outputs.defaultHostName
     tags: tags
   }
 }
 
-@description('Teams manifest botId (the bot app registration client id).')
-output botId string = botAppId
+@description('Bot id = client id of the managed identity the bot runs as: Teams package BOT_ID (and AAD_APP_ID, webApplicationInfo.id).')
+output botId string = identity.outputs.clientId
+
+@description('Tenant of the bot (the identity\'s tenant; MicrosoftAppTenantId).')
+output botTenantId string = identity.outputs.tenantId
 
 @description('Azure Bot resource name.')
 output botResourceName string = bot.outputs.name
@@ -254,8 +247,8 @@ output webAppName string = appService.outputs.name
 @description('Cosmos DB endpoint (COSMOS_ENDPOINT).')
 output cosmosEndpoint string = cosmos.outputs.endpoint
 
-@description('Client id of the web app managed identity (AZURE_CLIENT_ID).')
+@description('Client id of the managed identity (AZURE_CLIENT_ID = MicrosoftAppId = botId).')
 output identityClientId string = identity.outputs.clientId
 
-@description('Key Vault holding the bot secret.')
-output keyVaultName string = keyVault.outputs.name
+@description('Object id of the managed identity\'s service principal: grant the Microsoft Graph app roles to it (header).')
+output identityPrincipalId string = identity.outputs.principalId

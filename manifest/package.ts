@@ -13,10 +13,15 @@
  * Variables (environment, or NAME=value arguments; empty counts as unset):
  *   TEAMS_APP_ID    required  GUID of the Teams app; keep it the same for every version of the app.
  *   BOT_ID          required  the bot's Microsoft App ID, i.e. the app's MicrosoftAppId (used when BOT_ID is unset).
+ *                             In Azure that is the client id of the user-assigned managed identity the bot runs as:
+ *                             the botId output of infra/main.bicep.
  *   BOT_DOMAIN      required  host name the bot is served from, without https://, port or path
  *                             (e.g. ubp-bot.azurewebsites.net). Becomes validDomains and the SSO resource.
- *   AAD_APP_ID      optional  Entra app id for webApplicationInfo (Graph); default BOT_ID. That app's
- *                             Application ID URI must be api://BOT_DOMAIN/AAD_APP_ID (the manifest's resource).
+ *   AAD_APP_ID      optional  Entra app id for webApplicationInfo.id; default BOT_ID. Leave it unset in Azure: the
+ *                             identity the bot runs as is also the one that calls Microsoft Graph, and Graph's
+ *                             Teams app installation for users (a later release) accepts only the app named in
+ *                             webApplicationInfo.id. The resource api://BOT_DOMAIN/AAD_APP_ID is used for tab SSO
+ *                             only, which this app does not request (a managed identity has no Application ID URI).
  *   APP_VERSION     optional  MAJOR.MINOR.PATCH; default package.json's version. Raise it for every upload.
  *   EXTRA_VALID_DOMAINS       optional  comma-separated host names added to validDomains.
  *   DEVELOPER_WEBSITE_URL, DEVELOPER_PRIVACY_URL, DEVELOPER_TERMS_URL

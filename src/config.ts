@@ -9,6 +9,8 @@ const csv = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
 const variables = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).optional(),
@@ -32,6 +34,16 @@ const variables = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   COSMOS_ATOMIC_BATCH: booleanText.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Limits that keep one request, or a slow dependency, from stalling the bot (README "Security").
+  MAX_BODY_KB: z.coerce.number().int().min(16).max(1024).default(256),
+  ACTION_DEADLINE_MS: ms(1000, 30_000, 5000),
+  MESSAGE_DEADLINE_MS: ms(1000, 60_000, 10_000),
+  COSMOS_TIMEOUT_MS: ms(200, 30_000, 2500),
+  CONNECTOR_TIMEOUT_MS: ms(200, 30_000, 4000),
+  GRAPH_TIMEOUT_MS: ms(200, 30_000, 2500),
+  MAX_TURNS_IN_FLIGHT: z.coerce.number().int().min(2).max(10_000).default(48),
+  RESERVED_TURNS: z.coerce.number().int().min(0).max(9_999).default(16),
+  SHUTDOWN_TIMEOUT_MS: ms(1000, 120_000, 15_000),
 });
 
 /** The names of every environment variable the app reads (README, .env.example and infra/ list the same). */
@@ -81,6 +93,20 @@ const schema = variables.superRefine((c, ctx) => {
       path: ['AZURE_CLIENT_ID'],
       message: 'required with COSMOS_USE_MANAGED_IDENTITY=true: the client id of the user-assigned managed identity',
     });
+  if (auth && c.MicrosoftAppType === 'UserAssignedMSI' && c.AZURE_CLIENT_ID && c.AZURE_CLIENT_ID !== c.MicrosoftAppId)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AZURE_CLIENT_ID'],
+      message: 'with MicrosoftAppType=UserAssignedMSI the bot runs as that identity: AZURE_CLIENT_ID must equal MicrosoftAppId',
+    });
+  // Each dependency's own bound must fit inside the turn that waits for it, or the deadline answers before it fails.
+  for (const name of ['COSMOS_TIMEOUT_MS', 'GRAPH_TIMEOUT_MS'] as const)
+    if (c[name] >= c.ACTION_DEADLINE_MS)
+      ctx.addIssue({ code: 'custom', path: [name], message: `must be less than ACTION_DEADLINE_MS (${c.ACTION_DEADLINE_MS})` });
+  if (c.CONNECTOR_TIMEOUT_MS >= c.MESSAGE_DEADLINE_MS)
+    ctx.addIssue({ code: 'custom', path: ['CONNECTOR_TIMEOUT_MS'], message: `must be less than MESSAGE_DEADLINE_MS (${c.MESSAGE_DEADLINE_MS})` });
+  if (c.RESERVED_TURNS >= c.MAX_TURNS_IN_FLIGHT)
+    ctx.addIssue({ code: 'custom', path: ['RESERVED_TURNS'], message: `must be less than MAX_TURNS_IN_FLIGHT (${c.MAX_TURNS_IN_FLIGHT})` });
   const graph = [c.GRAPH_CASE_MANAGER_GROUP_ID, c.GRAPH_ADMIN_GROUP_ID, c.SERVICE_AREAS_JSON];
   if (graph.some(Boolean) && !graph.every(Boolean))
     ctx.addIssue({
@@ -131,6 +157,20 @@ export interface Config {
       };
   outboxPollMs: number;
   logLevel: string;
+  limits: Limits;
+}
+
+/** Bounds on what one request may cost (README "Security"). */
+export interface Limits {
+  maxBodyBytes: number;
+  actionDeadlineMs: number;
+  messageDeadlineMs: number;
+  cosmosTimeoutMs: number;
+  connectorTimeoutMs: number;
+  graphTimeoutMs: number;
+  maxTurnsInFlight: number;
+  reservedTurns: number;
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -176,5 +216,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         : { mode: 'file', file: c.DIRECTORY_FILE },
     outboxPollMs: c.OUTBOX_POLL_MS,
     logLevel: c.LOG_LEVEL,
+    limits: {
+      maxBodyBytes: c.MAX_BODY_KB * 1024,
+      actionDeadlineMs: c.ACTION_DEADLINE_MS,
+      messageDeadlineMs: c.MESSAGE_DEADLINE_MS,
+      cosmosTimeoutMs: c.COSMOS_TIMEOUT_MS,
+      connectorTimeoutMs: c.CONNECTOR_TIMEOUT_MS,
+      graphTimeoutMs: c.GRAPH_TIMEOUT_MS,
+      maxTurnsInFlight: c.MAX_TURNS_IN_FLIGHT,
+      reservedTurns: c.RESERVED_TURNS,
+      shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    },
   };
 }

@@ -19,11 +19,13 @@ import type { AppContext } from './app/context';
 import type { Messenger } from './app/messenger';
 import { outcomeUpdate, undeliveredNotice } from './app/signoff';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher';
-import { createAdapter } from './teams/adapter';
+import { createTeamsRuntime } from './teams/adapter';
 import { UnacceptableBehaviourBot } from './teams/bot';
 import { messagesEndpoint } from './teams/endpoint';
 import { TeamsMessenger } from './teams/messenger';
 import { startHttpServer } from './http/server';
+import { Admission } from './http/admission';
+import { outsideTurn } from './app/turn';
 
 export interface Running {
   url: string;
@@ -39,6 +41,8 @@ export interface StartOptions {
   directory?: Directory;
   /** Replaces the Teams messenger (tests of the dispatcher's own behaviour). */
   messenger?: Messenger;
+  /** Where the Bot Connector's token signing keys are published (tests: a local server). */
+  openIdMetadataUrl?: string;
 }
 
 async function openDirectory(config: Config): Promise<Directory> {
@@ -46,7 +50,13 @@ async function openDirectory(config: Config): Promise<Directory> {
   if (d.mode === 'file') return FileDirectory.load(d.file ?? SAMPLE_DIRECTORY_FILE);
   const credential = new ManagedIdentityCredential(d.managedIdentityClientId ? { clientId: d.managedIdentityClientId } : {});
   return new CachedDirectory(
-    GraphDirectory.create({ credential, caseManagerGroupId: d.caseManagerGroupId, adminGroupId: d.adminGroupId, serviceAreas: d.serviceAreas }),
+    GraphDirectory.create({
+      credential,
+      caseManagerGroupId: d.caseManagerGroupId,
+      adminGroupId: d.adminGroupId,
+      serviceAreas: d.serviceAreas,
+      timeoutMs: config.limits.graphTimeoutMs,
+    }),
   );
 }
 
@@ -57,17 +67,23 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const embedded = config.cosmos.mode === 'embedded' ? await startEmbeddedCosmos() : null;
   if (embedded)
     log.warn({ endpoint: embedded.endpoint }, 'LOCAL MODE: data is held IN MEMORY by the embedded Cosmos server and is lost when the bot stops');
-  const cosmos = await openCosmos(
-    embedded ? { endpoint: embedded.endpoint, database: config.cosmos.database } : (config.cosmos as Exclude<Config['cosmos'], { mode: 'embedded' }>),
-  );
+  const cosmos = await openCosmos({
+    ...(embedded
+      ? { endpoint: embedded.endpoint, database: config.cosmos.database }
+      : (config.cosmos as Exclude<Config['cosmos'], { mode: 'embedded' }>)),
+    timeoutMs: config.limits.cosmosTimeoutMs,
+  });
   const atomicBatch = config.cosmos.mode === 'remote' && config.cosmos.atomicBatch; // the embedded server's batch is not atomic (SPEC §9)
   const directory = options.directory ?? (await openDirectory(config));
-  const adapter = createAdapter(config, log);
-  const measures = new MeasureStore(cosmos.containers, atomicBatch);
-  const conversations = new ConversationStore(cosmos.containers);
-  const messenger = options.messenger ?? new TeamsMessenger(adapter, config.auth?.appId ?? '');
+  const runtime = createTeamsRuntime(config, log, { openIdMetadataUrl: options.openIdMetadataUrl });
+  const measures = new MeasureStore(cosmos, atomicBatch);
+  const conversations = new ConversationStore(cosmos);
+  const outbox = new OutboxStore(cosmos);
+  const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
   const dispatcher = new OutboxDispatcher({
-    outbox: new OutboxStore(cosmos.containers),
+    outbox,
+    // Where batches are not atomic, a decision a failure left half written is completed before each scan.
+    recover: atomicBatch ? undefined : () => outbox.completePending(),
     conversations,
     measures,
     directory,
@@ -79,22 +95,36 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     pollMs: config.outboxPollMs,
   });
   const app: AppContext = {
-    incidents: new IncidentStore(cosmos.containers),
+    incidents: new IncidentStore(cosmos, atomicBatch),
     measures,
     conversations,
-    audit: new AuditStore(cosmos.containers),
+    audit: new AuditStore(cosmos),
     directory,
-    notify: (entries) => dispatcher.kick(entries),
+    // Delivery is background work: it must not carry the state of the turn that queued it.
+    notify: (entries) => outsideTurn(() => dispatcher.kick(entries)),
     now,
     newId: randomUUID,
   };
-  const bot = new UnacceptableBehaviourBot(app, log);
+  const limits = config.limits;
+  const bot = new UnacceptableBehaviourBot(app, log, {
+    requireEntraId: config.auth !== null,
+    actionDeadlineMs: limits.actionDeadlineMs,
+    messageDeadlineMs: limits.messageDeadlineMs,
+  });
   const http = await startHttpServer({
     host: config.host,
     port: config.port,
-    messages: messagesEndpoint(adapter, bot, config.allowedTenantIds, log),
+    messages: messagesEndpoint({
+      runtime,
+      bot,
+      allowedTenantIds: config.allowedTenantIds,
+      admission: new Admission(limits.maxTurnsInFlight, limits.reservedTurns),
+      authTimeoutMs: limits.connectorTimeoutMs,
+      log,
+    }),
     ready: () => cosmosReachable(cosmos),
     log,
+    maxBodyBytes: limits.maxBodyBytes,
   });
   dispatcher.start();
   log.info({ url: `${http.url}/api/messages`, auth: config.auth ? 'on' : 'off (loopback only)', directory: config.directory.mode }, 'bot listening');
@@ -104,8 +134,16 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     embedded,
     dispatcher,
     close: async () => {
-      await http.close();
-      await dispatcher.stop();
+      // Bounded: turns and deliveries have deadlines of their own, but shutdown must end even if one does not.
+      // Unsent outbox entries stay in Cosmos for the next start.
+      const stopped = (async () => {
+        await http.close();
+        await dispatcher.stop();
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limits.shutdownTimeoutMs)));
+      if ((await Promise.race([stopped, late])) === 'late') log.warn({ timeoutMs: limits.shutdownTimeoutMs }, 'shutdown timed out: stopping anyway');
+      clearTimeout(timer);
       cosmos.client.dispose();
       await embedded?.close();
     },

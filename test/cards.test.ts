@@ -5,8 +5,8 @@ import { confirmationCard, incidentFormCard, type FormState } from '../src/app/i
 import { helpReply } from '../src/app/help';
 import { checkCustomer } from '../src/app/check-customer';
 import { myReports } from '../src/app/my-reports';
-import { pendingForMe } from '../src/app/signoff';
-import { signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from '../src/app/signoff-views';
+import { pendingForMe, undeliveredNotice } from '../src/app/signoff';
+import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from '../src/app/signoff-views';
 import { decide } from '../src/domain/signoff';
 import { COMMANDS } from '../src/app/commands';
 import { proposeMeasure, showCase, showProposalForm } from '../src/app/case';
@@ -16,8 +16,14 @@ import { CATEGORIES } from '../src/domain/policy';
 import { interimPairsVisit, type Measure } from '../src/domain/measure';
 import { PROPOSAL_FIELDS, checkProposal, type ProposalValues } from '../src/domain/proposal';
 import type { AuditEvent } from '../src/domain/records';
+import { outboxEntry } from '../src/domain/outbox';
 import type { DirectoryPerson, ServiceArea } from '../src/directory/directory';
 import { sampleIncident, samplePersistenceIncident } from './support/fixtures';
+import { unfinishedActionCard } from '../src/app/failure';
+import { violentIncident } from './support/harness';
+
+/** A typed form as card data, with user text that must come back literally on "Try again". */
+const sampleSubmission = violentIncident('form-7d1e-0009', { customerName: '[Approve now](https://evil.example)' });
 
 // `require('adaptivecards')` fails on Node 20 (extension-less ES modules); the UMD bundle works (LOCAL-TOOLING.md).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,8 +50,85 @@ function objectsIn(value: unknown): JsonObject[] {
 }
 
 const ofType = (card: AdaptiveCard, type: string) => objectsIn(card).filter((o) => o.type === type);
-const texts = (card: AdaptiveCard) => ofType(card, 'TextBlock').map((t) => String(t.text));
+/** TextBlocks and TextRuns: every object with its own text and colour, weight, size. */
+const textElements = (card: AdaptiveCard) => objectsIn(card).filter((o) => o.type === 'TextBlock' || o.type === 'TextRun');
+
+/**
+ * What a TextBlock or RichTextBlock says, written as the TextBlock Markdown it stands for: a bold run among plain runs
+ * as **…** (a block that is bold throughout says so by its weight, as a TextBlock would).
+ */
+function textOf(element: JsonObject): string {
+  if (element.type === 'TextBlock') return String(element.text);
+  const runs = (element.inlines as JsonObject[]).map((r) => ({ text: String(r.text), bold: r.weight === 'Bolder' }));
+  const mixed = runs.some((r) => r.bold) && runs.some((r) => !r.bold);
+  return runs.map((r) => (mixed && r.bold ? `**${r.text}**` : r.text)).join('');
+}
+
+/** Every TextBlock and RichTextBlock, in card order, as textOf writes it. */
+const texts = (card: AdaptiveCard) =>
+  objectsIn(card)
+    .filter((o) => o.type === 'TextBlock' || o.type === 'RichTextBlock')
+    .map(textOf);
+
+/** The fact rows (a two-column ColumnSet: title, then value), as [title, value] pairs in card order. */
+function factsOf(card: AdaptiveCard): { title: string; value: string }[] {
+  return ofType(card, 'ColumnSet')
+    .map((row) => (row.columns as JsonObject[]).map((c) => c.items as JsonObject[]))
+    .filter(
+      (cells) => cells.length === 2 && cells.every((items) => items.length === 1 && ['TextBlock', 'RichTextBlock'].includes(String(items[0]!.type))),
+    )
+    .map((cells) => ({ title: textOf(cells[0]![0]!), value: textOf(cells[1]![0]!) }));
+}
 const inputs = (card: AdaptiveCard) => objectsIn(card).filter((o) => typeof o.type === 'string' && o.type.startsWith('Input.'));
+
+function mapStrings(value: unknown, f: (s: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  return value;
+}
+
+/** Every string in a card with its JSON path (`body[2].columns[1].items[0].inlines[0].text`) and the object holding it. */
+function stringsIn(
+  value: unknown,
+  path = '',
+  holder: JsonObject | null = null,
+  key = '',
+): { path: string; text: string; holder: JsonObject | null; key: string }[] {
+  if (typeof value === 'string') return [{ path, text: value, holder, key }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringsIn(v, `${path}[${i}]`, holder, key));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => stringsIn(v, path ? `${path}.${k}` : k, value as JsonObject, k));
+  return [];
+}
+
+/** Every object in a card with its JSON path (`body[2].columns[1]`), depth first. */
+function objectsWithPaths(value: unknown, path = ''): { path: string; o: JsonObject }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => objectsWithPaths(v, `${path}[${i}]`));
+  if (!value || typeof value !== 'object') return [];
+  return [{ path, o: value as JsonObject }, ...Object.entries(value).flatMap(([k, v]) => objectsWithPaths(v, path ? `${path}.${k}` : k))];
+}
+
+/**
+ * Where a template binds data into text Teams reads as Markdown: a `${…}` in a TextBlock's text, or in a fact's value
+ * or title (a FactSet's facts, or an element typed "Fact"). Each as "path: text".
+ */
+function markdownBindings(template: unknown): string[] {
+  const found: string[] = [];
+  const check = (path: string, text: Json | undefined) => {
+    if (typeof text === 'string' && text.includes('${')) found.push(`${path}: ${text}`);
+  };
+  for (const { path, o } of objectsWithPaths(template)) {
+    if (o.type === 'TextBlock') check(`${path}.text`, o.text);
+    const facts = o.type === 'FactSet' && Array.isArray(o.facts) ? (o.facts as JsonObject[]).map((f, i) => ({ f, at: `${path}.facts[${i}]` })) : [];
+    if (o.type === 'Fact') facts.push({ f: o, at: path });
+    for (const { f, at } of facts) {
+      check(`${at}.value`, f.value);
+      check(`${at}.title`, f.title);
+    }
+  }
+  return found;
+}
 
 /** A card version must be major.minor and at most 1.5. */
 function versionProblems(declared: unknown): string[] {
@@ -57,16 +140,23 @@ function versionProblems(declared: unknown): string[] {
   return [];
 }
 
+/** Teams refuses a message over about 28 KB; a card well under that leaves room for the rest of the activity. */
+const MAX_CARD_BYTES = 20 * 1024;
+
 /**
  * Everything wrong with a card as Teams would receive it: unexpanded template expressions, left-over template keys,
- * a version above 1.5, and every event the adaptivecards library logs while parsing and validating at target 1.5
- * (unknown element/action types, bad enum values, duplicate ids, empty choice sets, …).
+ * a version above 1.5, a size over MAX_CARD_BYTES, and every event the adaptivecards library logs while parsing and
+ * validating at target 1.5 (unknown element/action types, bad enum values, duplicate ids, empty choice sets, …).
+ * `typed`: text people typed into the card's data, which may itself contain "${" (not counted as unexpanded).
  */
-function problemsOf(card: AdaptiveCard): string[] {
+function problemsOf(card: AdaptiveCard, typed: readonly string[] = []): string[] {
   const problems: string[] = [];
   const json = JSON.stringify(card);
-  const leftover = json.indexOf('${');
-  if (leftover >= 0) problems.push(`unexpanded expression near ${json.slice(leftover, leftover + 60)}`);
+  const withoutTyped = JSON.stringify(mapStrings(card, (t) => typed.reduce((rest, x) => rest.replaceAll(x, ''), t)));
+  const leftover = withoutTyped.indexOf('${');
+  if (leftover >= 0) problems.push(`unexpanded expression near ${withoutTyped.slice(leftover, leftover + 60)}`);
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > MAX_CARD_BYTES) problems.push(`${bytes} bytes, over ${MAX_CARD_BYTES}`);
   for (const o of objectsIn(card))
     for (const key of Object.keys(o)) if (key.startsWith('$') && key !== '$schema') problems.push(`template key ${key} left in the card`);
   if (card.type !== 'AdaptiveCard') problems.push(`type is ${String(card.type)}`);
@@ -385,6 +475,18 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
     'contact restriction refused by proposeMeasure: errors under several fields, values kept': () =>
       proposeMeasure(ctx, CASE_MANAGER, { incidentRef: 'UB-4HX-2TW', formId: 'form-7d1e-0002', ...BAD_RESTRICTION }).then(actionCard),
   },
+  retry: {
+    'a submission that timed out after writing: the same data goes back on "Try again"': () =>
+      unfinishedActionCard({ why: 'timeout', wrote: true }, 'incident.submit', { formId: 'form-7d1e-0009', ...sampleSubmission }),
+    'a decision that failed before writing': () =>
+      unfinishedActionCard({ why: 'failed', wrote: false }, 'signoff.decide', {
+        measureId: 'UB-7K3-M9Q:pairs-visit',
+        customerKey: 'T004512',
+        outcome: 'approve',
+      }),
+    'worst case: data too large to carry, no button': () =>
+      unfinishedActionCard({ why: 'failed', wrote: true }, 'incident.submit', { description: 'x'.repeat(20_000) }),
+  },
   pending: {
     'two waiting': () => pendingForMe(ctx, { id: 'hos-housing', name: 'Jo Head', tenantId: 'tenant-1' }).then(cardOf),
     'nothing waiting': () => pendingForMe(ctx, { id: 'nobody', name: 'No One', tenantId: 'tenant-1' }).then(cardOf),
@@ -414,6 +516,44 @@ describe('Adaptive Card templates (cards/*.json), expanded with realistic data',
     expect(problems).to.include('at least one choice');
     expect(problems).to.include('version 1.6 is above 1.5');
     expect(problems).to.include('unexpanded expression near ${missing}');
+  });
+
+  it('the checker allows "${" only in what people typed, and finds a card over 20 KB', () => {
+    const card = (text: string) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text, wrap: true }] }) as AdaptiveCard;
+    expect(problemsOf(card('He wrote ${x}'), ['${x}'])).to.deep.equal([]);
+    expect(problemsOf(card('He wrote ${x} ${y}'), ['${x}']).join('\n')).to.include('unexpanded expression near ${y}');
+    expect(problemsOf(card('x'.repeat(MAX_CARD_BYTES))).join('\n')).to.match(/^\d+ bytes, over 20480$/m);
+  });
+
+  // Teams reads a TextBlock's text and a fact's title and value as Markdown: data bound there could plant a link
+  // ("[Approve now](https://evil.example)" as a customer name) or images. Bind data in RichTextBlock TextRuns instead.
+  it('no template binds data where Teams reads Markdown: no ${…} in any TextBlock text or fact', () => {
+    const found = Object.entries(TEMPLATES).flatMap(([name, template]) => markdownBindings(template).map((b) => `cards/${name}.json ${b}`));
+    expect(found, found.join('\n')).to.deep.equal([]);
+  });
+
+  it('the Markdown-binding scan finds a binding in a TextBlock, a FactSet fact and a Fact, at any depth', () => {
+    const bad = {
+      body: [
+        { type: 'TextBlock', text: 'Static **bold** is fine' },
+        { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: '${fine}' }] },
+        { type: 'Container', items: [{ type: 'TextBlock', text: 'Hello ${name}' }] },
+        {
+          type: 'FactSet',
+          facts: [
+            { title: 'Customer', value: '${customer}' },
+            { $data: '${more}', title: '${t}', value: 'x' },
+          ],
+        },
+        { type: 'Fact', title: 'Who', value: '**${who}**' },
+      ],
+    };
+    expect(markdownBindings(bad)).to.deep.equal([
+      'body[2].items[0].text: Hello ${name}',
+      'body[3].facts[0].value: ${customer}',
+      'body[3].facts[1].title: ${t}',
+      'body[4].value: **${who}**',
+    ]);
   });
 
   it('every fixture is for a template that exists', () => {
@@ -460,7 +600,7 @@ describe('card content', () => {
 
     it('shows each error under its field, in Attention colour, with a summary; a blank form shows none', () => {
       const card = incidentFormCard(formState({ values: BAD, errors: BAD_ERRORS }));
-      const attention = ofType(card, 'TextBlock')
+      const attention = textElements(card)
         .filter((t) => t.color === 'Attention')
         .map((t) => t.text);
       const messages = Object.values(BAD_ERRORS);
@@ -469,7 +609,7 @@ describe('card content', () => {
       expect(attention.find((t) => /Please correct the \d+ fields/.test(String(t)))).to.be.a('string');
 
       const blank = incidentFormCard(formState({}));
-      expect(ofType(blank, 'TextBlock').filter((t) => t.color === 'Attention')).to.deep.equal([]);
+      expect(textElements(blank).filter((t) => t.color === 'Attention')).to.deep.equal([]);
       expect(inputs(blank).every((i) => i.value === '')).to.equal(true);
     });
 
@@ -504,7 +644,7 @@ describe('card content', () => {
       expect(all).to.include('§5.1');
       expect(all).to.match(/refuse to see/i);
       expect(all).to.match(/in pairs/i);
-      const facts = Object.fromEntries(ofType(card, 'FactSet').flatMap((f) => (f.facts as JsonObject[]).map((x) => [x.title, x.value])));
+      const facts = Object.fromEntries(factsOf(card).map((f) => [f.title, f.value]));
       expect(facts.Safety).to.equal('Physical violence; Threat of violence');
       expect(facts.Category).to.equal('Aggressive or abusive behaviour (§4.1)');
       expect(facts.When).to.equal('20 Nov 2026, 10:40');
@@ -613,7 +753,7 @@ describe('card content', () => {
       expect(value('kind').value).to.equal('pairs-visit');
       expect(value('reviewDate')).to.deep.include({ value: '2027-05-20', min: '2026-11-20', max: '2027-05-20' });
       expect(value('notifyCustomer').value).to.equal('yes');
-      expect(ofType(card, 'TextBlock').filter((t) => t.color === 'Attention')).to.deep.equal([]);
+      expect(textElements(card).filter((t) => t.color === 'Attention')).to.deep.equal([]);
       expect(ofType(card, 'Action.Execute').find((a) => a.verb === 'measure.propose')!.data).to.deep.include({ incidentRef: 'UB-7K3-M9Q' });
     });
 
@@ -632,7 +772,7 @@ describe('card content', () => {
         'maxContactsCount',
         'noNotificationJustification',
       ]);
-      const attention = ofType(card, 'TextBlock')
+      const attention = textElements(card)
         .filter((t) => t.color === 'Attention')
         .map((t) => t.text);
       expect(attention).to.include.members(messages);
@@ -657,14 +797,14 @@ describe('card content', () => {
 
   it('help lists every command, with the report button, in personal chat', () => {
     const card = cardOf(helpReply('help', true));
-    const facts = ofType(card, 'FactSet').flatMap((f) => f.facts as JsonObject[]);
+    const facts = factsOf(card);
     expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.map((c) => c.usage));
     expect(card.actions).to.have.length(1);
   });
 
   it('help in a channel lists only what is safe there and has no report button (need-to-know, SPEC §2)', () => {
     const card = cardOf(helpReply('help', false));
-    const facts = ofType(card, 'FactSet').flatMap((f) => f.facts as JsonObject[]);
+    const facts = factsOf(card);
     expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.filter((c) => !c.personalOnly).map((c) => c.usage));
     expect(card.actions ?? []).to.have.length(0);
   });
@@ -687,4 +827,216 @@ describe('card content', () => {
     const confirmation = confirmationCard(sampleIncident({ customerName: 'Sam ${x}' }), 'Housing Management', true);
     expect(JSON.stringify(confirmation)).to.include('Sam ${x} (T004512)');
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// User text is never Markdown. Anything typed into the bot (a customer name, an account of what happened, reasons, a
+// person's display name) is shown only as TextRun text, or kept in an input: never in a TextBlock or a fact, where Teams
+// would turn "[Approve now](https://evil.example)" into a link on the Head of Service's card.
+
+const HOSTILE = {
+  customerName: '[Approve now](https://evil.example)',
+  description: '**bold** <at>x</at> ![img](https://x/y.png)',
+  vulnerabilityNote: '![v](https://evil.example/v.png) _hidden_ ${vulnerability}',
+  crimeReference: '[CR1](https://evil.example/cr)',
+  reporter: '[Alex](https://evil.example/reporter)',
+  reasons: 'Reasons ${x} [Approve](https://evil.example/reasons)',
+  instructions: 'Staff: # heading `code` [call](https://evil.example/i) ${y}',
+  justification: '<b>html</b> [justified](https://evil.example/j) ${z}',
+  considered: '> quote ~~struck~~ [ok](https://evil.example/c)',
+  rejectReason: '1. [reject](https://evil.example/r) *now*',
+  proposer: '**Casey** <at>Casey</at>',
+  decider: '[Jo Head](https://evil.example/decider)',
+  approver: '[Head](https://evil.example/hos)',
+  deputy: '![deputy](https://evil.example/d.png)',
+  recipient: '[Lynne](https://evil.example/n)',
+  typed: '[help](https://evil.example/h) ${q}',
+} as const;
+const ALL_HOSTILE = Object.values(HOSTILE);
+
+const HOSTILE_INCIDENT = sampleIncident({
+  customerName: HOSTILE.customerName,
+  description: HOSTILE.description,
+  vulnerability: { known: 'yes', note: HOSTILE.vulnerabilityNote },
+  crimeReference: HOSTILE.crimeReference,
+  reporter: { id: 'user-1', name: HOSTILE.reporter },
+});
+const HOSTILE_MEASURE = measure({
+  status: 'pending-sign-off',
+  reasons: HOSTILE.reasons,
+  instructions: HOSTILE.instructions,
+  notifyCustomer: false,
+  noNotificationJustification: HOSTILE.justification,
+  vulnerabilitiesConsidered: HOSTILE.considered,
+  proposedBy: { id: 'cm-1', name: HOSTILE.proposer },
+  signOff: {
+    reasons: ['no-notification'],
+    serviceArea: 'housing',
+    approverId: 'hos-housing',
+    deputyId: 'dep-housing',
+    requestedAt: '2026-11-20T10:00:00.000Z',
+    decision: null,
+  },
+});
+const hostileDecision = decide(
+  HOSTILE_MEASURE,
+  { id: 'hos-housing', name: HOSTILE.decider },
+  { outcome: 'reject', reason: HOSTILE.rejectReason, vulnerabilitiesConsidered: HOSTILE.considered },
+  NOW,
+);
+if (!hostileDecision.ok) throw new Error(hostileDecision.message);
+const HOSTILE_REJECTED = hostileDecision.measure;
+const HOSTILE_PEOPLE: SignOffPeople = { ...SIGNOFF_PEOPLE, approverName: HOSTILE.approver, deputyName: HOSTILE.deputy };
+
+/** The test context, with the hostile incident and measures on file. */
+const hostileCtx = {
+  ...ctx,
+  incidents: {
+    customerFile: async () => ({
+      measures: [HOSTILE_MEASURE, measure({ instructions: HOSTILE.instructions })],
+      incidentCount: 1,
+      customerName: null,
+    }),
+    reportedBy: async () => [HOSTILE_INCIDENT],
+    findByReference: async (reference: string) => (reference === HOSTILE_INCIDENT.reference ? HOSTILE_INCIDENT : null),
+  },
+  measures: { ...ctx.measures, awaitingSignOffBy: async () => [HOSTILE_MEASURE] },
+} as unknown as AppContext;
+
+/** Each card that shows what people typed, with the hostile strings it must show (as TextRuns) or keep (in inputs). */
+const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: string[] }[] = [
+  {
+    name: 'incident form, values kept after an error',
+    make: () =>
+      incidentFormCard(
+        formState({
+          values: { ...FILLED, customerName: HOSTILE.customerName, description: HOSTILE.description, vulnerabilityNote: HOSTILE.vulnerabilityNote },
+          errors: { customerRef: 'Use the housing system reference: 2–20 letters, digits, - or /' },
+        }),
+      ),
+    shown: [],
+    kept: [HOSTILE.customerName, HOSTILE.description, HOSTILE.vulnerabilityNote],
+  },
+  {
+    name: 'incident confirmation',
+    make: () => confirmationCard(HOSTILE_INCIDENT, 'Housing Management', true),
+    shown: [HOSTILE.customerName, HOSTILE.reporter],
+  },
+  {
+    name: 'case',
+    make: () => showCase(hostileCtx, CASE_MANAGER, HOSTILE_INCIDENT.reference).then(cardOf),
+    shown: [HOSTILE.customerName, HOSTILE.description, HOSTILE.vulnerabilityNote, HOSTILE.crimeReference, HOSTILE.reporter],
+  },
+  {
+    name: 'measure form, known vulnerability',
+    make: () => showProposalForm(hostileCtx, CASE_MANAGER, { incidentRef: HOSTILE_INCIDENT.reference, formId: 'form-h0st-0001' }).then(actionCard),
+    shown: [HOSTILE.vulnerabilityNote],
+  },
+  {
+    name: 'measure form, refused with the values kept',
+    make: () =>
+      proposeMeasure(hostileCtx, CASE_MANAGER, {
+        incidentRef: HOSTILE_INCIDENT.reference,
+        formId: 'form-h0st-0002',
+        ...BAD_RESTRICTION,
+        reasons: HOSTILE.reasons,
+        instructions: HOSTILE.instructions,
+      }).then(actionCard),
+    shown: [HOSTILE.vulnerabilityNote],
+    kept: [HOSTILE.reasons, HOSTILE.instructions],
+  },
+  {
+    name: 'measure proposed (notice)',
+    make: () =>
+      proposeMeasure(hostileCtx, CASE_MANAGER, {
+        incidentRef: HOSTILE_INCIDENT.reference,
+        formId: 'form-h0st-0003',
+        kind: 'warning',
+        reasons: HOSTILE.reasons,
+        instructions: HOSTILE.instructions,
+        reviewDate: '2027-05-20',
+        vulnerabilitiesConsidered: HOSTILE.considered,
+        notifyCustomer: 'yes',
+        priorWarningSkipReason: '',
+      }).then(actionCard),
+    shown: [HOSTILE.instructions],
+  },
+  {
+    name: 'customer check',
+    make: () => checkCustomer(hostileCtx, 'T004512').then(cardOf),
+    shown: [HOSTILE.instructions],
+  },
+  {
+    name: 'my reports',
+    make: () => myReports(hostileCtx, STAFF).then(cardOf),
+    shown: [HOSTILE.customerName],
+  },
+  {
+    name: 'sign-off request (status)',
+    make: () => signOffStatusCard(HOSTILE_MEASURE, HOSTILE_PEOPLE),
+    shown: [HOSTILE.proposer, HOSTILE.approver, HOSTILE.deputy],
+  },
+  {
+    name: 'sign-off decision',
+    make: () => signOffDecideCard(HOSTILE_MEASURE, HOSTILE_PEOPLE),
+    shown: [HOSTILE.proposer, HOSTILE.reasons, HOSTILE.instructions, HOSTILE.justification],
+    kept: [HOSTILE.considered],
+  },
+  {
+    name: 'sign-off outcome',
+    make: () => signOffOutcomeCard(HOSTILE_REJECTED, `${HOSTILE.decider} decided this first.`),
+    shown: [HOSTILE.decider, HOSTILE.rejectReason, HOSTILE.considered],
+  },
+  {
+    name: 'decision notice to the reporter and proposer',
+    make: () => renderCard('notice', { ...decisionNotice(HOSTILE_REJECTED), color: 'Default' }),
+    shown: [HOSTILE.decider, HOSTILE.rejectReason],
+  },
+  {
+    name: 'pending',
+    make: () => pendingForMe(hostileCtx, HEAD_OF_HOUSING).then(cardOf),
+    shown: [HOSTILE.proposer],
+  },
+  {
+    name: 'undelivered notice',
+    make: () =>
+      undeliveredNotice(
+        outboxEntry('e-1', 'T004512', { kind: 'person', personId: 'user-1' }, { kind: 'send', card: {}, summary: HOSTILE.customerName }, NOW),
+        HOSTILE.recipient,
+        'the chat was deleted',
+      ).card as AdaptiveCard,
+    shown: [HOSTILE.customerName, HOSTILE.recipient],
+  },
+  {
+    name: 'help, for a command not understood',
+    make: () => cardOf(helpReply('unknown', true, HOSTILE.typed)),
+    shown: [HOSTILE.typed],
+  },
+];
+
+describe('user text on cards is never Markdown (shown only as TextRun text, or kept in an input)', () => {
+  for (const { name, make, shown, kept = [] } of HOSTILE_CARDS) {
+    it(`${name}: shows ${shown.length} and keeps ${kept.length} hostile strings verbatim, only where Markdown is not read`, async () => {
+      const card = await make();
+      const strings = stringsIn(card);
+      const inRun = (h: string) => strings.some((s) => s.holder?.type === 'TextRun' && s.key === 'text' && s.text.includes(h));
+      const inInput = (h: string) => strings.some((s) => String(s.holder?.type).startsWith('Input.') && s.key === 'value' && s.text === h);
+      for (const h of shown) expect(inRun(h), `${h} shown as a TextRun`).to.equal(true);
+      for (const h of kept) expect(inInput(h), `${h} kept as an input value`).to.equal(true);
+
+      const misplaced = strings
+        .filter((s) => ALL_HOSTILE.some((h) => s.text.includes(h)))
+        .filter((s) => !(s.holder?.type === 'TextRun' && s.key === 'text') && !(String(s.holder?.type).startsWith('Input.') && s.key === 'value'))
+        .map((s) => `${s.path} (${String(s.holder?.type)}): ${s.text}`);
+      expect(misplaced, 'hostile text outside TextRun.text and input values').to.deep.equal([]);
+      // The same, from the other side: nothing typed in any TextBlock or fact.
+      const markdown = [
+        ...ofType(card, 'TextBlock').map((t) => String(t.text)),
+        ...ofType(card, 'FactSet').flatMap((f) => (f.facts as JsonObject[]).map((x) => String(x.value))),
+      ];
+      expect(markdown.filter((t) => ALL_HOSTILE.some((h) => t.includes(h)))).to.deep.equal([]);
+
+      expect(problemsOf(card, ALL_HOSTILE)).to.deep.equal([]);
+    });
+  }
 });

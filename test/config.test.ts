@@ -36,6 +36,19 @@ const APP = {
   ...GRAPH,
 };
 
+/** The limits with nothing configured (README "Security"). */
+const DEFAULT_LIMITS = {
+  maxBodyBytes: 256 * 1024,
+  actionDeadlineMs: 5000,
+  messageDeadlineMs: 10_000,
+  cosmosTimeoutMs: 2500,
+  connectorTimeoutMs: 4000,
+  graphTimeoutMs: 2500,
+  maxTurnsInFlight: 48,
+  reservedTurns: 16,
+  shutdownTimeoutMs: 15_000,
+};
+
 describe('loadConfig', () => {
   it('defaults: embedded Cosmos, loopback 127.0.0.1:3978, auth off (runs on a laptop with no configuration)', () => {
     expect(loadConfig({})).to.deep.equal({
@@ -47,6 +60,7 @@ describe('loadConfig', () => {
       directory: { mode: 'file', file: undefined },
       outboxPollMs: 1000,
       logLevel: 'info',
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -197,6 +211,31 @@ describe('loadConfig', () => {
       },
       outboxPollMs: 1000,
       logLevel: 'warn',
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
+  describe('limits', () => {
+    it('are configurable, and each dependency bound must fit inside the deadline that waits for it', () => {
+      expect(loadConfig({ ACTION_DEADLINE_MS: '8000', COSMOS_TIMEOUT_MS: '4000', MAX_BODY_KB: '64' }).limits).to.include({
+        actionDeadlineMs: 8000,
+        cosmosTimeoutMs: 4000,
+        maxBodyBytes: 64 * 1024,
+      });
+      expect(problemsOf({ COSMOS_TIMEOUT_MS: '5000' })).to.deep.equal(['COSMOS_TIMEOUT_MS: must be less than ACTION_DEADLINE_MS (5000)']);
+      expect(problemsOf({ GRAPH_TIMEOUT_MS: '6000' })).to.deep.equal(['GRAPH_TIMEOUT_MS: must be less than ACTION_DEADLINE_MS (5000)']);
+      expect(problemsOf({ CONNECTOR_TIMEOUT_MS: '10000' })).to.deep.equal(['CONNECTOR_TIMEOUT_MS: must be less than MESSAGE_DEADLINE_MS (10000)']);
+      expect(problemsOf({ RESERVED_TURNS: '48' })).to.deep.equal(['RESERVED_TURNS: must be less than MAX_TURNS_IN_FLIGHT (48)']);
+      expect(problemsOf({ ACTION_DEADLINE_MS: '50' })[0]).to.match(/^ACTION_DEADLINE_MS: /);
+      expect(problemsOf({ MAX_TURNS_IN_FLIGHT: 'lots' })[0]).to.match(/^MAX_TURNS_IN_FLIGHT: /);
+    });
+
+    it('running as a user-assigned managed identity, the bot id and the identity used for Cosmos and Graph are one', () => {
+      const msi = { ...APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: '', MicrosoftAppId: 'mi-client-id' };
+      expect(loadConfig(msi).auth).to.deep.include({ appType: 'UserAssignedMSI', appId: 'mi-client-id' });
+      expect(problemsOf({ ...msi, AZURE_CLIENT_ID: 'another-identity' })).to.deep.equal([
+        'AZURE_CLIENT_ID: with MicrosoftAppType=UserAssignedMSI the bot runs as that identity: AZURE_CLIENT_ID must equal MicrosoftAppId',
+      ]);
     });
   });
 

@@ -7,7 +7,9 @@ import { CONTAINERS } from '../src/store/containers';
 /**
  * Consistency checks between infra/ (Bicep, which cannot be compiled here) and the code: containers and partition keys,
  * composite indexes for the app's queries, the web app's settings against loadConfig, Cosmos RBAC, the bot endpoint,
- * the health check route and the parameters file. The Bicep is read as text by a small reader that understands
+ * the health check route and the parameters file; and that ONE user-assigned managed identity is the bot (Azure Bot
+ * and MicrosoftAppId), the app's Cosmos and Graph identity (AZURE_CLIENT_ID) and the principal the documented
+ * Microsoft Graph grants (az rest, in the main.bicep header and README.md) are made to, with no secret anywhere. The Bicep is read as text by a small reader that understands
  * strings (with ${} interpolation), comments and brackets, so commented-out code never counts.
  */
 
@@ -27,7 +29,6 @@ const PLATFORM_SETTINGS = [
 /** What the production web app must set (SPEC §10; issue "Ship to Azure"). */
 const REQUIRED_SETTINGS = [
   'MicrosoftAppId',
-  'MicrosoftAppPassword',
   'MicrosoftAppType',
   'MicrosoftAppTenantId',
   'ALLOWED_TENANT_IDS',
@@ -47,14 +48,19 @@ const REQUIRED_SETTINGS = [
 /** The Microsoft Graph directory settings: taken from infra/main.parameters.json through the module wiring, not dummies. */
 const GRAPH_SETTINGS = ['GRAPH_CASE_MANAGER_GROUP_ID', 'GRAPH_ADMIN_GROUP_ID', 'SERVICE_AREAS_JSON'];
 
-/** Realistic stand-ins for settings whose Bicep value is an expression (resolved only at deployment). */
+/** Client id of the user-assigned managed identity: MicrosoftAppId and AZURE_CLIENT_ID are both set from it. */
+const IDENTITY_CLIENT_ID = '9a4d1e6b-2c7f-4b83-a5d0-1e3f8c6b4a29';
+
+/**
+ * Realistic stand-ins for settings whose Bicep value is an expression (resolved only at deployment). Settings with the
+ * same expression must get the same stand-in (productionEnv checks it).
+ */
 const DUMMY_VALUES: Record<string, string> = {
-  MicrosoftAppId: '6f1c2a8e-3b1d-4c53-9a51-0d6e2f7b9c10',
-  MicrosoftAppPassword: 'Abc8Q~resolved.from.key.vault.by.app.service',
+  MicrosoftAppId: IDENTITY_CLIENT_ID,
   MicrosoftAppTenantId: '3c9e7f21-5a4b-4d8c-b2e1-8f0a6d4c2b17',
   ALLOWED_TENANT_IDS: '3c9e7f21-5a4b-4d8c-b2e1-8f0a6d4c2b17',
   COSMOS_ENDPOINT: 'https://cosmos-ubp-x7k2m9q4r1t8w.documents.azure.com:443/',
-  AZURE_CLIENT_ID: '9a4d1e6b-2c7f-4b83-a5d0-1e3f8c6b4a29',
+  AZURE_CLIENT_ID: IDENTITY_CLIENT_ID,
   COSMOS_DATABASE: 'ubp',
   LOG_LEVEL: 'info',
   APPLICATIONINSIGHTS_CONNECTION_STRING:
@@ -379,6 +385,96 @@ function resolvedFromParameters(expression: Value, parameters: ParametersFile): 
   return given.value;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The documented Microsoft Graph grants (az commands in the main.bicep header and README.md)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The Microsoft Graph first-party application (its service principal owns the app roles). */
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+/** Microsoft Graph application roles the directory lookups need (src/directory). */
+const GRAPH_ROLES: Record<string, string> = {
+  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+  'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+};
+/** Needed by a later release (proactive installation of the Teams app for users): documented, not granted yet. */
+const LATER_GRAPH_ROLES: Record<string, string> = {
+  'TeamsAppInstallation.ReadWriteSelfForUser.All': '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
+};
+
+interface GrantDoc {
+  where: string;
+  text: string;
+  /** `az deployment group create` commands: resource group and deployment name. */
+  deployments: { group: string; name: string }[];
+  /** VAR=$(az deployment group show ... --query properties.outputs.<output>.value -o tsv). */
+  outputVariables: Map<string, { group: string; name: string; output: string }>;
+  /** VAR=$(az ad sp show --id <Microsoft Graph app id> --query id -o tsv). */
+  graphVariables: Set<string>;
+  /** az rest --method POST --uri ".../servicePrincipals/$VAR/appRoleAssignments" --body "{...}". */
+  grants: { uriVariable: string; body: Record<string, unknown> }[];
+}
+
+/** The value after a command-line flag (`-g rg`), or undefined. */
+function option(command: string, flag: string): string | undefined {
+  return new RegExp(`\\s${flag.replace(/-/g, '\\-')}\\s+(\\S+)`).exec(` ${command}`)?.[1];
+}
+
+/** Reads the shell commands of a text (bash: `\` continues a line) that provision and grant Graph app roles. */
+function readGrantDoc(where: string, text: string): GrantDoc {
+  const lines = text
+    .replace(/[ \t]*\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.trim());
+  const doc: GrantDoc = { where, text, deployments: [], outputVariables: new Map(), graphVariables: new Set(), grants: [] };
+  for (const line of lines) {
+    if (line.startsWith('az deployment group create ')) {
+      const [group, name] = [option(line, '-g'), option(line, '-n')];
+      if (!group || !name) throw new Error(`${where}: give the deployment a resource group and a name (-g, -n): ${line}`);
+      doc.deployments.push({ group, name });
+    }
+    const assignment = /^(\w+)=\$\((.*)\)$/.exec(line);
+    if (assignment && assignment[2]!.startsWith('az deployment group show ')) {
+      const output = /^properties\.outputs\.(\w+)\.value$/.exec(option(assignment[2]!, '--query') ?? '')?.[1];
+      const [group, name] = [option(assignment[2]!, '-g'), option(assignment[2]!, '-n')];
+      if (!output || !group || !name || option(assignment[2]!, '-o') !== 'tsv')
+        throw new Error(
+          `${where}: expected VAR=$(az deployment group show -g <rg> -n <name> --query properties.outputs.<output>.value -o tsv): ${line}`,
+        );
+      doc.outputVariables.set(assignment[1]!, { group, name, output });
+    } else if (assignment && assignment[2]!.startsWith('az ad sp show ')) {
+      if (option(assignment[2]!, '--id') !== GRAPH_APP_ID || option(assignment[2]!, '--query') !== 'id' || option(assignment[2]!, '-o') !== 'tsv')
+        throw new Error(`${where}: expected VAR=$(az ad sp show --id ${GRAPH_APP_ID} --query id -o tsv): ${line}`);
+      doc.graphVariables.add(assignment[1]!);
+    }
+    if (/^az rest\b/.test(line) && /\s--method\s+POST\b/i.test(line)) {
+      const m =
+        /^az rest --method POST --uri "https:\/\/graph\.microsoft\.com\/v1\.0\/servicePrincipals\/\$(\w+)\/appRoleAssignments" --body "((?:[^"\\]|\\.)*)"$/.exec(
+          line,
+        );
+      if (!m) throw new Error(`${where}: cannot read the grant command: ${line}`);
+      doc.grants.push({ uriVariable: m[1]!, body: JSON.parse(m[2]!.replace(/\\(.)/g, '$1')) as Record<string, unknown> });
+    }
+  }
+  return doc;
+}
+
+/** The grant commands of the main.bicep header (its leading comment block) and of README.md's deploy section. */
+function grantDocs(): GrantDoc[] {
+  const bicep = readFileSync(join(INFRA, 'main.bicep'), 'utf8').split('\n');
+  const header = bicep.slice(
+    0,
+    bicep.findIndex((l) => l.trim() !== '' && !l.startsWith('//')),
+  );
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Deploy to Azure and Teams');
+  if (start < 0) throw new Error('README.md has no "## Deploy to Azure and Teams" section');
+  const end = readme.indexOf('\n## ', start + 1);
+  return [
+    readGrantDoc('infra/main.bicep header', header.map((l) => l.replace(/^\/\/ ?/, '')).join('\n')),
+    readGrantDoc('README.md, Deploy to Azure and Teams', readme.slice(start, end < 0 ? undefined : end)),
+  ];
+}
+
 /** The AND-ed conditions of a WHERE clause, leaving parenthesised groups (e.g. an OR) whole. */
 function topLevelAnds(where: string): string[] {
   const parts: string[] = [];
@@ -403,7 +499,7 @@ describe('infra (Bicep) stays in step with the code', () => {
   before(readInfra);
 
   it('reads every Bicep file and every module is deployed by main.bicep', () => {
-    expect(moduleFiles).to.include.members(['identity.bicep', 'cosmos.bicep', 'keyvault.bicep', 'monitoring.bicep', 'appservice.bicep', 'bot.bicep']);
+    expect(moduleFiles).to.include.members(['identity.bicep', 'cosmos.bicep', 'monitoring.bicep', 'appservice.bicep', 'bot.bicep']);
     for (const name of modules.keys()) moduleUse(name);
     for (const [symbol, m] of main.modules) expect(existsSync(join(INFRA, m.path)), `${symbol}: ${m.path} exists`).to.equal(true);
   });
@@ -569,6 +665,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     const productionEnv = () => {
       const parameters = readParameters();
       const env: NodeJS.ProcessEnv = { PORT: '8080' }; // set by App Service
+      const byExpression = new Map<Value, { name: string; value: string }>();
       for (const [name, value] of settingMap()) {
         const fixed = literal(value);
         if (fixed !== undefined) env[name] = fixed;
@@ -576,6 +673,11 @@ describe('infra (Bicep) stays in step with the code', () => {
         else if (DUMMY_VALUES[name] !== undefined) env[name] = DUMMY_VALUES[name];
         else if (PLATFORM_SETTINGS.includes(name)) env[name] = 'platform-value';
         else throw new Error(`app setting ${name} = ${value}: add a realistic dummy value to DUMMY_VALUES`);
+        // The same Bicep expression resolves to the same value at deployment: so must the stand-ins.
+        const same = byExpression.get(value);
+        if (same && same.value !== env[name])
+          throw new Error(`app settings ${same.name} and ${name} are both ${value}: give them the same value in DUMMY_VALUES`);
+        byExpression.set(value, { name, value: env[name]! });
       }
       return env;
     };
@@ -584,9 +686,9 @@ describe('infra (Bicep) stays in step with the code', () => {
       const env = productionEnv();
       const config = loadConfig(env);
       expect(config.auth).to.deep.equal({
-        appId: DUMMY_VALUES.MicrosoftAppId,
-        appPassword: DUMMY_VALUES.MicrosoftAppPassword,
-        appType: 'SingleTenant',
+        appId: IDENTITY_CLIENT_ID,
+        appPassword: '', // no secret: the bot authenticates as the managed identity
+        appType: 'UserAssignedMSI',
         tenantId: DUMMY_VALUES.MicrosoftAppTenantId,
       });
       expect(config.allowedTenantIds).to.deep.equal([DUMMY_VALUES.ALLOWED_TENANT_IDS]);
@@ -607,6 +709,9 @@ describe('infra (Bicep) stays in step with the code', () => {
         serviceAreas: parameters.serviceAreas?.value,
         managedIdentityClientId: DUMMY_VALUES.AZURE_CLIENT_ID,
       });
+      // One identity for the Bot Connector, Cosmos DB and Microsoft Graph.
+      expect(config.cosmos.mode === 'remote' && config.cosmos.managedIdentityClientId).to.equal(config.auth?.appId);
+      expect(config.directory.mode === 'graph' && config.directory.managedIdentityClientId).to.equal(config.auth?.appId);
     });
 
     for (const missing of GRAPH_SETTINGS)
@@ -629,20 +734,15 @@ describe('infra (Bicep) stays in step with the code', () => {
     });
 
     it('wires each setting to the right source', () => {
-      expect(appParam('MicrosoftAppPassword')).to.match(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\}\)'$/);
-      const secretParam = /\$\{(\w+)\}/.exec(appParam('MicrosoftAppPassword'))![1]!;
       const use = moduleUse('appservice').params;
-      const kv = moduleUse('keyvault').symbol;
       const id = moduleUse('identity').symbol;
       const cosmosSym = moduleUse('cosmos').symbol;
       const monitoring = moduleUse('monitoring').symbol;
-      expect(use.get(secretParam)).to.equal(`${kv}.outputs.botCredentialUri`);
-      expect(moduleFile('keyvault').outputs.get('botCredentialUri')).to.match(/^\w+\.properties\.secretUri$/);
       expect(use.get(appParam('AZURE_CLIENT_ID'))).to.equal(`${id}.outputs.clientId`);
       expect(use.get(appParam('COSMOS_ENDPOINT'))).to.equal(`${cosmosSym}.outputs.endpoint`);
       expect(use.get(appParam('APPLICATIONINSIGHTS_CONNECTION_STRING'))).to.equal(`${monitoring}.outputs.appInsightsConnectionString`);
-      expect(use.get(appParam('MicrosoftAppId'))).to.equal('botAppId');
-      expect(use.get(appParam('MicrosoftAppTenantId'))).to.equal('botTenantId');
+      expect(use.get(appParam('MicrosoftAppId'))).to.equal(`${id}.outputs.clientId`);
+      expect(use.get(appParam('MicrosoftAppTenantId'))).to.equal(`${id}.outputs.tenantId`);
       const tenants = /^join\((\w+), ','\)$/.exec(appParam('ALLOWED_TENANT_IDS'));
       expect(tenants, 'ALLOWED_TENANT_IDS joins an array with commas').to.not.equal(null);
       expect(use.get(tenants![1]!)).to.equal('allowedTenantIds');
@@ -656,13 +756,25 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(main.params.find((p) => p.name === 'serviceAreas')?.type).to.equal('array');
     });
 
-    it('runs as the user-assigned identity, which also resolves the Key Vault reference', () => {
-      const identityParam = prop(site.body, 'properties.keyVaultReferenceIdentity');
+    it('runs as the user-assigned identity only, and is the bot as that identity (UserAssignedMSI, no password)', () => {
+      const id = moduleUse('identity').symbol;
+      const use = moduleUse('appservice').params;
       expect(literal(prop(site.body, 'identity.type'))).to.equal('UserAssigned');
-      expect([...objectOf(prop(site.body, 'identity.userAssignedIdentities')).keys()]).to.deep.equal([`\${${identityParam}}`]);
-      expect(moduleUse('appservice').params.get(identityParam)).to.equal(`${moduleUse('identity').symbol}.outputs.id`);
-      const reader = moduleUse('keyvault').params.get('readerPrincipalId');
-      expect(reader).to.equal(`${moduleUse('identity').symbol}.outputs.principalId`);
+      const assigned = [...objectOf(prop(site.body, 'identity.userAssignedIdentities')).keys()];
+      expect(assigned, 'exactly one identity is assigned to the web app').to.have.length(1);
+      const identityParam = /^\$\{(\w+)\}$/.exec(assigned[0]!)?.[1];
+      expect(identityParam, 'the identity is a module param').to.be.a('string');
+      expect(use.get(identityParam!)).to.equal(`${id}.outputs.id`);
+      // MicrosoftAppId (the bot) and AZURE_CLIENT_ID (Cosmos DB, Graph) are the client id of that same identity.
+      expect(appParam('MicrosoftAppId'), 'MicrosoftAppId and AZURE_CLIENT_ID are the same expression').to.equal(appParam('AZURE_CLIENT_ID'));
+      expect(use.get(appParam('MicrosoftAppId'))).to.equal(`${id}.outputs.clientId`);
+      expect(literal(appParam('MicrosoftAppType'))).to.equal('UserAssignedMSI');
+      expect(settingMap().has('MicrosoftAppPassword'), 'no MicrosoftAppPassword app setting').to.equal(false);
+      expect(site.body.has('keyVaultReferenceIdentity'), 'no Key Vault reference to resolve').to.equal(false);
+      expect(
+        [...settingMap().values()].filter((v) => v.includes('@Microsoft.KeyVault')),
+        'no Key Vault reference in app settings',
+      ).to.deep.equal([]);
     });
 
     it('is hardened: Linux Node LTS, HTTPS only, FTPS off, TLS 1.2, Always On', () => {
@@ -696,21 +808,54 @@ describe('infra (Bicep) stays in step with the code', () => {
       bot = onlyOfType(botFile, 'Microsoft.BotService/botServices', 'one bot');
     });
 
-    it('is a SingleTenant registration of the bot app whose endpoint is the web app /api/messages', () => {
+    it('is a UserAssignedMSI registration of the web app identity, whose endpoint is the web app /api/messages', () => {
       const endpoint = prop(bot.body, 'properties.endpoint');
       const host = /^'https:\/\/\$\{(\w+)\}\/api\/messages'$/.exec(endpoint);
       expect(host, `endpoint ${endpoint} is https://<host>/api/messages`).to.not.equal(null);
       expect(readFileSync(join(ROOT, 'src', 'http', 'server.ts'), 'utf8')).to.include(`server.post('/api/messages'`);
       const use = moduleUse('bot').params;
       expect(use.get(host![1]!)).to.equal(`${moduleUse('appservice').symbol}.outputs.defaultHostName`);
-      expect(literal(prop(bot.body, 'properties.msaAppType'))).to.equal('SingleTenant');
+      expect(literal(prop(bot.body, 'properties.msaAppType'))).to.equal('UserAssignedMSI');
       const appSettings = arrayOf(
         prop(onlyOfType(moduleFile('appservice'), 'Microsoft.Web/sites', 'one web app').body, 'properties.siteConfig.appSettings'),
       ).map((s) => objectOf(s));
       const appType = appSettings.find((s) => literal(prop(s, 'name')) === 'MicrosoftAppType');
-      expect(appType && literal(prop(appType, 'value')), 'the web app has the same MicrosoftAppType').to.equal('SingleTenant');
-      expect(use.get(prop(bot.body, 'properties.msaAppId'))).to.equal('botAppId');
-      expect(use.get(prop(bot.body, 'properties.msaAppTenantId'))).to.equal('botTenantId');
+      expect(appType && literal(prop(appType, 'value')), 'the web app has the same MicrosoftAppType').to.equal('UserAssignedMSI');
+    });
+
+    it('is the same identity as the web app: msaAppId = MicrosoftAppId = AZURE_CLIENT_ID, msaAppMSIResourceId = the web app identity', () => {
+      const id = moduleUse('identity').symbol;
+      const botUse = moduleUse('bot').params;
+      const appUse = moduleUse('appservice').params;
+      const app = onlyOfType(moduleFile('appservice'), 'Microsoft.Web/sites', 'one web app');
+      const setting = (name: string) => {
+        const found = arrayOf(prop(app.body, 'properties.siteConfig.appSettings'))
+          .map((s) => objectOf(s))
+          .filter((s) => literal(prop(s, 'name')) === name);
+        return prop(only(found, `app setting ${name}`), 'value');
+      };
+      /** The main.bicep expression a module param is given: resolves `param` through the module use. */
+      const source = (use: Map<string, Value>, expression: Value) => {
+        expect(expression, `${expression} is a plain module param`).to.match(/^\w+$/);
+        return use.get(expression);
+      };
+      const clientId = `${id}.outputs.clientId`;
+      expect(source(botUse, prop(bot.body, 'properties.msaAppId')), 'Azure Bot msaAppId').to.equal(clientId);
+      expect(source(appUse, setting('MicrosoftAppId')), 'web app MicrosoftAppId').to.equal(clientId);
+      expect(source(appUse, setting('AZURE_CLIENT_ID')), 'web app AZURE_CLIENT_ID').to.equal(clientId);
+      expect(source(botUse, prop(bot.body, 'properties.msaAppMSIResourceId')), 'Azure Bot msaAppMSIResourceId').to.equal(`${id}.outputs.id`);
+      const siteIdentity = /^\$\{(\w+)\}$/.exec([...objectOf(prop(app.body, 'identity.userAssignedIdentities')).keys()][0] ?? '')?.[1];
+      expect(appUse.get(siteIdentity ?? ''), 'the web app runs as that identity').to.equal(`${id}.outputs.id`);
+      // Single-tenant, in the identity's tenant, on both sides.
+      expect(source(botUse, prop(bot.body, 'properties.msaAppTenantId')), 'Azure Bot msaAppTenantId').to.equal(`${id}.outputs.tenantId`);
+      expect(source(appUse, setting('MicrosoftAppTenantId')), 'web app MicrosoftAppTenantId').to.equal(`${id}.outputs.tenantId`);
+      // The identity module's outputs are what they say.
+      const identityFile = moduleFile('identity');
+      const msi = onlyOfType(identityFile, 'Microsoft.ManagedIdentity/userAssignedIdentities', 'one user-assigned identity');
+      expect(identityFile.outputs.get('id')).to.equal(`${msi.symbol}.id`);
+      expect(identityFile.outputs.get('clientId')).to.equal(`${msi.symbol}.properties.clientId`);
+      expect(identityFile.outputs.get('principalId')).to.equal(`${msi.symbol}.properties.principalId`);
+      expect(identityFile.outputs.get('tenantId')).to.equal(`${msi.symbol}.properties.tenantId`);
     });
 
     it('has the Microsoft Teams channel', () => {
@@ -721,26 +866,75 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(prop(channel.body, 'properties.properties.isEnabled')).to.equal('true');
     });
 
-    it('outputs what the Teams manifest needs', () => {
-      for (const name of ['botId', 'botEndpoint', 'botDomain', 'webAppName', 'cosmosEndpoint', 'identityClientId'])
+    it('outputs what the Teams manifest needs: botId (BOT_ID, hence webApplicationInfo.id) is the identity client id', () => {
+      for (const name of ['botId', 'botEndpoint', 'botDomain', 'webAppName', 'cosmosEndpoint', 'identityClientId', 'identityPrincipalId'])
         expect(main.outputs.has(name), `output ${name}`).to.equal(true);
+      const id = moduleUse('identity').symbol;
       expect(main.outputs.get('botDomain')).to.equal(`${moduleUse('appservice').symbol}.outputs.defaultHostName`);
-      expect(main.outputs.get('identityClientId')).to.equal(`${moduleUse('identity').symbol}.outputs.clientId`);
+      expect(main.outputs.get('botId')).to.equal(`${id}.outputs.clientId`);
+      expect(main.outputs.get('identityClientId')).to.equal(`${id}.outputs.clientId`);
+      expect(main.outputs.get('identityPrincipalId')).to.equal(`${id}.outputs.principalId`);
     });
   });
 
-  describe('Key Vault', () => {
-    it('uses RBAC and stores the bot secret from a secure parameter', () => {
-      const kv = moduleFile('keyvault');
-      const vault = onlyOfType(kv, 'Microsoft.KeyVault/vaults', 'one vault');
-      expect(prop(vault.body, 'properties.enableRbacAuthorization')).to.equal('true');
-      const secret = onlyOfType(kv, 'Microsoft.KeyVault/vaults/secrets', 'one secret');
-      const valueParam = prop(secret.body, 'properties.value');
-      expect(kv.params.find((p) => p.name === valueParam)?.secure, `${valueParam} is @secure()`).to.equal(true);
-      const passed = moduleUse('keyvault').params.get(valueParam)!;
-      expect(main.params.find((p) => p.name === passed)?.secure, `main.bicep ${passed} is @secure()`).to.equal(true);
-      const role = onlyOfType(kv, 'Microsoft.Authorization/roleAssignments', 'one role assignment');
-      expect(prop(role.body, 'scope')).to.equal(secret.symbol);
+  describe('No secret', () => {
+    it('has no secure or secret parameter, no Key Vault and no bot secret anywhere', () => {
+      for (const file of all) {
+        const where = file.path.slice(INFRA.length + 1);
+        expect(
+          file.params.filter((p) => p.secure || /password|secret|credential/i.test(p.name)).map((p) => p.name),
+          `${where}: secret parameters`,
+        ).to.deep.equal([]);
+        expect(
+          file.resources.filter((r) => r.type.startsWith('Microsoft.KeyVault/')).map((r) => r.type),
+          `${where}: Key Vault resources`,
+        ).to.deep.equal([]);
+        expect(file.text, `${where} mentions no MicrosoftAppPassword outside comments`).to.not.include('MicrosoftAppPassword');
+      }
+    });
+  });
+
+  describe('Microsoft Graph permissions (granted outside Bicep)', () => {
+    let docs: GrantDoc[];
+    before(() => (docs = grantDocs()));
+
+    it('are documented as az rest grants to the principalId output of the identity the app runs as', () => {
+      const id = moduleUse('identity').symbol;
+      const msi = onlyOfType(moduleFile('identity'), 'Microsoft.ManagedIdentity/userAssignedIdentities', 'one user-assigned identity');
+      expect(moduleFile('identity').outputs.get('principalId')).to.equal(`${msi.symbol}.properties.principalId`);
+      for (const doc of docs) {
+        expect(doc.grants.length, `${doc.where}: grant commands`).to.be.greaterThan(0);
+        expect(doc.deployments.length, `${doc.where}: the deployment command`).to.be.greaterThan(0);
+        for (const { uriVariable, body } of doc.grants) {
+          expect(Object.keys(body).sort(), `${doc.where}: body`).to.deep.equal(['appRoleId', 'principalId', 'resourceId']);
+          expect(body.principalId, `${doc.where}: the body grants the principal of the URI`).to.equal(`$${uriVariable}`);
+          const source = doc.outputVariables.get(uriVariable);
+          expect(source, `${doc.where}: $${uriVariable} is read from a deployment output`).to.not.equal(undefined);
+          expect(doc.deployments, `${doc.where}: ${uriVariable} is read from the deployment made above`).to.deep.include({
+            group: source!.group,
+            name: source!.name,
+          });
+          expect(main.outputs.has(source!.output), `${doc.where}: output ${source!.output} exists in main.bicep`).to.equal(true);
+          expect(main.outputs.get(source!.output), `${doc.where}: output ${source!.output} is the identity's principalId`).to.equal(
+            `${id}.outputs.principalId`,
+          );
+          const resource = /^\$(\w+)$/.exec(String(body.resourceId))?.[1];
+          expect(doc.graphVariables.has(resource ?? ''), `${doc.where}: resourceId is Microsoft Graph's service principal`).to.equal(true);
+        }
+      }
+    });
+
+    it('grant exactly User.Read.All and GroupMember.Read.All, the same in both places, and only mention the later role', () => {
+      const granted = docs.map((doc) => doc.grants.map((g) => String(g.body.appRoleId)).sort());
+      for (const [n, doc] of docs.entries()) {
+        expect(granted[n], `${doc.where}: app roles granted`).to.deep.equal(Object.values(GRAPH_ROLES).sort());
+        for (const name of Object.keys(GRAPH_ROLES)) expect(doc.text, `${doc.where} names ${name}`).to.include(name);
+        for (const [name, roleId] of Object.entries(LATER_GRAPH_ROLES)) {
+          expect(doc.text, `${doc.where} names the later ${name}`).to.include(name).and.to.include(roleId);
+          expect(granted[n], `${doc.where} does not grant ${name} yet`).to.not.include(roleId);
+        }
+        expect(doc.text, `${doc.where}: no app registration permissions`).to.not.match(/az ad app permission/);
+      }
     });
   });
 
@@ -748,7 +942,7 @@ describe('infra (Bicep) stays in step with the code', () => {
     let parameters: ParametersFile;
     before(() => (parameters = readParameters()));
 
-    it('names only parameters of main.bicep, and every required one but the secret', () => {
+    it('names only parameters of main.bicep, and every required one (never a secure one)', () => {
       const declared = main.params.map((p) => p.name);
       const given = Object.keys(parameters.parameters);
       expect(
@@ -768,12 +962,9 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(declared).to.include.members([
         'namePrefix',
         'location',
-        'botAppId',
-        'botTenantId',
         'allowedTenantIds',
         'cosmosThroughputMode',
         'cosmosAutoscaleMaxThroughput',
-        'botAppPassword',
         'instanceCount',
         'graphCaseManagerGroupId',
         'graphAdminGroupId',

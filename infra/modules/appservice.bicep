@@ -1,6 +1,9 @@
 // Linux App Service plan + Node web app running the bot (src/index.ts → dist/src/index.js).
 // App settings: every variable the production config needs (src/config.ts, CONFIG_VARIABLES) plus a few
 // platform settings; test/infra.test.ts feeds these names to loadConfig. PORT is set by App Service itself.
+// The app runs as ONE user-assigned managed identity, with no secret: it is the bot's identity towards the Bot
+// Connector (MicrosoftAppType=UserAssignedMSI, MicrosoftAppId = its client id), and the identity that calls
+// Cosmos DB and Microsoft Graph (AZURE_CLIENT_ID = the same client id).
 
 @description('App Service plan name.')
 param planName string
@@ -39,14 +42,11 @@ param linuxFxVersion string = 'NODE|22-lts'
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
-@description('Client id of that identity (AZURE_CLIENT_ID).')
+@description('Client id of that identity: MicrosoftAppId (the bot) and AZURE_CLIENT_ID (Cosmos DB, Microsoft Graph).')
 param identityClientId string
 
-@description('MicrosoftAppId: client id of the SingleTenant bot app registration.')
-param botAppId string
-
-@description('MicrosoftAppTenantId: tenant of the bot app registration.')
-param botTenantId string
+@description('Tenant of that identity (MicrosoftAppTenantId): a managed identity bot is single-tenant.')
+param tenantId string
 
 @description('Tenant ids whose users may use the bot (ALLOWED_TENANT_IDS).')
 @minLength(1)
@@ -61,9 +61,6 @@ param graphAdminGroupId string
 @description('Service areas [{ id, name, headOfService, deputy }] with Entra object ids (SERVICE_AREAS_JSON).')
 @minLength(1)
 param serviceAreas array
-
-@description('Versionless Key Vault secret URI of the bot client secret.')
-param botCredentialUri string
 
 @description('Cosmos DB account endpoint (COSMOS_ENDPOINT).')
 param cosmosEndpoint string
@@ -122,8 +119,6 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
-    // Key Vault references (MicrosoftAppPassword) are resolved with the user-assigned identity.
-    keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
       // Runs the compiled app only: no tsc and no devDependencies at start. The build runs once at deployment
@@ -138,27 +133,24 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       http20Enabled: true
       appSettings: [
         {
+          // The bot authenticates to the Bot Connector as the managed identity: no MicrosoftAppPassword.
           name: 'MicrosoftAppId'
-          value: botAppId
-        }
-        {
-          name: 'MicrosoftAppPassword'
-          value: '@Microsoft.KeyVault(SecretUri=${botCredentialUri})'
+          value: identityClientId
         }
         {
           name: 'MicrosoftAppType'
-          value: 'SingleTenant'
+          value: 'UserAssignedMSI'
         }
         {
           name: 'MicrosoftAppTenantId'
-          value: botTenantId
+          value: tenantId
         }
         {
           name: 'ALLOWED_TENANT_IDS'
           value: join(allowedTenantIds, ',')
         }
         {
-          // Roles from Entra ID through Microsoft Graph (application permissions of the bot app registration).
+          // Roles from Entra ID through Microsoft Graph (application permissions of the managed identity).
           name: 'GRAPH_CASE_MANAGER_GROUP_ID'
           value: graphCaseManagerGroupId
         }
@@ -180,6 +172,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           value: 'true'
         }
         {
+          // The same identity as MicrosoftAppId: Cosmos DB and Microsoft Graph (ManagedIdentityCredential).
           name: 'AZURE_CLIENT_ID'
           value: identityClientId
         }

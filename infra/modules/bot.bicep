@@ -1,4 +1,6 @@
-// Azure Bot registration (global) for a SingleTenant Entra app registration, with the Microsoft Teams channel.
+// Azure Bot registration (global) of the user-assigned managed identity the web app runs as (msaAppType
+// UserAssignedMSI: no app registration, no client secret), with the Microsoft Teams channel.
+// A UserAssignedMSI bot is single-tenant: its tenant is the identity's tenant. Teams supports such bots.
 
 @description('Azure Bot resource name (globally unique, 4-42 characters).')
 @minLength(4)
@@ -8,11 +10,14 @@ param name string
 @description('Display name shown in the Azure portal.')
 param displayName string
 
-@description('MicrosoftAppId: client id of the SingleTenant Entra app registration.')
-param botAppId string
+@description('Client id of the user-assigned managed identity the bot runs as (msaAppId = MicrosoftAppId).')
+param identityClientId string
 
-@description('Tenant id of that app registration.')
-param botTenantId string
+@description('Resource id of that identity (msaAppMSIResourceId).')
+param identityResourceId string
+
+@description('Tenant of that identity (msaAppTenantId).')
+param tenantId string
 
 @description('Host name of the web app serving /api/messages (e.g. app-ubp-xyz.azurewebsites.net).')
 param messagingHost string
@@ -38,9 +43,10 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   properties: {
     displayName: displayName
     endpoint: 'https://${messagingHost}/api/messages'
-    msaAppId: botAppId
-    msaAppType: 'SingleTenant'
-    msaAppTenantId: botTenantId
+    msaAppType: 'UserAssignedMSI'
+    msaAppId: identityClientId
+    msaAppMSIResourceId: identityResourceId
+    msaAppTenantId: tenantId
     publicNetworkAccess: 'Enabled'
   }
 }

@@ -54,3 +54,13 @@ export async function handleAction(ctx: AppContext, actor: Actor, verb: string, 
   if (!handler) return actionError(400, 'UnknownVerb', `Unknown action “${verb.slice(0, 40)}”. This card may be out of date: type “help”.`);
   return handler(ctx, actor, data);
 }
+
+/**
+ * Turns that keep capacity even when reads flood in (src/http/admission.ts): getting the report form, reporting an
+ * incident, proposing a measure and deciding one. Staff safety must never wait behind `check`.
+ */
+const PRIORITY_VERBS: ReadonlySet<string> = new Set(['incident.form', 'incident.submit', 'measure.propose', 'signoff.decide']);
+
+export function isPriorityTurn(turn: { verb: string } | { text: string }): boolean {
+  return 'verb' in turn ? PRIORITY_VERBS.has(turn.verb) : parseCommand(turn.text)?.name === 'report';
+}

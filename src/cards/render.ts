@@ -11,6 +11,7 @@ import signoffOutcome from '../../cards/signoff-outcome.json';
 import pending from '../../cards/pending.json';
 import caseCard from '../../cards/case.json';
 import measureForm from '../../cards/measure-form.json';
+import retry from '../../cards/retry.json';
 
 /** Every template in cards/, by name. Adaptive Cards 1.5: the newest version Teams renders everywhere. */
 export const TEMPLATES = {
@@ -26,6 +27,7 @@ export const TEMPLATES = {
   pending,
   case: caseCard,
   'measure-form': measureForm,
+  retry,
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
 

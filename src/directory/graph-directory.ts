@@ -12,6 +12,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import type { Directory, DirectoryPerson, ServiceArea } from './directory';
+import { plainName } from '../domain/text';
 
 /** The public Microsoft Graph endpoint (national clouds pass their own `baseUrl`). */
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com/';
@@ -196,7 +197,8 @@ class BearerTokenHandler implements Middleware {
 }
 
 function toPerson(user: GraphUser): DirectoryPerson {
-  return { id: user.id, name: user.displayName || user.mail || user.id, email: user.mail || undefined };
+  // A display name is shown on cards: no invisible or layout-changing characters (one made only of them counts as none).
+  return { id: user.id, name: plainName(user.displayName ?? '') || user.mail || user.id, email: user.mail || undefined };
 }
 
 function graphFailure(method: string, path: string, error: unknown, what?: string): Error {

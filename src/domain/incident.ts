@@ -16,6 +16,7 @@ import {
 import { CUSTOMER_REF_PATTERN, normaliseCustomerRef } from './customer';
 import { ukDate, ukLocalToUtc } from './time';
 import { boundedText, choices, multiChoice } from './form-values';
+import { plainName, plainText } from './text';
 
 /** Bounds on every field (SPEC §3): long enough for a real account, short enough to stay readable. */
 export const LIMITS = {
@@ -62,6 +63,13 @@ export interface IncidentReport {
   vulnerability: { known: VulnerabilityKnown; note: string | null };
 }
 
+/**
+ * Free text cleaned before it is trimmed and measured: names and references lose invisible and layout-changing characters
+ * (plainName), so a name of only such characters counts as empty; accounts lose bidirectional controls (plainText).
+ */
+const cleanText = (clean: (text: string) => string, max: number, what: string) =>
+  z.preprocess((v) => (typeof v === 'string' ? clean(v) : v), boundedText(max, what));
+
 const ids = <T extends readonly { id: string }[]>(options: T) => options.map((o) => o.id) as [T[number]['id'], ...T[number]['id'][]];
 
 function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
@@ -71,7 +79,7 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
       .transform(normaliseCustomerRef)
       .refine((v) => v.length > 0, 'Enter the customer or tenancy reference')
       .refine((v) => v === '' || CUSTOMER_REF_PATTERN.test(v), 'Use the housing system reference: 2–20 letters, digits, - or /'),
-    customerName: boundedText(LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
+    customerName: cleanText(plainName, LIMITS.customerName, 'Customer name').refine((v) => v.length > 0, 'Enter the customer’s name'),
     occurredDate: z.string({ error: 'Enter the date it happened' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date it happened'),
     occurredTime: z
       .string({ error: 'Enter the time it happened' })
@@ -82,15 +90,15 @@ function formSchema(category: CategoryId, serviceAreas: readonly string[]) {
       CATEGORIES[category].behaviours.map((b) => b.id),
       'the behaviours',
     ).refine((list) => list.length > 0, `Choose at least one behaviour you saw (§${CATEGORIES[category].section})`),
-    description: boundedText(LIMITS.description, 'What happened').refine(
+    description: cleanText(plainText, LIMITS.description, 'What happened').refine(
       (v) => v.length >= LIMITS.descriptionMin,
       `Describe what happened in at least ${LIMITS.descriptionMin} characters`,
     ),
     safetyFlags: multiChoice(ids(SAFETY_FLAGS), 'safety flags'),
     actions: multiChoice(ids(IMMEDIATE_ACTIONS), 'actions taken'),
-    crimeReference: boundedText(LIMITS.crimeReference, 'Crime reference'),
+    crimeReference: cleanText(plainName, LIMITS.crimeReference, 'Crime reference'),
     vulnerabilityKnown: z.enum(ids(VULNERABILITY_KNOWN), { error: 'Say whether you know of vulnerabilities or reasonable adjustments' }),
-    vulnerabilityNote: boundedText(LIMITS.vulnerabilityNote, 'Vulnerability note'),
+    vulnerabilityNote: cleanText(plainText, LIMITS.vulnerabilityNote, 'Vulnerability note'),
   });
 }
 
@@ -122,9 +130,9 @@ function crossFieldErrors(values: IncidentFormValues, now: Date): FieldErrors {
       errors.occurredDate = 'That is over a year ago: please contact the Customer Experience team to record it';
   }
   const actions = choices(values.actions);
-  if ((values.crimeReference ?? '').trim() && !actions.includes('police-informed'))
+  if (plainName(values.crimeReference ?? '').trim() && !actions.includes('police-informed'))
     errors.actions = 'You gave a crime reference: tick “Informed the police” too';
-  if (values.vulnerabilityKnown === 'yes' && !(values.vulnerabilityNote ?? '').trim())
+  if (values.vulnerabilityKnown === 'yes' && !plainText(values.vulnerabilityNote ?? '').trim())
     errors.vulnerabilityNote = 'Say what you know, so it is considered before any measure (§6)';
   return errors;
 }

@@ -60,8 +60,12 @@ export const RETRYABLE_STATUSES = [429, 412, 502, 503, 504];
 export const DEAD_STATUSES = [403, 404];
 export const MAX_ATTEMPTS = 8;
 
-/** Exponential backoff with a cap, honouring the server's Retry-After when it gives one. */
-export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | null): number {
-  const backoff = Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1));
-  return Math.max(backoff, retryAfterMs ?? 0);
+/**
+ * Exponential backoff with a cap and jitter (half to all of the step, so many entries failing together do not come
+ * back together), never sooner than the server's Retry-After. `random` is in [0, 1): Math.random in production.
+ * This is the only retry policy for proactive messages: the connector client makes no retries of its own.
+ */
+export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | null, random: number): number {
+  const step = Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1));
+  return Math.max(Math.round(step * (0.5 + random / 2)), retryAfterMs ?? 0);
 }

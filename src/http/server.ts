@@ -1,7 +1,9 @@
 import restify, { type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
+import { BodyError, readJsonBody } from './body';
 
-export type Handler = (req: Request, res: Response) => Promise<void>;
+/** Handles one parsed request body; the server has already bounded and decoded it. */
+export type Handler = (body: unknown, req: Request, res: Response) => Promise<void>;
 
 export interface HttpServerOptions {
   host: string;
@@ -9,6 +11,7 @@ export interface HttpServerOptions {
   messages: Handler;
   ready: () => Promise<boolean>;
   log: Logger;
+  maxBodyBytes: number;
 }
 
 export interface HttpServer {
@@ -18,8 +21,8 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** A Teams activity is at most a few tens of KB; anything far larger is refused before parsing. */
-const MAX_BODY_BYTES = 256 * 1024;
+/** /readyz answers from a recent probe: on a public port, a flood of probes must not become a flood of Cosmos requests. */
+const READY_CACHE_MS = 5000;
 
 export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer> {
   const server = restify.createServer({ name: 'ub-bot' });
@@ -33,12 +36,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
     });
     next();
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
-
+  // No restify body parser: its gzip handling could end the process and its limit counted compressed bytes.
   server.post('/api/messages', async (req: Request, res: Response) => {
     try {
-      await o.messages(req, res);
+      await o.messages(await readJsonBody(req, o.maxBodyBytes), req, res);
     } catch (error) {
+      if (error instanceof BodyError) {
+        // Nothing more of a refused body is wanted: close the connection rather than read the rest.
+        res.header('connection', 'close');
+        res.send(error.status, { code: error.code, message: error.message });
+        return;
+      }
       o.log.error({ err: error }, 'message handling failed');
       if (!res.headersSent) res.send(500, { code: 'InternalError', message: 'The bot could not process this activity' });
     }
@@ -46,8 +54,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
   });
+  let probe: { at: number; ok: Promise<boolean> } | null = null;
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const ok = await o.ready();
+    if (!probe || Date.now() - probe.at > READY_CACHE_MS) probe = { at: Date.now(), ok: o.ready() };
+    const ok = await probe.ok;
     res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'cosmos unreachable' });
   });
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LRUCache } from 'lru-cache';
 import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../domain/outbox';
 import type { Measure } from '../domain/measure';
 import type { Directory } from '../directory/directory';
@@ -21,6 +22,10 @@ export interface DispatcherDeps {
   outcomeUpdate: (measure: Measure, message: { conversationKey: string; activityId: string }, now: Date) => OutboxEntry;
   pollMs?: number;
   leaseMs?: number;
+  /** Where batches are not atomic: completes decisions a failure left half written, before each scan. */
+  recover?: () => Promise<number>;
+  /** [0, 1) for retry jitter (Math.random by default). */
+  random?: () => number;
   /** Teams allows about 7 messages a second per conversation; stay under it. */
   perConversationIntervalMs?: number;
 }
@@ -51,9 +56,16 @@ export class OutboxDispatcher {
    */
   private readonly lanes = new Map<string, { queue: OutboxEntry[]; done: Promise<void> }>();
   private readonly queued = new Set<string>();
-  private readonly lastSent = new Map<string, number>();
+  /** When each conversation last got a message: only the last interval matters, so entries expire (bounded memory). */
+  private readonly lastSent: LRUCache<string, number>;
 
-  constructor(private readonly d: DispatcherDeps) {}
+  constructor(private readonly d: DispatcherDeps) {
+    this.lastSent = new LRUCache({ max: 10_000, ttl: Math.max(1, this.interval) });
+  }
+
+  private get interval(): number {
+    return this.d.perConversationIntervalMs ?? 150;
+  }
 
   start(): void {
     this.stopped = false;
@@ -114,6 +126,10 @@ export class OutboxDispatcher {
 
   /** Finds due entries (a scan across customers, or just the hinted ones) and hands each to its conversation's lane. */
   private async pull(scan: boolean): Promise<number> {
+    if (scan && this.d.recover) {
+      const recovered = await this.d.recover();
+      if (recovered > 0) this.d.log.warn({ recovered }, 'completed decisions a failure had left half written');
+    }
     const now = this.d.now();
     const hinted = [...this.hints.values()];
     this.hints.clear();
@@ -208,7 +224,7 @@ export class OutboxDispatcher {
       await this.fail(entry, `Teams refused it (${status}): ${message}`);
       return;
     }
-    const delay = nextAttemptDelayMs(entry.attempts, error instanceof DeliveryError ? error.retryAfterMs : null);
+    const delay = nextAttemptDelayMs(entry.attempts, error instanceof DeliveryError ? error.retryAfterMs : null, (this.d.random ?? Math.random)());
     this.d.log.warn({ outboxId: entry.id, status, attempts: entry.attempts, retryInMs: delay }, 'outbox delivery failed; will retry');
     await this.d.outbox.update({ ...entry, nextAttemptAt: new Date(this.d.now().getTime() + delay).toISOString(), lastError: message.slice(0, 500) });
     this.kickAfter(delay);
@@ -241,8 +257,7 @@ export class OutboxDispatcher {
   }
 
   private async pace(key: string): Promise<void> {
-    const interval = this.d.perConversationIntervalMs ?? 150;
-    const wait = (this.lastSent.get(key) ?? 0) + interval - Date.now();
+    const wait = (this.lastSent.get(key) ?? 0) + this.interval - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.lastSent.set(key, Date.now());
   }

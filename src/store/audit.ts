@@ -1,16 +1,21 @@
 import type { Container } from '@azure/cosmos';
 import type { AuditEvent } from '../domain/records';
-import type { Containers } from './cosmos';
+import { beforeWrite } from '../app/turn';
+import type { Bounded } from './documents';
+import type { CosmosStore } from './cosmos';
 
 /** The append-only audit trail (SPEC §6), in each customer's partition. Events are only ever created. */
 export class AuditStore {
   private readonly cases: Container;
+  private readonly bounded: Bounded;
 
-  constructor(containers: Containers) {
-    this.cases = containers.cases;
+  constructor(db: CosmosStore) {
+    this.cases = db.containers.cases;
+    this.bounded = db.bounded;
   }
 
   async append(event: AuditEvent): Promise<void> {
-    await this.cases.items.create(event);
+    beforeWrite();
+    await this.cases.items.create(event, this.bounded());
   }
 }

@@ -1,44 +1,112 @@
 import type { Container, OperationInput } from '@azure/cosmos';
-import { allStored, createAll, withoutEtag } from './documents';
-import { isPreconditionFailed } from './errors';
+import { beforeWrite } from '../app/turn';
+import { allStored, createAll, withoutEtag, type Bounded } from './documents';
+import { isConflict, isPreconditionFailed } from './errors';
+
+type Doc = { id: string } & object;
 
 export interface Together {
-  /** A read-modify-write guarded by the ETag it was read with. */
-  replace?: { doc: { id: string; _etag?: string } & object };
-  creates: ({ id: string } & object)[];
+  /** The record the decision is about: created new, or (with `_etag`) replaced only if unchanged since it was read. */
+  primary: Doc & { _etag?: string };
+  mode: 'create' | 'replace';
+  /** What follows from it (audit event, outbox entries, markers), with deterministic ids so a repeat is harmless. */
+  effects: Doc[];
+}
+
+/** written; `changed`: the replace lost to another writer (ETag); `exists`: the created record was there already. */
+export type Written = 'written' | 'changed' | 'exists';
+
+/**
+ * Where a store cannot write a record and its effects atomically, the record carries its effects until they are all
+ * stored. Whatever fails in between (a crash, a 503, a timeout), the record is never decided without them: they are
+ * completed by whoever meets the record next (a repeated click) or by the sweep (`completePending`) within one poll.
+ */
+const PENDING = 'pendingEffects';
+type WithPending = Doc & { [PENDING]?: Doc[]; customerKey?: string; _etag?: string };
+
+/**
+ * Writes a decision and what follows from it in one customer partition. In Azure: one transactional batch, all or
+ * nothing, the replace guarded by its ETag. Elsewhere (the embedded server's batch is not atomic): the record with
+ * its pending effects first (guarded), then the effects, then the record's pending list is cleared.
+ */
+export async function writeTogether(container: Container, partitionKey: string, t: Together, atomic: boolean, bounded: Bounded): Promise<Written> {
+  beforeWrite();
+  return atomic ? atomically(container, partitionKey, t, bounded) : inSteps(container, partitionKey, t, bounded);
+}
+
+async function atomically(container: Container, partitionKey: string, t: Together, bounded: Bounded): Promise<Written> {
+  const primary: OperationInput =
+    t.mode === 'replace'
+      ? { operationType: 'Replace', partitionKey, id: t.primary.id, resourceBody: withoutEtag(t.primary), ifMatch: t.primary._etag }
+      : { operationType: 'Create', partitionKey, resourceBody: withoutEtag(t.primary) };
+  const creates: OperationInput[] = t.effects.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) }));
+  const response = await container.items.batch([primary, ...creates], partitionKey, bounded());
+  const statuses = response.result?.map((r) => r.statusCode) ?? [];
+  if (statuses.length > 0 && statuses.every((s) => s >= 200 && s < 300)) return 'written';
+  if (statuses[0] === 412) return 'changed';
+  if (statuses[0] === 409) return 'exists';
+  throw new Error(`Batch write failed: statuses ${statuses.join(',') || response.code}`);
+}
+
+async function inSteps(container: Container, partitionKey: string, t: Together, bounded: Bounded): Promise<Written> {
+  // Effects a previous decision on this record left pending are carried on, never dropped by the replace.
+  const earlier = (t.primary as WithPending)[PENDING] ?? [];
+  const effects = [...new Map([...earlier, ...t.effects].map((d) => [d.id, d])).values()];
+  const body = { ...withoutEtag(t.primary), [PENDING]: effects };
+  let etag: string | undefined;
+  try {
+    const written =
+      t.mode === 'replace'
+        ? await container
+            .item(t.primary.id, partitionKey)
+            .replace(body, { ...bounded(), accessCondition: { type: 'IfMatch', condition: t.primary._etag ?? '' } })
+        : await container.items.create(body, bounded());
+    etag = written.etag;
+  } catch (error) {
+    if (t.mode === 'replace' && isPreconditionFailed(error)) return 'changed';
+    if (t.mode === 'create' && isConflict(error)) {
+      await settle(container, partitionKey, t.primary.id, bounded);
+      return 'exists';
+    }
+    throw error;
+  }
+  await complete(container, partitionKey, { id: t.primary.id, [PENDING]: effects, _etag: etag }, bounded);
+  return 'written';
+}
+
+/** Stores a record's pending effects and clears its list; a record changed meanwhile keeps its list for the sweep. */
+async function complete(container: Container, partitionKey: string, record: WithPending, bounded: Bounded): Promise<void> {
+  const effects = record[PENDING] ?? [];
+  if (effects.length > 0) {
+    const statuses = await createAll(container, partitionKey, effects, bounded);
+    if (!allStored(statuses)) throw new Error(`Storing a decision's effects failed: statuses ${statuses.join(',')}`);
+  }
+  try {
+    await container
+      .item(record.id, partitionKey)
+      .patch([{ op: 'remove', path: `/${PENDING}` }], { ...bounded(), accessCondition: { type: 'IfMatch', condition: record._etag ?? '' } });
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error;
+  }
+}
+
+/** Completes one record's pending effects, if it has any. */
+async function settle(container: Container, partitionKey: string, id: string, bounded: Bounded): Promise<void> {
+  const { resource } = await container.item(id, partitionKey).read<WithPending>(bounded());
+  if (resource?.[PENDING]) await complete(container, partitionKey, resource, bounded);
 }
 
 /**
- * Writes a decision and what follows from it (audit event, outbox entries) in one customer partition.
- * In Azure it is one transactional batch: all or nothing, the replace guarded by its ETag.
- * The embedded server's batch is not atomic, so there the guarded replace runs first and the creates (with
- * deterministic ids, so a retry cannot duplicate them) only after it won.
- * Returns false when the ETag no longer matches: someone else changed the record first.
+ * The sweep: completes the effects of records whose writer stopped half way (non-atomic stores only; in Azure a batch
+ * is all or nothing). Returns how many records it completed. Partitioned by `customerKey`, like the cases container.
  */
-export async function writeTogether(container: Container, partitionKey: string, t: Together, atomic: boolean): Promise<boolean> {
-  if (atomic) {
-    const creates: OperationInput[] = t.creates.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) }));
-    const replace: OperationInput[] = t.replace
-      ? [{ operationType: 'Replace', partitionKey, id: t.replace.doc.id, resourceBody: withoutEtag(t.replace.doc), ifMatch: t.replace.doc._etag }]
-      : [];
-    const response = await container.items.batch([...replace, ...creates], partitionKey);
-    const statuses = response.result?.map((r) => r.statusCode) ?? [];
-    if (statuses.every((s) => s >= 200 && s < 300)) return true;
-    if (statuses[0] === 412) return false;
-    throw new Error(`Batch write failed: statuses ${statuses.join(',') || response.code}`);
-  }
-  if (t.replace) {
-    try {
-      await container
-        .item(t.replace.doc.id, partitionKey)
-        .replace(withoutEtag(t.replace.doc), { accessCondition: { type: 'IfMatch', condition: t.replace.doc._etag ?? '' } });
-    } catch (error) {
-      if (isPreconditionFailed(error)) return false;
-      throw error;
-    }
-  }
-  if (t.creates.length === 0) return true;
-  const statuses = await createAll(container, partitionKey, t.creates);
-  if (allStored(statuses)) return true;
-  throw new Error(`Batch write failed: statuses ${statuses.join(',')}`);
+export async function completePending(container: Container, bounded: Bounded, limit = 50): Promise<number> {
+  const { resources } = await container.items
+    .query<WithPending>(
+      { query: `SELECT TOP @limit * FROM c WHERE IS_DEFINED(c.${PENDING})`, parameters: [{ name: '@limit', value: limit }] },
+      bounded(),
+    )
+    .fetchAll();
+  for (const record of resources) await complete(container, record.customerKey ?? '', record, bounded);
+  return resources.length;
 }

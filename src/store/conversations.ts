@@ -1,6 +1,8 @@
 import type { Container } from '@azure/cosmos';
+import { LRUCache } from 'lru-cache';
 import { isNotFound } from './errors';
-import type { Containers } from './cosmos';
+import type { Bounded } from './documents';
+import type { CosmosStore } from './cosmos';
 
 /** Where the bot can reach a person (personal chat) or a channel/group chat proactively. */
 export interface ConversationRecord {
@@ -18,15 +20,22 @@ export const conversationKey = (conversationId: string) => `conversation:${conve
 
 /** Reads are cached briefly: the dispatcher looks a conversation up for every message it sends. */
 const READ_TTL_MS = 60_000;
+/** Both caches are bounded: every person and channel that ever wrote must not stay in memory. */
+const MAX_CACHED = 10_000;
+
+/** lru-cache keeps no `null`: a conversation known not to exist is cached as this. */
+const NONE = 'none' as const;
 
 export class ConversationStore {
   private readonly container: Container;
+  private readonly bounded: Bounded;
   /** What this instance last wrote, so an unchanged reference costs no Cosmos request per message. */
-  private readonly known = new Map<string, string>();
-  private readonly cache = new Map<string, { record: ConversationRecord | null; until: number }>();
+  private readonly known = new LRUCache<string, string>({ max: MAX_CACHED });
+  private readonly cache = new LRUCache<string, ConversationRecord | typeof NONE>({ max: MAX_CACHED, ttl: READ_TTL_MS });
 
-  constructor(containers: Containers) {
-    this.container = containers.conversations;
+  constructor(db: CosmosStore) {
+    this.container = db.containers.conversations;
+    this.bounded = db.bounded;
   }
 
   /** A person's Teams user id (for card refresh userIds). */
@@ -39,21 +48,21 @@ export class ConversationStore {
     const fingerprint = JSON.stringify([reference, userId]);
     if (this.known.get(id) === fingerprint) return;
     const record: ConversationRecord = { id, reference, userId, updatedAt: now.toISOString(), dead: null };
-    await this.container.items.upsert(record);
+    await this.container.items.upsert(record, this.bounded());
     this.known.set(id, fingerprint);
     this.remembered(record);
   }
 
   async get(id: string): Promise<ConversationRecord | null> {
     const cached = this.cache.get(id);
-    if (cached && cached.until > Date.now()) return cached.record;
+    if (cached !== undefined) return cached === NONE ? null : cached;
     try {
-      const { resource } = await this.container.item(id, id).read<ConversationRecord>();
-      this.cache.set(id, { record: resource ?? null, until: Date.now() + READ_TTL_MS });
+      const { resource } = await this.container.item(id, id).read<ConversationRecord>(this.bounded());
+      this.cache.set(id, resource ?? NONE);
       return resource ?? null;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      this.cache.set(id, { record: null, until: Date.now() + READ_TTL_MS });
+      this.cache.set(id, NONE);
       return null;
     }
   }
@@ -64,7 +73,7 @@ export class ConversationStore {
     const record = await this.get(id);
     if (!record) return;
     const dead = { ...record, dead: { at: now.toISOString(), status } };
-    await this.container.items.upsert(dead);
+    await this.container.items.upsert(dead, this.bounded());
     this.known.delete(id);
     this.remembered(dead);
   }
@@ -72,15 +81,15 @@ export class ConversationStore {
   /** On uninstall. */
   async forget(id: string): Promise<void> {
     this.known.delete(id);
-    this.cache.set(id, { record: null, until: Date.now() + READ_TTL_MS });
+    this.cache.set(id, NONE);
     try {
-      await this.container.item(id, id).delete();
+      await this.container.item(id, id).delete(this.bounded());
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
   }
 
   private remembered(record: ConversationRecord): void {
-    this.cache.set(record.id, { record, until: Date.now() + READ_TTL_MS });
+    this.cache.set(record.id, record);
   }
 }

@@ -8,6 +8,8 @@ export type Containers = Record<ContainerName, Container>;
 export interface CosmosOptions {
   endpoint: string;
   database: string;
+  /** The most one operation may take, its retries included (COSMOS_TIMEOUT_MS). */
+  timeoutMs: number;
   /** Account key; absent means Entra ID through the web app's user-assigned managed identity. */
   key?: string | undefined;
   managedIdentityClientId?: string | undefined;
@@ -17,6 +19,11 @@ export interface CosmosStore {
   client: CosmosClient;
   database: Database;
   containers: Containers;
+  /**
+   * Options for one operation: aborted, retries and all, once its budget is spent. Without it the client waits 60 s
+   * for a silent server and retries reads 10 times on timeouts.
+   */
+  bounded(): { abortSignal: AbortSignal };
 }
 
 /** Opens the database through @azure/cosmos (the same code path for Azure and the embedded server), creating what is missing. */
@@ -28,7 +35,12 @@ export async function openCosmos(options: CosmosOptions): Promise<CosmosStore> {
       ? { key: options.key ?? EMULATOR_KEY }
       : { aadCredentials: new ManagedIdentityCredential(options.managedIdentityClientId ? { clientId: options.managedIdentityClientId } : {}) }),
     // The embedded server advertises an https:// endpoint it does not serve; never follow it.
-    connectionPolicy: { enableEndpointDiscovery: !local },
+    connectionPolicy: {
+      enableEndpointDiscovery: !local,
+      requestTimeout: options.timeoutMs,
+      // Throttling (429) is retried inside the same budget, never past it.
+      retryOptions: { maxRetryAttemptCount: 3, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: Math.ceil(options.timeoutMs / 1000) },
+    },
   });
   const { database } = await client.databases.createIfNotExists({ id: options.database });
   const entries = await Promise.all(
@@ -37,7 +49,12 @@ export async function openCosmos(options: CosmosOptions): Promise<CosmosStore> {
       return [name, container] as const;
     }),
   );
-  return { client, database, containers: Object.fromEntries(entries) as Containers };
+  return {
+    client,
+    database,
+    containers: Object.fromEntries(entries) as Containers,
+    bounded: () => ({ abortSignal: AbortSignal.timeout(options.timeoutMs) }),
+  };
 }
 
 /** True when Cosmos answers a cheap read: the readiness probe. */

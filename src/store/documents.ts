@@ -1,5 +1,9 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import { beforeWrite } from '../app/turn';
 import { isNotFound } from './errors';
+
+/** Options for one Cosmos operation (an abort signal that bounds it, retries included): CosmosStore.bounded. */
+export type Bounded = () => { abortSignal: AbortSignal };
 
 /** A point read that answers null for a missing document or one of another type (ids in card data are never trusted). */
 export async function readDocument<T extends { type: string }>(
@@ -7,9 +11,10 @@ export async function readDocument<T extends { type: string }>(
   id: string,
   partitionKey: string,
   type: T['type'],
+  bounded: Bounded,
 ): Promise<T | null> {
   try {
-    const { resource } = await container.item(id, partitionKey).read<T>();
+    const { resource } = await container.item(id, partitionKey).read<T>(bounded());
     return resource?.type === type ? resource : null;
   } catch (error) {
     if (isNotFound(error)) return null;
@@ -18,9 +23,10 @@ export async function readDocument<T extends { type: string }>(
 }
 
 /** Creates documents in one partition in one batch; returns each operation's status (409 = it was already there). */
-export async function createAll(container: Container, partitionKey: string, docs: object[]): Promise<number[]> {
+export async function createAll(container: Container, partitionKey: string, docs: object[], bounded: Bounded): Promise<number[]> {
+  beforeWrite();
   const operations: OperationInput[] = docs.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) }));
-  const response = await container.items.batch(operations, partitionKey);
+  const response = await container.items.batch(operations, partitionKey, bounded());
   return response.result?.map((r) => r.statusCode) ?? [response.code ?? 0];
 }
 

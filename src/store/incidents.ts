@@ -1,11 +1,13 @@
 import type { Container } from '@azure/cosmos';
-import { createAll } from './documents';
+import { beforeWrite } from '../app/turn';
+import { writeTogether } from './batch';
+import type { Bounded } from './documents';
 import { referenceFor } from '../domain/reference';
 import type { AuditEvent, Incident } from '../domain/records';
 import type { Measure } from '../domain/measure';
 import type { OutboxEntry } from '../domain/outbox';
 import { isConflict, isNotFound } from './errors';
-import type { Containers } from './cosmos';
+import type { CosmosStore } from './cosmos';
 
 /** The references container: reference → customer partition, and the guarantee that a reference is never reused. */
 interface ReferenceDoc {
@@ -29,16 +31,22 @@ const MAX_REFERENCE_ATTEMPTS = 8;
 export class IncidentStore {
   private readonly cases: Container;
   private readonly references: Container;
+  private readonly bounded: Bounded;
 
-  constructor(containers: Containers) {
-    this.cases = containers.cases;
-    this.references = containers.references;
+  constructor(
+    db: CosmosStore,
+    private readonly atomicBatch: boolean,
+  ) {
+    this.cases = db.containers.cases;
+    this.references = db.containers.references;
+    this.bounded = db.bounded;
   }
 
   /**
    * Records an incident exactly once per submission. The reference derives from the submission key, so a retried or
    * double-clicked delivery claims the same reference, finds it is its own, and re-applies the same creates (each
-   * conflicts harmlessly). Usual cost: two Cosmos requests (claim + one batch).
+   * conflicts harmlessly, and effects a failed first try left pending are completed). Usual cost in Azure: two Cosmos
+   * requests (claim + one batch).
    */
   async record(
     submissionKey: string,
@@ -51,10 +59,15 @@ export class IncidentStore {
       // Same form submitted again with another customer: the first submission stands.
       return { write: { ...write, incident: await this.readIncident(reference.id, reference.customerKey) }, created: false };
     }
-    const statuses = await createAll(this.cases, customerKey, [write.incident, write.audit, ...write.others]);
-    if (statuses.every((s) => s === 201)) return { write, created: true };
-    if (statuses[0] === 409) return { write: { ...write, incident: await this.readIncident(reference.id, customerKey) }, created: false };
-    throw new Error(`Recording incident ${reference.id} failed: batch statuses ${statuses.join(',')}`);
+    const written = await writeTogether(
+      this.cases,
+      customerKey,
+      { primary: write.incident, mode: 'create', effects: [write.audit, ...write.others] },
+      this.atomicBatch,
+      this.bounded,
+    );
+    if (written === 'written') return { write, created: true };
+    return { write: { ...write, incident: await this.readIncident(reference.id, customerKey) }, created: false };
   }
 
   private async claimReference(submissionKey: string, customerKey: string): Promise<ReferenceDoc> {
@@ -67,11 +80,12 @@ export class IncidentStore {
         createdAt: new Date().toISOString(),
       };
       try {
-        await this.references.items.create(doc);
+        beforeWrite();
+        await this.references.items.create(doc, this.bounded());
         return doc;
       } catch (error) {
         if (!isConflict(error)) throw error;
-        const { resource } = await this.references.item(doc.id, doc.id).read<ReferenceDoc>();
+        const { resource } = await this.references.item(doc.id, doc.id).read<ReferenceDoc>(this.bounded());
         if (resource?.submissionKey === submissionKey) return resource;
         // Another submission owns this reference: derive the next candidate.
       }
@@ -80,7 +94,7 @@ export class IncidentStore {
   }
 
   private async readIncident(reference: string, customerKey: string): Promise<Incident> {
-    const { resource } = await this.cases.item(reference, customerKey).read<Incident>();
+    const { resource } = await this.cases.item(reference, customerKey).read<Incident>(this.bounded());
     if (!resource) throw new Error(`Incident ${reference} is claimed but not stored yet; try again`);
     return resource;
   }
@@ -88,9 +102,9 @@ export class IncidentStore {
   /** Finds an incident by its reference, wherever its customer partition is. */
   async findByReference(reference: string): Promise<Incident | null> {
     try {
-      const { resource: ref } = await this.references.item(reference, reference).read<ReferenceDoc>();
+      const { resource: ref } = await this.references.item(reference, reference).read<ReferenceDoc>(this.bounded());
       if (!ref) return null;
-      const { resource } = await this.cases.item(reference, ref.customerKey).read<Incident>();
+      const { resource } = await this.cases.item(reference, ref.customerKey).read<Incident>(this.bounded());
       return resource ?? null;
     } catch (error) {
       if (isNotFound(error)) return null;
@@ -101,13 +115,16 @@ export class IncidentStore {
   /** The newest incidents one person reported (`my reports`). */
   async reportedBy(personId: string, limit: number): Promise<Incident[]> {
     const { resources } = await this.cases.items
-      .query<Incident>({
-        query: 'SELECT TOP @limit * FROM c WHERE c.type = "incident" AND c.reporter.id = @id ORDER BY c.reportedAt DESC',
-        parameters: [
-          { name: '@limit', value: limit },
-          { name: '@id', value: personId },
-        ],
-      })
+      .query<Incident>(
+        {
+          query: 'SELECT TOP @limit * FROM c WHERE c.type = "incident" AND c.reporter.id = @id ORDER BY c.reportedAt DESC',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@id', value: personId },
+          ],
+        },
+        this.bounded(),
+      )
       .fetchAll();
     return resources;
   }
@@ -122,7 +139,7 @@ export class IncidentStore {
           query: 'SELECT * FROM c WHERE c.customerKey = @key AND (c.type = "measure" OR c.type = "incident")',
           parameters: [{ name: '@key', value: customerKey }],
         },
-        { partitionKey: customerKey },
+        { partitionKey: customerKey, ...this.bounded() },
       )
       .fetchAll();
     const incidents = resources.filter((r): r is Incident => r.type === 'incident');

@@ -4,46 +4,65 @@ import type { AuditEvent } from '../domain/records';
 import type { OutboxEntry } from '../domain/outbox';
 import { isNotFound } from './errors';
 import { writeTogether } from './batch';
-import { readDocument } from './documents';
-import type { Containers } from './cosmos';
+import { readDocument, type Bounded } from './documents';
+import type { CosmosStore } from './cosmos';
 
 /** Measures (markers and proposals) in the customer's partition, read and written with ETags. */
 export class MeasureStore {
   private readonly cases: Container;
+  private readonly bounded: Bounded;
 
   constructor(
-    containers: Containers,
+    db: CosmosStore,
     private readonly atomicBatch: boolean,
   ) {
-    this.cases = containers.cases;
+    this.cases = db.containers.cases;
+    this.bounded = db.bounded;
   }
 
   /** Loads a measure by id; ids that do not match a measure in that partition give null (never trust card data). */
   async read(id: string, customerKey: string): Promise<Measure | null> {
-    return readDocument<Measure>(this.cases, id, customerKey, 'measure');
+    return readDocument<Measure>(this.cases, id, customerKey, 'measure', this.bounded);
   }
 
   /** The decision, its audit event and its notifications together; false if another decision got there first. */
   async commitDecision(measure: Measure, audit: AuditEvent, outbox: OutboxEntry[]): Promise<boolean> {
-    return writeTogether(this.cases, measure.customerKey, { replace: { doc: measure }, creates: [audit, ...outbox] }, this.atomicBatch);
+    const written = await writeTogether(
+      this.cases,
+      measure.customerKey,
+      { primary: measure, mode: 'replace', effects: [audit, ...outbox] },
+      this.atomicBatch,
+      this.bounded,
+    );
+    return written === 'written';
   }
 
   /** A new measure and what follows from it (audit, sign-off request cards) together. */
   async create(measure: Measure, audit: AuditEvent, outbox: OutboxEntry[]): Promise<void> {
-    await writeTogether(this.cases, measure.customerKey, { creates: [measure, audit, ...outbox] }, this.atomicBatch);
+    // `exists`: the same proposal (its id derives from the form) was recorded by an earlier click.
+    await writeTogether(
+      this.cases,
+      measure.customerKey,
+      { primary: measure, mode: 'create', effects: [audit, ...outbox] },
+      this.atomicBatch,
+      this.bounded,
+    );
   }
 
   /** Measures awaiting this person's sign-off (as Head of Service or deputy), oldest first. */
   async awaitingSignOffBy(personId: string, limit = 20): Promise<Measure[]> {
     const { resources } = await this.cases.items
-      .query<Measure>({
-        query:
-          'SELECT TOP @limit * FROM c WHERE c.type = "measure" AND c.status = "pending-sign-off" AND (c.signOff.approverId = @id OR c.signOff.deputyId = @id) ORDER BY c.proposedAt',
-        parameters: [
-          { name: '@limit', value: limit },
-          { name: '@id', value: personId },
-        ],
-      })
+      .query<Measure>(
+        {
+          query:
+            'SELECT TOP @limit * FROM c WHERE c.type = "measure" AND c.status = "pending-sign-off" AND (c.signOff.approverId = @id OR c.signOff.deputyId = @id) ORDER BY c.proposedAt',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@id', value: personId },
+          ],
+        },
+        this.bounded(),
+      )
       .fetchAll();
     return resources;
   }
@@ -54,7 +73,9 @@ export class MeasureStore {
    */
   async addSignOffMessage(id: string, customerKey: string, message: { conversationKey: string; activityId: string }): Promise<Measure | null> {
     try {
-      const { resource } = await this.cases.item(id, customerKey).patch<Measure>([{ op: 'add', path: '/signOffMessages/-', value: message }]);
+      const { resource } = await this.cases
+        .item(id, customerKey)
+        .patch<Measure>([{ op: 'add', path: '/signOffMessages/-', value: message }], this.bounded());
       return resource ?? null;
     } catch (error) {
       if (isNotFound(error)) return null;

@@ -1,33 +1,44 @@
 import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
 import { isPreconditionFailed } from './errors';
-import { allStored, createAll, readDocument } from './documents';
-import type { Containers } from './cosmos';
+import { allStored, createAll, readDocument, type Bounded } from './documents';
+import { completePending } from './batch';
+import type { CosmosStore } from './cosmos';
 
 /** The durable outbox: entries live in their customer's partition, beside the decision that created them. */
 export class OutboxStore {
   private readonly cases: Container;
+  private readonly bounded: Bounded;
 
-  constructor(containers: Containers) {
-    this.cases = containers.cases;
+  constructor(db: CosmosStore) {
+    this.cases = db.containers.cases;
+    this.bounded = db.bounded;
+  }
+
+  /** Completes decisions a failure left half written (src/store/batch.ts); returns how many it completed. */
+  completePending(): Promise<number> {
+    return completePending(this.cases, this.bounded);
   }
 
   /** Entries due now, oldest first, across all customers (polling: the local server has no change feed). */
   async due(now: Date, limit: number): Promise<OutboxEntry[]> {
     const { resources } = await this.cases.items
-      .query<OutboxEntry>({
-        query: 'SELECT TOP @limit * FROM c WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt',
-        parameters: [
-          { name: '@limit', value: limit },
-          { name: '@now', value: now.toISOString() },
-        ],
-      })
+      .query<OutboxEntry>(
+        {
+          query: 'SELECT TOP @limit * FROM c WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@now', value: now.toISOString() },
+          ],
+        },
+        this.bounded(),
+      )
       .fetchAll();
     return resources;
   }
 
   async read(id: string, customerKey: string): Promise<OutboxEntry | null> {
-    return readDocument<OutboxEntry>(this.cases, id, customerKey, 'outbox');
+    return readDocument<OutboxEntry>(this.cases, id, customerKey, 'outbox', this.bounded);
   }
 
   /** Replaces an entry if nobody changed it since it was read; null when another instance got there first. */
@@ -36,7 +47,7 @@ export class OutboxStore {
       const { _etag, ...body } = entry;
       const { resource } = await this.cases
         .item(entry.id, entry.customerKey)
-        .replace<OutboxEntry>(body as OutboxEntry, { accessCondition: { type: 'IfMatch', condition: _etag ?? '' } });
+        .replace<OutboxEntry>(body as OutboxEntry, { ...this.bounded(), accessCondition: { type: 'IfMatch', condition: _etag ?? '' } });
       return resource ?? null;
     } catch (error) {
       if (isPreconditionFailed(error)) return null;
@@ -47,13 +58,13 @@ export class OutboxStore {
   /** Adds entries to one partition (ids are deterministic, so a repeat is a harmless conflict). */
   async add(customerKey: string, entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const statuses = await createAll(this.cases, customerKey, entries);
+    const statuses = await createAll(this.cases, customerKey, entries, this.bounded);
     if (!allStored(statuses)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
   }
 
   async pendingCount(): Promise<number> {
     const { resources } = await this.cases.items
-      .query<number>('SELECT VALUE COUNT(1) FROM c WHERE c.type = "outbox" AND c.status = "pending"')
+      .query<number>('SELECT VALUE COUNT(1) FROM c WHERE c.type = "outbox" AND c.status = "pending"', this.bounded())
       .fetchAll();
     return resources[0] ?? 0;
   }

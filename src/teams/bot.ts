@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { ActionResult, AppContext } from '../app/context';
 import { handleAction, handleMessage } from '../app/router';
 import { helpReply } from '../app/help';
+import { runTurn } from '../app/turn';
+import { unfinishedActionCard, unfinishedMessageReply } from '../app/failure';
 import { actorOf, conversationKeyOf, isPersonal, toActivity } from './activities';
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
@@ -30,16 +32,35 @@ function toInvokeResponse(result: ActionResult): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: CARD_RESPONSE, value: result.card } };
 }
 
+export interface BotOptions {
+  /** With authentication on, a person is known only by their Entra object id. */
+  requireEntraId: boolean;
+  actionDeadlineMs: number;
+  messageDeadlineMs: number;
+}
+
+const NO_IDENTITY =
+  'Teams did not say who you are (no Microsoft Entra account on this message), so I cannot check what you may do. Use the bot from your work account in Teams.';
+
 /** The Teams adapter layer: turns activities into application calls and replies into activities. Nothing else. */
 export class UnacceptableBehaviourBot extends TeamsActivityHandler {
   constructor(
     private readonly app: AppContext,
     private readonly log: Logger,
+    private readonly options: BotOptions,
   ) {
     super();
     this.onMessage(async (context, next) => {
+      const actor = actorOf(context.activity, options.requireEntraId);
+      if (!actor) {
+        await context.sendActivity(toActivity({ text: NO_IDENTITY }));
+        return next();
+      }
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-      const replies = await handleMessage(this.app, actorOf(context.activity), text, isPersonal(context.activity));
+      const personal = isPersonal(context.activity);
+      const outcome = await runTurn(options.messageDeadlineMs, () => handleMessage(this.app, actor, text, personal));
+      if (!outcome.ok) this.log.warn({ err: outcome.error, why: outcome.why, wrote: outcome.wrote }, 'message turn unfinished');
+      const replies = outcome.ok ? outcome.value : [unfinishedMessageReply(outcome)];
       await context.sendActivities(replies.map(toActivity));
       await next();
     });
@@ -62,15 +83,20 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const a = context.activity;
     const removing = a.type === 'installationUpdate' && String(a.action).startsWith('remove');
+    let remembering: Promise<void> = Promise.resolve();
     if (!removing && a.type !== 'invoke') {
       // Without the activity id, proactive messages are new posts, not replies to whatever the user last said.
       const { activityId: _last, ...reference } = TurnContext.getConversationReference(a);
-      // Not being able to save where to reach someone must not stop them reporting an incident.
-      await this.app.conversations
+      // Saved alongside the turn, not before it; and not being able to save it must not stop anyone reporting.
+      remembering = this.app.conversations
         .remember(conversationKeyOf(a), reference, isPersonal(a) ? a.from.id : null, this.app.now())
         .catch((error: unknown) => this.log.warn({ err: error }, 'could not save the conversation reference'));
     }
-    await super.run(context);
+    try {
+      await super.run(context);
+    } finally {
+      await remembering;
+    }
   }
 
   private async forget(context: TurnContext): Promise<void> {
@@ -84,9 +110,16 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     }
     const parsed = executeValue.safeParse(context.activity.value);
     if (!parsed.success) return invokeError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
-    const { verb, data } = parsed.data.action;
-    const result = await handleAction(this.app, actorOf(context.activity), verb, data ?? {}, isPersonal(context.activity));
-    if ('error' in result) this.log.info({ verb, code: result.error.code }, 'card action refused');
-    return toInvokeResponse(result);
+    const { verb, data = {} } = parsed.data.action;
+    const actor = actorOf(context.activity, this.options.requireEntraId);
+    if (!actor) return invokeError(403, 'NoEntraId', NO_IDENTITY);
+    const personal = isPersonal(context.activity);
+    const outcome = await runTurn(this.options.actionDeadlineMs, () => handleAction(this.app, actor, verb, data, personal));
+    if (!outcome.ok) {
+      this.log.warn({ err: outcome.error, verb, why: outcome.why, wrote: outcome.wrote }, 'card action unfinished');
+      return toInvokeResponse({ card: unfinishedActionCard(outcome, verb, data) });
+    }
+    if ('error' in outcome.value) this.log.info({ verb, code: outcome.value.error.code }, 'card action refused');
+    return toInvokeResponse(outcome.value);
   }
 }

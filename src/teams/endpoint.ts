@@ -1,28 +1,93 @@
-import type { CloudAdapter } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Request, Response } from 'restify';
 import type { Logger } from 'pino';
+import type { Handler } from '../http/server';
+import type { Admission } from '../http/admission';
+import { isPriorityTurn } from '../app/router';
 import type { UnacceptableBehaviourBot } from './bot';
-import { tenantOf } from './activities';
+import type { TeamsRuntime } from './adapter';
+import { parseActivity, tenantOf } from './activities';
+
+export interface EndpointOptions {
+  runtime: TeamsRuntime;
+  bot: UnacceptableBehaviourBot;
+  allowedTenantIds: readonly string[];
+  admission: Admission;
+  /** How long token validation may take (fetching the signing keys included) before the answer is 503. */
+  authTimeoutMs: number;
+  log: Logger;
+}
+
+const RETRY_AFTER_SECONDS = '2';
+
+function refuse(res: Response, status: number, code: string, message: string): void {
+  if (status === 503) res.header('Retry-After', RETRY_AFTER_SECONDS);
+  res.send(status, { code, message });
+}
+
+function priorityOf(activity: Activity): boolean {
+  const verb = (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+  return isPriorityTurn(activity.type === 'invoke' ? { verb: typeof verb === 'string' ? verb : '' } : { text: activity.text ?? '' });
+}
+
+type Authenticated = { ok: AuthenticateRequestResult } | { status: 401 | 503 };
 
 /**
- * POST /api/messages. Activities from tenants outside the allowed list are refused before any bot logic runs;
- * the adapter then authenticates the request (when an app id is configured) and runs the turn.
+ * Token first: an unauthenticated caller learns nothing else (not even whether a tenant is allowed). A token that
+ * cannot be checked because the signing keys cannot be fetched is a passing fault (503), not the caller's.
  */
-export function messagesEndpoint(adapter: CloudAdapter, bot: UnacceptableBehaviourBot, allowedTenantIds: readonly string[], log: Logger) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-      res.send(400, { code: 'BadRequest', message: 'The body must be a Bot Framework activity (a JSON object with a type)' });
-      return;
+async function authenticate(o: EndpointOptions, activity: Activity, header: string): Promise<Authenticated> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), o.authTimeoutMs)));
+  const checking = o.runtime.auth.authenticateRequest(activity, header);
+  try {
+    const first = await Promise.race([checking, late]);
+    if (first === 'late') {
+      checking.catch(() => undefined);
+      o.log.warn('token validation timed out (signing keys unreachable?)');
+      return { status: 503 };
     }
-    if (allowedTenantIds.length > 0) {
-      const tenant = tenantOf(body as Parameters<typeof tenantOf>[0]);
-      if (!tenant || !allowedTenantIds.includes(tenant)) {
-        log.warn({ tenant }, 'activity from a tenant that is not allowed');
-        res.send(403, { code: 'TenantNotAllowed', message: 'This bot is not available to your organisation' });
-        return;
+    return { ok: first };
+  } catch (error) {
+    if (error instanceof AuthenticationError && error.statusCode === 401) return { status: 401 };
+    o.log.warn({ err: error }, 'token could not be validated');
+    return { status: 503 };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * POST /api/messages: a well-formed activity (400) → room for the turn (503) → authenticated (401, or 503 when the
+ * keys cannot be fetched) → from an allowed tenant (403) → the turn. Answers never carry internal causes.
+ */
+export function messagesEndpoint(o: EndpointOptions): Handler {
+  return async (body: unknown, req: Request, res: Response): Promise<void> => {
+    const parsed = parseActivity(body);
+    if ('problem' in parsed) return refuse(res, 400, 'BadRequest', parsed.problem);
+    const activity = parsed.activity;
+    const release = o.admission.enter(priorityOf(activity));
+    if (!release) return refuse(res, 503, 'Busy', 'The bot is busy: try again in a few seconds');
+    try {
+      const header = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+      const auth = await authenticate(o, activity, header);
+      if ('status' in auth)
+        return auth.status === 401
+          ? refuse(res, 401, 'Unauthorized', 'The request is not authenticated')
+          : refuse(res, 503, 'AuthUnavailable', 'The request could not be authenticated just now: try again');
+      if (o.allowedTenantIds.length > 0) {
+        const tenant = tenantOf(activity);
+        if (!tenant || !o.allowedTenantIds.includes(tenant)) {
+          o.log.warn({ tenant }, 'activity from a tenant that is not allowed');
+          return refuse(res, 403, 'TenantNotAllowed', 'This bot is not available to your organisation');
+        }
       }
+      const answer = await o.runtime.adapter.runAuthenticated(auth.ok, activity, (context) => o.bot.run(context));
+      if (answer) res.send(answer.status, answer.body);
+      else res.send(200);
+    } finally {
+      release();
     }
-    await adapter.process(req, res, (context) => bot.run(context));
   };
 }

@@ -297,6 +297,45 @@ describe('validateIncident (§4 incident report, SPEC §3)', () => {
     });
   });
 
+  // Bidirectional overrides can make "evil.example" read as something else; zero-width characters make two different
+  // names look the same. Names and references lose both; accounts keep zero-width joiners (scripts and emoji need them).
+  describe('invisible and layout-changing characters', () => {
+    const RLO = '\u202E';
+    const ZWSP = '\u200B';
+
+    it('a customer name with a right-to-left override and a zero-width space is stored without them', () => {
+      expect(report(valid({ customerName: `Sam ${RLO}Ex${ZWSP}ample${ZWSP}` })).customerName).to.equal('Sam Example');
+    });
+
+    it('a customer name of only invisible characters (and spaces) is refused as empty', () => {
+      for (const name of [`${ZWSP}${RLO}`, ` ${ZWSP} \u2066\u200D\uFEFF `])
+        expect(errorsOf(valid({ customerName: name })).customerName, JSON.stringify(name)).to.equal('Enter the customer’s name');
+    });
+
+    it('the name length limit counts only the characters kept', () => {
+      const name = 'N'.repeat(LIMITS.customerName);
+      expect(report(valid({ customerName: `${name}${ZWSP.repeat(5)}${RLO}` })).customerName).to.equal(name);
+    });
+
+    it('the account and the vulnerability note lose bidirectional controls but keep zero-width joiners', () => {
+      const r = report(
+        valid({
+          description: `He said ${RLO}elpmaxe.live${'\u202C'} was his site, and sent 👩\u200D👩\u200D👧.`,
+          vulnerabilityKnown: 'yes',
+          vulnerabilityNote: `\u2067Hearing impaired\u2069`,
+        }),
+      );
+      expect(r.description).to.equal('He said elpmaxe.live was his site, and sent 👩\u200D👩\u200D👧.');
+      expect(r.vulnerability.note).to.equal('Hearing impaired');
+    });
+
+    it('a crime reference loses them too, and one of only invisible characters counts as none', () => {
+      const actions = 'police-informed';
+      expect(report(valid({ actions, safetyFlags: 'violence', crimeReference: `CR/${RLO}1234${ZWSP}/26` })).crimeReference).to.equal('CR/1234/26');
+      expect(report(valid({ crimeReference: `${ZWSP}${RLO}` })).crimeReference).to.equal(null);
+    });
+  });
+
   describe('customer reference', () => {
     it('is normalised: trimmed, upper case, spaces removed', () => {
       expect(report(valid({ customerRef: ' t00 4512 ' })).customerRef).to.equal('T004512');

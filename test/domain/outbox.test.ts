@@ -3,35 +3,50 @@ import { allStored } from '../../src/store/documents';
 import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../../src/domain/outbox';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
+/** The top of the jitter range: the whole backoff step. */
+const FULL = 1 - Number.EPSILON;
 const CARD = { type: 'AdaptiveCard', version: '1.5', body: [] };
 const SEND: OutboxEntry['action'] = { kind: 'send', card: CARD, summary: 'Sign-off needed: customer T004512' };
 
 describe('outbox (SPEC §8: durable proactive messages with retries)', () => {
   describe('nextAttemptDelayMs', () => {
     it('grows exponentially: each failed attempt doubles the wait, from half a second', () => {
-      const delays = [1, 2, 3, 4, 5, 6].map((n) => nextAttemptDelayMs(n, null));
+      const delays = [1, 2, 3, 4, 5, 6].map((n) => nextAttemptDelayMs(n, null, FULL));
       expect(delays).to.deep.equal([500, 1000, 2000, 4000, 8000, 16000]);
     });
 
+    it('jitters between half and all of each step, so entries that failed together spread out', () => {
+      expect(nextAttemptDelayMs(3, null, 0)).to.equal(1_000);
+      expect(nextAttemptDelayMs(3, null, 0.5)).to.equal(1_500);
+      expect(nextAttemptDelayMs(20, null, 0)).to.equal(30_000);
+      const spread = new Set(Array.from({ length: 20 }, (_, i) => nextAttemptDelayMs(4, null, i / 20)));
+      expect(spread.size).to.equal(20);
+      for (const d of spread) expect(d).to.be.within(2_000, 4_000);
+    });
+
+    it('jitter never brings a retry before the server’s Retry-After', () => {
+      expect(nextAttemptDelayMs(1, 5_000, 0)).to.equal(5_000);
+    });
+
     it('never waits less than the first step, even before any attempt', () => {
-      expect(nextAttemptDelayMs(0, null)).to.equal(500);
+      expect(nextAttemptDelayMs(0, null, FULL)).to.equal(500);
     });
 
     it('is capped at 60 s, however many attempts', () => {
-      expect(nextAttemptDelayMs(8, null)).to.equal(60_000);
-      for (const n of [MAX_ATTEMPTS, 20, 100, 2000]) expect(nextAttemptDelayMs(n, null), `attempt ${n}`).to.equal(60_000);
-      for (let n = 0; n < 40; n++) expect(nextAttemptDelayMs(n, null)).to.be.at.most(60_000);
+      expect(nextAttemptDelayMs(8, null, FULL)).to.equal(60_000);
+      for (const n of [MAX_ATTEMPTS, 20, 100, 2000]) expect(nextAttemptDelayMs(n, null, FULL), `attempt ${n}`).to.equal(60_000);
+      for (let n = 0; n < 40; n++) expect(nextAttemptDelayMs(n, null, FULL)).to.be.at.most(60_000);
     });
 
     it('honours a Retry-After longer than its own backoff, even beyond the cap', () => {
-      expect(nextAttemptDelayMs(1, 5_000)).to.equal(5_000);
-      expect(nextAttemptDelayMs(20, 120_000)).to.equal(120_000);
+      expect(nextAttemptDelayMs(1, 5_000, FULL)).to.equal(5_000);
+      expect(nextAttemptDelayMs(20, 120_000, FULL)).to.equal(120_000);
     });
 
     it('a shorter Retry-After does not shorten the backoff', () => {
-      expect(nextAttemptDelayMs(3, 100)).to.equal(2_000);
-      expect(nextAttemptDelayMs(12, 1_000)).to.equal(60_000);
-      expect(nextAttemptDelayMs(2, 0)).to.equal(1_000);
+      expect(nextAttemptDelayMs(3, 100, FULL)).to.equal(2_000);
+      expect(nextAttemptDelayMs(12, 1_000, FULL)).to.equal(60_000);
+      expect(nextAttemptDelayMs(2, 0, FULL)).to.equal(1_000);
     });
   });
 

@@ -1,0 +1,104 @@
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How an injected fault looks to the client: a Cosmos 503, or the connection cut mid-request. */
+export type Fault = 503 | 'reset';
+
+const isBatchRequest = (req: IncomingMessage) =>
+  req.method === 'POST' && /^\/dbs\/[^/]+\/colls\/cases\/docs\/?$/.test(req.url ?? '') && req.headers['x-ms-cosmos-is-batch-request'] === 'true';
+
+/**
+ * A loopback proxy in front of a Cosmos server, for faults at Cosmos's HTTP layer: it can hold every transactional
+ * batch on the cases container for `batchDelayMs`, stop answering altogether (a Cosmos that accepts connections but
+ * never replies), fail the next requests, or let k requests through and then fail every one (a process that died
+ * after its k-th request, as far as Cosmos can tell).
+ */
+export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
+  const target = new URL(upstream);
+  const agent = new Agent({ keepAlive: true });
+  let batchArrived: () => void = () => undefined;
+  const firstBatch = new Promise<void>((resolve) => (batchArrived = resolve));
+  let delayed = 0;
+  let forwarded = 0;
+  let held: (() => void)[] | null = null;
+  let failNext: { count: number; fault: Fault } | null = null;
+  let failAfter: { allowed: number; fault: Fault } | null = null;
+
+  const fail = (res: import('node:http').ServerResponse, fault: Fault) => {
+    if (fault === 'reset') return void res.socket?.destroy();
+    res.writeHead(503, { 'content-type': 'application/json', 'x-ms-request-charge': '0' });
+    res.end(JSON.stringify({ code: 'ServiceUnavailable', message: 'injected by the test proxy' }));
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const forward = () => {
+        forwarded++;
+        const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
+        const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (upRes) => {
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        up.end(Buffer.concat(chunks));
+      };
+      if (held) return void held.push(forward);
+      if (failNext && failNext.count > 0) {
+        failNext.count--;
+        return fail(res, failNext.fault);
+      }
+      if (failAfter) {
+        if (failAfter.allowed <= 0) return fail(res, failAfter.fault);
+        failAfter.allowed--;
+      }
+      if (!isBatchRequest(req) || batchDelayMs === 0) return forward();
+      delayed++;
+      batchArrived();
+      setTimeout(forward, batchDelayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    firstBatch,
+    delayed: () => delayed,
+    /** Requests passed to Cosmos so far. */
+    forwarded: () => forwarded,
+    /** From now on, requests get no answer (until release()). */
+    hang: () => void (held ??= []),
+    /** Answers again, the held requests first. */
+    release: () => {
+      const waiting = held ?? [];
+      held = null;
+      waiting.forEach((forward) => forward());
+    },
+    /** The next `count` requests fail with `fault`; later ones pass. */
+    failNext: (count: number, fault: Fault = 503) => void (failNext = { count, fault }),
+    /** `allowed` more requests pass, then every request fails with `fault` until heal(). */
+    failAfter: (allowed: number, fault: Fault = 503) => void (failAfter = { allowed, fault }),
+    /** No more injected failures. */
+    heal: () => {
+      failNext = null;
+      failAfter = null;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type CosmosProxy = Awaited<ReturnType<typeof startCosmosProxy>>;
+
+/** Polls `check` until it holds (every `everyMs`), or fails with `what` after `withinMs`. A condition, not a sleep. */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, withinMs = 10_000, everyMs = 50): Promise<void> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
