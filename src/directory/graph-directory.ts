@@ -91,7 +91,9 @@ export class GraphDirectory implements Directory {
     const baseUrl = checkBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
     const middleware: Middleware[] = [
       new BearerTokenHandler(credential, scopes, new URL(baseUrl).origin),
-      new RetryHandler(new RetryHandlerOptions()),
+      // No retries inside a turn: a throttled or failing Graph call fails the turn at once ("nothing was saved, try
+      // again"); waiting out a Retry-After of seconds would outlast the turn's deadline (README "Security").
+      new RetryHandler(new RetryHandlerOptions(0, 0)),
       new RedirectHandler(new RedirectHandlerOptions()),
       new TelemetryHandler(),
       new HTTPMessageHandler(),

@@ -9,7 +9,8 @@ export interface Recorded {
   at: number;
 }
 
-type Scripted = { status: number; headers?: Record<string, string> };
+/** A scripted answer: an HTTP status, or 'hang' (the call is accepted and never answered). */
+type Scripted = { status: number | 'hang'; headers?: Record<string, string> };
 
 /**
  * A local HTTP server standing in for the Bot Connector (the activity's serviceUrl): records every call the bot makes
@@ -21,6 +22,8 @@ export class FakeConnector {
   private server!: Server;
   url = '';
   private nextId = 1;
+  /** Every call that arrived, answered or not, by path: how many HTTP calls the bot really made. */
+  readonly calls: string[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -40,7 +43,9 @@ export class FakeConnector {
     const text = Buffer.concat(chunks).toString('utf8');
     const path = req.url ?? '';
     const script = this.scripts.find((s) => path.startsWith(s.prefix) && s.responses.length > 0);
+    this.calls.push(path);
     const scripted = script?.responses.shift();
+    if (scripted?.status === 'hang') return;
     if (scripted) {
       res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
       res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
@@ -53,6 +58,7 @@ export class FakeConnector {
 
   clear(): void {
     this.received.length = 0;
+    this.calls.length = 0;
   }
 
   async stop(): Promise<void> {

@@ -22,7 +22,7 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
   let forwarded = 0;
   let held: (() => void)[] | null = null;
   let failNext: { count: number; fault: Fault } | null = null;
-  let failAfter: { allowed: number; fault: Fault } | null = null;
+  let failAfter: { allowed: number; fault: Fault; count: number } | null = null;
 
   const fail = (res: import('node:http').ServerResponse, fault: Fault) => {
     if (fault === 'reset') return void res.socket?.destroy();
@@ -50,8 +50,11 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
         return fail(res, failNext.fault);
       }
       if (failAfter) {
-        if (failAfter.allowed <= 0) return fail(res, failAfter.fault);
-        failAfter.allowed--;
+        if (failAfter.allowed > 0) failAfter.allowed--;
+        else if (failAfter.count > 0) {
+          failAfter.count--;
+          return fail(res, failAfter.fault);
+        }
       }
       if (!isBatchRequest(req) || batchDelayMs === 0) return forward();
       delayed++;
@@ -66,6 +69,8 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
     delayed: () => delayed,
     /** Requests passed to Cosmos so far. */
     forwarded: () => forwarded,
+    /** Requests held unanswered right now. */
+    heldCount: () => held?.length ?? 0,
     /** From now on, requests get no answer (until release()). */
     hang: () => void (held ??= []),
     /** Answers again, the held requests first. */
@@ -76,8 +81,8 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
     },
     /** The next `count` requests fail with `fault`; later ones pass. */
     failNext: (count: number, fault: Fault = 503) => void (failNext = { count, fault }),
-    /** `allowed` more requests pass, then every request fails with `fault` until heal(). */
-    failAfter: (allowed: number, fault: Fault = 503) => void (failAfter = { allowed, fault }),
+    /** `allowed` more requests pass, then `count` requests (default: every one until heal()) fail with `fault`. */
+    failAfter: (allowed: number, fault: Fault = 503, count = Infinity) => void (failAfter = { allowed, fault, count }),
     /** No more injected failures. */
     heal: () => {
       failNext = null;
