@@ -817,15 +817,20 @@ describe('card content', () => {
     expect(texts(await FIXTURES['my-reports']!['no reports']!())).to.include('You have not reported any incidents yet.');
   });
 
-  // REPORTED BUG (src/cards/render.ts): renderCard throws "unbound expression" when user-typed text contains "${",
-  // because it cannot tell data from unexpanded template expressions. A description such as "he wrote ${x}" then
-  // breaks the form re-render, the confirmation and every later `my reports`. Remove `.skip` once fixed.
   it('user text containing ${ is shown verbatim, not an error', () => {
     const description = 'He wrote "${name} you will pay" on my car.';
     const card = incidentFormCard(formState({ values: { ...FILLED, description } }));
     expect(inputs(card).find((i) => i.id === 'description')!.value).to.equal(description);
     const confirmation = confirmationCard(sampleIncident({ customerName: 'Sam ${x}' }), 'Housing Management', true);
     expect(JSON.stringify(confirmation)).to.include('Sam ${x} (T004512)');
+  });
+
+  it('user text containing ${ and the shielding character itself comes back exactly as typed', () => {
+    for (const typed of ['hello ${x} \uE000', '\uE000\uE001 ${', '\uE000\uE002', '${\uE000${']) {
+      const card = renderCard('notice', { title: typed, text: `(${typed})`, color: 'Default' });
+      expect(texts(card)).to.include(typed);
+      expect(texts(card)).to.include(`(${typed})`);
+    }
   });
 });
 

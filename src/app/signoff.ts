@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CUSTOMER_REF_PATTERN } from '../domain/customer';
+import { RECORD_ID_PATTERN } from '../domain/records';
 import { MEASURE_KINDS, type Measure } from '../domain/measure';
 import { outboxEntry, type OutboxEntry } from '../domain/outbox';
 import { MAX_DECISION_TEXT, decide, mayDecide } from '../domain/signoff';
@@ -41,9 +43,10 @@ export async function signOffRequests(ctx: AppContext, m: Measure, now: Date): P
     );
 }
 
+/** Ids from card data are checked before they reach Cosmos (which refuses /, \\, # and ? in ids with an error). */
 const measureRef = z.object({
-  measureId: z.string().min(1).max(120),
-  customerKey: z.string().min(1).max(40),
+  measureId: z.string().regex(RECORD_ID_PATTERN, 'measureId is not a record id'),
+  customerKey: z.string().regex(CUSTOMER_REF_PATTERN, 'customerKey is not a customer reference'),
 });
 const decision = measureRef.extend({
   outcome: z.enum(['approve', 'reject'], { error: 'outcome must be approve or reject' }),

@@ -42,14 +42,20 @@ export function renderCard(name: TemplateName, data: object): AdaptiveCard {
   if (!template) prepared.set(name, (template = new Template(TEMPLATES[name])));
   // What people typed may contain "${": shield it so only the template's own unbound expressions fail the check.
   const shield = JSON.stringify(data).includes('${');
-  const card = template.expand({ $root: shield ? mapStrings(data, (t) => t.replaceAll('${', SHIELDED)) : data }) as AdaptiveCard;
+  const card = template.expand({ $root: shield ? mapStrings(data, shieldText) : data }) as AdaptiveCard;
   const json = JSON.stringify(card);
   const leftover = json.indexOf('${');
   if (leftover >= 0) throw new Error(`Card ${name} has an unbound expression near ${json.slice(leftover, leftover + 60)}`);
-  return shield ? (mapStrings(card, (t) => t.replaceAll(SHIELDED, '${')) as AdaptiveCard) : card;
+  return shield ? (mapStrings(card, unshieldText) as AdaptiveCard) : card;
 }
 
-const SHIELDED = '\uE000';
+/**
+ * A reversible encoding with no "${" in it: the marker character itself is encoded too, so text that already contains
+ * it comes back exactly as typed.
+ */
+const MARK = '\uE000';
+const shieldText = (t: string) => t.replaceAll(MARK, `${MARK}\uE001`).replaceAll('${', `${MARK}\uE002`);
+const unshieldText = (t: string) => t.replace(/\uE000([\uE001\uE002])/g, (_m, c: string) => (c === '\uE001' ? MARK : '${'));
 
 function mapStrings(value: unknown, f: (s: string) => string): unknown {
   if (typeof value === 'string') return f(value);

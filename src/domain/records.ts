@@ -1,5 +1,8 @@
 import type { IncidentReport } from './incident';
 
+/** What the app's record ids are made of (incident references, `:`, kinds, hashes, Entra ids): nothing Cosmos refuses. */
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,159}$/;
+
 /** Who did something: an Entra object id (or the channel's user id where there is none) and a display name. */
 export interface Person {
   id: string;

@@ -1,6 +1,19 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
+import {
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type TurnContext,
+} from 'botbuilder';
 import type { Activity, InvokeResponse } from 'botbuilder';
-import { ConnectorFactory, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+} from 'botframework-connector';
+
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 
@@ -55,12 +68,19 @@ class BoundedAuthentication extends ConfigurationBotFrameworkAuthentication {
 
 /** CloudAdapter, with its turn entry point taking a request the endpoint has already authenticated. */
 export class TeamsAdapter extends CloudAdapter {
+  constructor(private readonly auth: BoundedAuthentication) {
+    super(auth);
+  }
+
   runAuthenticated(
     authenticated: AuthenticateRequestResult,
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authenticated, activity, logic);
+    // botbuilder hands the turn the connector factory it made while authenticating, not ours: replies in a turn must
+    // be bounded too.
+    const connectorFactory = this.auth.createConnectorFactory(authenticated.claimsIdentity);
+    return this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
   }
 }
 
@@ -80,7 +100,18 @@ export function createTeamsRuntime(config: Config, log: Logger, options: Adapter
     MicrosoftAppPassword: a?.appPassword ?? '',
     MicrosoftAppType: a?.appType ?? 'MultiTenant',
     MicrosoftAppTenantId: a?.tenantId ?? '',
-    ...(options.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl } : {}),
+    // Naming one endpoint makes botbuilder expect all of them: the public cloud's, with the keys' URL replaced.
+    ...(options.openIdMetadataUrl
+      ? {
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl,
+        }
+      : {}),
   };
   const auth = new BoundedAuthentication(settings, config.limits.connectorTimeoutMs);
   const adapter = new TeamsAdapter(auth);

@@ -31,6 +31,17 @@ function priorityOf(activity: Activity): boolean {
   return isPriorityTurn(activity.type === 'invoke' ? { verb: typeof verb === 'string' ? verb : '' } : { text: activity.text ?? '' });
 }
 
+/**
+ * Whether validation failed on our side (the signing keys could not be fetched) rather than the token's: only then
+ * is the answer 503. botbuilder lets some token errors through unwrapped (a bad signature, not yet valid), so anything
+ * that is not clearly a fetch failure is the caller's (401).
+ */
+function keysUnavailable(error: unknown): boolean {
+  if (error instanceof AuthenticationError) return error.statusCode >= 500;
+  const e = error as { name?: unknown; code?: unknown; type?: unknown };
+  return e?.name === 'FetchError' || e?.name === 'AbortError' || e?.type === 'system' || (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code));
+}
+
 type Authenticated = { ok: AuthenticateRequestResult } | { status: 401 | 503 };
 
 /**
@@ -50,8 +61,8 @@ async function authenticate(o: EndpointOptions, activity: Activity, header: stri
     }
     return { ok: first };
   } catch (error) {
-    if (error instanceof AuthenticationError && error.statusCode === 401) return { status: 401 };
-    o.log.warn({ err: error }, 'token could not be validated');
+    if (!keysUnavailable(error)) return { status: 401 };
+    o.log.warn({ err: error }, 'token could not be validated: signing keys unavailable');
     return { status: 503 };
   } finally {
     clearTimeout(timer);

@@ -105,6 +105,13 @@ describe('limits: deadlines, bounded calls, back-pressure', () => {
       return resources[0];
     };
 
+    it('a reply in a turn is one bounded call too: a 503 from the connector is not retried behind the person’s back', async () => {
+      h.connector.script(personalPath('alex'), { status: 503 }, { status: 503 });
+      const res = await h.message('help', 'alex');
+      expect(res.status).to.equal(200);
+      expect(h.connector.calls.filter((p) => p.startsWith(personalPath('alex')))).to.have.length(1);
+    });
+
     it('a send that never answers is given up after its timeout, retried, and delivered: the lane is not held', async () => {
       h.connector.script(personalPath('megan'), { status: 'hang' });
       await h.invoke('incident.submit', violentIncident('limits-form-0101', { customerRef: 'T700101' }));

@@ -50,8 +50,9 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
 
   const invoke = (h: Harness, who: PersonKey, verb: string, data: object): Promise<Posted> =>
     h.post(activityFor(connector.url, 'invoke', who, { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }));
-  const doc = async <T>(id: string, customerKey: string): Promise<T | undefined> => (await cases.item(id, customerKey).read<T>()).resource;
-  const docs = async <T>(customerKey: string, type: string): Promise<T[]> =>
+  const doc = async <T extends object>(id: string, customerKey: string): Promise<T | undefined> =>
+    (await cases.item(id, customerKey).read<T>()).resource;
+  const docs = async <T extends object>(customerKey: string, type: string): Promise<T[]> =>
     (
       await cases.items
         .query<T>({
