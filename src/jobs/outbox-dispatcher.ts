@@ -128,7 +128,7 @@ export class OutboxDispatcher {
   private async pull(scan: boolean): Promise<number> {
     if (scan && this.d.recover) {
       const recovered = await this.d.recover();
-      if (recovered > 0) this.d.log.warn({ recovered }, 'completed decisions a failure had left half written');
+      if (recovered > 0) this.d.log.info({ recovered }, 'completed the pending effects of records (a failure, or a clear still on its way)');
     }
     const now = this.d.now();
     const hinted = [...this.hints.values()];

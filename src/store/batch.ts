@@ -1,7 +1,7 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
 import { allStored, createAll, withoutEtag, type Bounded } from './documents';
-import { isConflict, isPreconditionFailed } from './errors';
+import { isPreconditionFailed } from './errors';
 
 type Doc = { id: string } & object;
 
@@ -54,37 +54,49 @@ async function inSteps(container: Container, partitionKey: string, t: Together, 
   const effects = [...new Map([...earlier, ...t.effects].map((d) => [d.id, d])).values()];
   const body = { ...withoutEtag(t.primary), [PENDING]: effects };
   let etag: string | undefined;
-  try {
-    const written =
-      t.mode === 'replace'
-        ? await container
-            .item(t.primary.id, partitionKey)
-            .replace(body, { ...bounded(), accessCondition: { type: 'IfMatch', condition: t.primary._etag ?? '' } })
-        : await container.items.create(body, bounded());
-    etag = written.etag;
-  } catch (error) {
-    if (t.mode === 'replace' && isPreconditionFailed(error)) return 'changed';
-    if (t.mode === 'create' && isConflict(error)) {
+  if (t.mode === 'create') {
+    // One request: the record first, carrying its effects, then the effects (applied in order, not atomically).
+    const statuses = await createAll(container, partitionKey, [body, ...effects], bounded);
+    if (statuses[0] === 409) {
       await settle(container, partitionKey, t.primary.id, bounded);
       return 'exists';
     }
-    throw error;
+    if (statuses[0] !== 201 || !allStored(statuses)) throw new Error(`Writing a record and its effects failed: statuses ${statuses.join(',')}`);
+  } else {
+    try {
+      etag = (
+        await container
+          .item(t.primary.id, partitionKey)
+          .replace(body, { ...bounded(), accessCondition: { type: 'IfMatch', condition: t.primary._etag ?? '' } })
+      ).etag;
+    } catch (error) {
+      if (isPreconditionFailed(error)) return 'changed';
+      throw error;
+    }
+    const statuses = await createAll(container, partitionKey, effects, bounded);
+    if (!allStored(statuses)) throw new Error(`Storing a decision's effects failed: statuses ${statuses.join(',')}`);
   }
-  await complete(container, partitionKey, { id: t.primary.id, [PENDING]: effects, _etag: etag }, bounded);
+  // Everything is stored: the record's pending list is cleared off the person's path (the sweep clears it otherwise).
+  clear(container, partitionKey, t.primary.id, etag, bounded).catch(() => undefined);
   return 'written';
 }
 
-/** Stores a record's pending effects and clears its list; a record changed meanwhile keeps its list for the sweep. */
+/** Stores a record's pending effects and clears its list. */
 async function complete(container: Container, partitionKey: string, record: WithPending, bounded: Bounded): Promise<void> {
   const effects = record[PENDING] ?? [];
   if (effects.length > 0) {
     const statuses = await createAll(container, partitionKey, effects, bounded);
     if (!allStored(statuses)) throw new Error(`Storing a decision's effects failed: statuses ${statuses.join(',')}`);
   }
+  await clear(container, partitionKey, record.id, record._etag, bounded);
+}
+
+/** Removes the pending list, only from the version it was completed for (when known): a newer decision keeps its own. */
+async function clear(container: Container, partitionKey: string, id: string, etag: string | undefined, bounded: Bounded): Promise<void> {
   try {
     await container
-      .item(record.id, partitionKey)
-      .patch([{ op: 'remove', path: `/${PENDING}` }], { ...bounded(), accessCondition: { type: 'IfMatch', condition: record._etag ?? '' } });
+      .item(id, partitionKey)
+      .patch([{ op: 'remove', path: `/${PENDING}` }], { ...bounded(), ...(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : {}) });
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;
   }

@@ -32,7 +32,7 @@ async function post(url: string, activity: object): Promise<{ status: number; ms
 async function main() {
   const cosmos = await startEmbeddedCosmos();
   const connector = await new FakeConnector().start();
-  const bot = await startChildBot(cosmos.endpoint, { LOG_LEVEL: 'silent' });
+  const bot = await startChildBot(cosmos.endpoint);
   const message = (text: string) => activityFor(connector.url, 'message', 'alex', { text });
   for (let i = 0; i < 50; i++) await post(bot.url, message(`check W${i}`)); // warm up
 

@@ -200,7 +200,7 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
       expect(clean.state, 'without faults the step completes').to.equal('complete');
       expect(clean.requests, 'the step makes Cosmos requests').to.be.greaterThan(0);
       const outcomes: string[] = [];
-      for (let k = 0; k < clean.requests; k++) {
+      for (let k = 0; k <= clean.requests; k++) {
         outcomes.push(`crash after ${k}: ${(await trial(flow, k, 'reset', true)).state}`);
         outcomes.push(`503 at ${k + 1}: ${(await trial(flow, k, 503, false)).state}`);
       }
