@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { INCIDENT_FIELDS } from '../src/domain/incident';
+import { PROPOSAL_FIELDS } from '../src/domain/proposal';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseCommand } from '../src/app/commands';
@@ -51,44 +53,14 @@ interface Answer {
 }
 
 const VERBS = ['incident.form', 'incident.submit', 'signoff.refresh', 'signoff.decide', 'measure.form', 'measure.propose'] as const;
+/** Every field any card sends: the forms' inputs and the actions' own data. */
 const FIELDS = [
-  'formId',
-  'category',
-  'customerRef',
-  'customerName',
-  'occurredDate',
-  'occurredTime',
-  'channel',
-  'serviceArea',
-  'behaviours',
-  'description',
-  'safetyFlags',
-  'actions',
-  'crimeReference',
-  'vulnerabilityKnown',
-  'vulnerabilityNote',
-  'incidentRef',
-  'measureId',
-  'customerKey',
-  'outcome',
-  'reason',
-  'vulnerabilitiesConsidered',
-  'kind',
-  'reasons',
-  'instructions',
-  'reviewDate',
-  'adjustments',
-  'notifyCustomer',
-  'noNotificationJustification',
-  'priorWarningSkipReason',
-  'channels',
-  'singlePointOfContact',
-  'limitedTimes',
-  'maxContactsCount',
-  'maxContactsPer',
-  'maxIssuesCount',
-  'declineWithoutNewEvidence',
-] as const;
+  ...new Set([
+    ...INCIDENT_FIELDS,
+    ...PROPOSAL_FIELDS,
+    ...['formId', 'category', 'incidentRef', 'measureId', 'customerKey', 'outcome', 'reason', 'vulnerabilitiesConsidered'],
+  ]),
+];
 
 /** Strings that have broken bots before: path and query characters, template syntax, markdown links, bidi overrides. */
 const NASTY = [

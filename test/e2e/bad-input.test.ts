@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SAMPLE_DIRECTORY_FILE } from '../../src/paths';
-import { TENANT, cardOf, startHarness, violentIncident, type Harness } from '../support/harness';
+import { TENANT, expectNothingStoredAndStillAnswering, startHarness, violentIncident, type Harness } from '../support/harness';
 
 /** Bad input gets a clear, specific error, a non-5xx status, changes nothing, and the server keeps answering. */
 describe('bad input over HTTP', () => {
@@ -10,21 +10,7 @@ describe('bad input over HTTP', () => {
   });
   after(() => h.stop());
 
-  const stored = async () => {
-    const { resources } = await h.bot.cosmos.containers.cases.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
-    return resources[0];
-  };
-  let before0: number | undefined;
-  beforeEach(async () => {
-    h.connector.clear();
-    before0 = await stored();
-  });
-  afterEach(async () => {
-    expect(await stored(), 'nothing stored').to.equal(before0);
-    const res = await h.message('help');
-    expect(res.status, 'still answering').to.equal(200);
-    expect(cardOf(res.replies[0]!.body).type).to.equal('AdaptiveCard');
-  });
+  expectNothingStoredAndStillAnswering(() => h);
 
   const raw = (body: string) => fetch(`${h.bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 

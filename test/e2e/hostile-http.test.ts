@@ -3,7 +3,7 @@ import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'nod
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { cardOf, startHarness, type Harness } from '../support/harness';
+import { expectNothingStoredAndStillAnswering, startHarness, type Harness } from '../support/harness';
 
 interface Answer {
   status: number;
@@ -82,21 +82,7 @@ describe('hostile HTTP', () => {
   });
   after(() => h.stop());
 
-  const stored = async () => {
-    const { resources } = await h.bot.cosmos.containers.cases.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
-    return resources[0];
-  };
-  let before0: number | undefined;
-  beforeEach(async () => {
-    h.connector.clear();
-    before0 = await stored();
-  });
-  afterEach(async () => {
-    expect(await stored(), 'nothing stored').to.equal(before0);
-    const res = await h.message('help');
-    expect(res.status, 'still answering').to.equal(200);
-    expect(cardOf(res.replies[0]!.body).type).to.equal('AdaptiveCard');
-  });
+  expectNothingStoredAndStillAnswering(() => h);
 
   const activityJson = (extra: object = {}) => JSON.stringify(h.activity('message', 'alex', { text: 'help', ...extra }));
   const JSON_TYPE = { 'content-type': 'application/json' };

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { start, type Running, type StartOptions } from '../../src/index';
@@ -143,4 +144,26 @@ export const FIXED_NOW = new Date('2026-11-26T10:00:00Z');
 export function clockFrom(start: Date = FIXED_NOW): () => Date {
   const t0 = Date.now();
   return () => new Date(start.getTime() + (Date.now() - t0));
+}
+
+/**
+ * Mocha hooks for a suite of refusals: before each test, counts the documents in `cases`; after it, the count is the
+ * same (nothing stored) and the bot still answers `help` with its card.
+ */
+export function expectNothingStoredAndStillAnswering(harness: () => Harness): void {
+  const stored = async () => {
+    const { resources } = await harness().bot.cosmos.containers.cases.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
+    return resources[0];
+  };
+  let before: number | undefined;
+  beforeEach(async () => {
+    harness().connector.clear();
+    before = await stored();
+  });
+  afterEach(async () => {
+    expect(await stored(), 'nothing stored').to.equal(before);
+    const res = await harness().message('help');
+    expect(res.status, 'still answering').to.equal(200);
+    expect(cardOf(res.replies[0]!.body).type).to.equal('AdaptiveCard');
+  });
 }
