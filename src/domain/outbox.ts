@@ -69,3 +69,30 @@ export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | null
   const step = Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1));
   return Math.max(Math.round(step * (0.5 + random / 2)), retryAfterMs ?? 0);
 }
+
+/** What one delivery attempt came to: delivered, or refused with the channel's HTTP status (null: no answer at all). */
+export type AttemptResult = { delivered: true } | { delivered: false; status: number | null; retryAfterMs: number | null; message: string };
+
+/** What to do next with an entry after an attempt. */
+export type NextStep =
+  | { step: 'sent' }
+  | { step: 'retry'; delayMs: number; why: string }
+  /** The conversation is gone (uninstalled, blocked, deleted): mark it dead and tell the case managers. */
+  | { step: 'dead'; status: number; why: string }
+  /** Not worth trying again: tell the case managers so nothing is silently lost. */
+  | { step: 'give-up'; why: string };
+
+/**
+ * The delivery policy (the dispatcher only schedules): retry what may pass (throttling, conflicts, gateways, no answer)
+ * with jittered backoff until MAX_ATTEMPTS; a gone conversation is dead; anything else is refused for good.
+ * `attempts` counts the attempt just made; `random` is in [0, 1).
+ */
+export function afterAttempt(result: AttemptResult, attempts: number, random: number): NextStep {
+  if (result.delivered) return { step: 'sent' };
+  const { status, message } = result;
+  if (status !== null && DEAD_STATUSES.includes(status))
+    return { step: 'dead', status, why: `Teams answered ${status}: the bot can no longer reach them` };
+  if (attempts >= MAX_ATTEMPTS) return { step: 'give-up', why: `gave up after ${attempts} attempts: ${message}` };
+  if (status !== null && !RETRYABLE_STATUSES.includes(status)) return { step: 'give-up', why: `Teams refused it (${status}): ${message}` };
+  return { step: 'retry', delayMs: nextAttemptDelayMs(attempts, result.retryAfterMs, random), why: message.slice(0, 500) };
+}

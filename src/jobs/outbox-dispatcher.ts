@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
-import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../domain/outbox';
+import { afterAttempt, outboxEntry, type AttemptResult, type OutboxEntry } from '../domain/outbox';
 import type { Measure } from '../domain/measure';
 import type { Directory } from '../directory/directory';
 import { DeliveryError, type Messenger } from '../app/messenger';
@@ -179,15 +179,39 @@ export class OutboxDispatcher {
     }
     await this.pace(key);
     let activityId: string | null = null;
+    let result: AttemptResult;
     try {
       if (claimed.action.kind === 'send')
         activityId = await this.d.messenger.send(conversation.reference, claimed.action.card, claimed.action.summary);
       else await this.d.messenger.update(conversation.reference, claimed.action.activityId, claimed.action.card);
+      result = { delivered: true };
     } catch (error) {
-      await this.failed(claimed, key, error);
-      return;
+      result = {
+        delivered: false,
+        status: error instanceof DeliveryError ? error.status : null,
+        retryAfterMs: error instanceof DeliveryError ? error.retryAfterMs : null,
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
-    // Delivered: record it first, so nothing that follows can cause a second send.
+    // What follows is the delivery policy's verdict (src/domain/outbox.ts `afterAttempt`): this class only schedules.
+    const next = afterAttempt(result, claimed.attempts, (this.d.random ?? Math.random)());
+    switch (next.step) {
+      case 'sent':
+        return this.sent(claimed, key, activityId);
+      case 'dead':
+        await this.d.conversations.markDead(key, next.status, this.d.now());
+        return this.fail(claimed, next.why);
+      case 'give-up':
+        return this.fail(claimed, next.why);
+      case 'retry':
+        this.d.log.warn({ outboxId: claimed.id, attempts: claimed.attempts, retryInMs: next.delayMs }, 'outbox delivery failed; will retry');
+        await this.d.outbox.update({ ...claimed, nextAttemptAt: new Date(this.d.now().getTime() + next.delayMs).toISOString(), lastError: next.why });
+        this.kickAfter(next.delayMs);
+    }
+  }
+
+  /** Delivered: recorded first, so nothing that follows can cause a second send. */
+  private async sent(claimed: OutboxEntry, key: string, activityId: string | null): Promise<void> {
     await this.d.outbox.update({ ...claimed, status: 'sent', sentAt: this.d.now().toISOString(), lastError: null });
     this.d.log.info({ outboxId: claimed.id, attempts: claimed.attempts }, 'outbox entry delivered');
     if (claimed.trackOn && activityId)
@@ -205,29 +229,6 @@ export class OutboxDispatcher {
     const update = this.d.outcomeUpdate(measure, message, this.d.now());
     await this.d.outbox.add(measure.customerKey, [update]);
     this.kick([update]);
-  }
-
-  private async failed(entry: OutboxEntry, key: string, error: unknown): Promise<void> {
-    const status = error instanceof DeliveryError ? error.status : null;
-    const message = error instanceof Error ? error.message : String(error);
-    if (status !== null && DEAD_STATUSES.includes(status)) {
-      await this.d.conversations.markDead(key, status, this.d.now());
-      await this.fail(entry, `Teams answered ${status}: the bot can no longer reach them`);
-      return;
-    }
-    if (entry.attempts >= MAX_ATTEMPTS) {
-      await this.fail(entry, `gave up after ${entry.attempts} attempts: ${message}`);
-      return;
-    }
-    const retryable = status === null || RETRYABLE_STATUSES.includes(status);
-    if (!retryable) {
-      await this.fail(entry, `Teams refused it (${status}): ${message}`);
-      return;
-    }
-    const delay = nextAttemptDelayMs(entry.attempts, error instanceof DeliveryError ? error.retryAfterMs : null, (this.d.random ?? Math.random)());
-    this.d.log.warn({ outboxId: entry.id, status, attempts: entry.attempts, retryInMs: delay }, 'outbox delivery failed; will retry');
-    await this.d.outbox.update({ ...entry, nextAttemptAt: new Date(this.d.now().getTime() + delay).toISOString(), lastError: message.slice(0, 500) });
-    this.kickAfter(delay);
   }
 
   /** Gives up on an entry and, unless it was itself a fallback, tells the case managers so nothing is silently lost. */

@@ -1,6 +1,15 @@
 import { expect } from 'chai';
 import { allStored } from '../../src/store/documents';
-import { DEAD_STATUSES, MAX_ATTEMPTS, RETRYABLE_STATUSES, nextAttemptDelayMs, outboxEntry, type OutboxEntry } from '../../src/domain/outbox';
+import {
+  DEAD_STATUSES,
+  MAX_ATTEMPTS,
+  RETRYABLE_STATUSES,
+  afterAttempt,
+  nextAttemptDelayMs,
+  outboxEntry,
+  type AttemptResult,
+  type OutboxEntry,
+} from '../../src/domain/outbox';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 /** The top of the jitter range: the whole backoff step. */
@@ -47,6 +56,57 @@ describe('outbox (SPEC §8: durable proactive messages with retries)', () => {
       expect(nextAttemptDelayMs(3, 100, FULL)).to.equal(2_000);
       expect(nextAttemptDelayMs(12, 1_000, FULL)).to.equal(60_000);
       expect(nextAttemptDelayMs(2, 0, FULL)).to.equal(1_000);
+    });
+  });
+
+  describe('afterAttempt: the delivery policy, given one attempt’s result', () => {
+    const refused = (status: number | null, retryAfterMs: number | null = null): AttemptResult => ({
+      delivered: false,
+      status,
+      retryAfterMs,
+      message: status === null ? 'connect ECONNREFUSED' : `HTTP ${status}`,
+    });
+    const table: [string, AttemptResult, number, ReturnType<typeof afterAttempt>][] = [
+      ['delivered', { delivered: true }, 1, { step: 'sent' }],
+      ['delivered on the last attempt', { delivered: true }, MAX_ATTEMPTS, { step: 'sent' }],
+      ['throttled, first attempt', refused(429), 1, { step: 'retry', delayMs: 500, why: 'HTTP 429' }],
+      ['throttled with Retry-After 7 s', refused(429, 7000), 1, { step: 'retry', delayMs: 7000, why: 'HTTP 429' }],
+      ['ETag conflict at the connector', refused(412), 2, { step: 'retry', delayMs: 1000, why: 'HTTP 412' }],
+      ['gateway errors', refused(502), 3, { step: 'retry', delayMs: 2000, why: 'HTTP 502' }],
+      ['unavailable', refused(503), 4, { step: 'retry', delayMs: 4000, why: 'HTTP 503' }],
+      ['gateway timeout', refused(504), 5, { step: 'retry', delayMs: 8000, why: 'HTTP 504' }],
+      ['no answer (network, timeout)', refused(null), 1, { step: 'retry', delayMs: 500, why: 'connect ECONNREFUSED' }],
+      ['uninstalled or blocked', refused(403), 1, { step: 'dead', status: 403, why: 'Teams answered 403: the bot can no longer reach them' }],
+      ['conversation deleted', refused(404), 7, { step: 'dead', status: 404, why: 'Teams answered 404: the bot can no longer reach them' }],
+      [
+        'gone even on the last attempt',
+        refused(404),
+        MAX_ATTEMPTS,
+        { step: 'dead', status: 404, why: 'Teams answered 404: the bot can no longer reach them' },
+      ],
+      ['too large for Teams', refused(413), 1, { step: 'give-up', why: 'Teams refused it (413): HTTP 413' }],
+      ['bad request', refused(400), 1, { step: 'give-up', why: 'Teams refused it (400): HTTP 400' }],
+      [
+        'still throttled after the last attempt',
+        refused(429),
+        MAX_ATTEMPTS,
+        { step: 'give-up', why: `gave up after ${MAX_ATTEMPTS} attempts: HTTP 429` },
+      ],
+      [
+        'no answer after the last attempt',
+        refused(null),
+        MAX_ATTEMPTS,
+        { step: 'give-up', why: `gave up after ${MAX_ATTEMPTS} attempts: connect ECONNREFUSED` },
+      ],
+    ];
+    for (const [what, result, attempts, expected] of table)
+      it(`${what} (attempt ${attempts}) → ${expected.step}`, () => {
+        expect(afterAttempt(result, attempts, FULL)).to.deep.equal(expected);
+      });
+
+    it('retries are jittered: the same failure at the same attempt spreads between half and all of the step', () => {
+      const delays = [0, 0.25, 0.5, 0.75].map((r) => afterAttempt(refused(503), 3, r));
+      expect(delays.map((d) => (d.step === 'retry' ? d.delayMs : null))).to.deep.equal([1000, 1250, 1500, 1750]);
     });
   });
 
