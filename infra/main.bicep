@@ -1,4 +1,4 @@
-// Unacceptable Behaviour bot: production infrastructure (SPEC §10).
+// Unacceptable Behaviour bot: production infrastructure (README "Deploy to Azure and Teams"; docs/architecture.md#composition-root).
 //
 //   user-assigned managed identity (the bot's ONLY identity, no secret anywhere)
 //     ├─ Azure Bot (msaAppType UserAssignedMSI, msaAppId = its client id) + Teams channel
@@ -17,7 +17,7 @@
 //   Roles come from Entra ID through Microsoft Graph (the app refuses to start with auth on otherwise): create two
 //   security groups, "UB case managers" and "UB admins", and pass their object ids as graphCaseManagerGroupId and
 //   graphAdminGroupId. serviceAreas lists each service area with the object ids of its Head of Service and deputy
-//   (or null): they sign off decisions (SPEC §5).
+//   (or null): they sign off decisions (§5.2; docs/rules.md#R-signoff-who).
 //
 // Deploy:
 //   az group create -n rg-ubp-prod -l uksouth

@@ -207,7 +207,7 @@ export function commandLists(): CommandList[] {
     }));
   return [
     { scopes: ['personal'], commands: listed(COMMANDS) },
-    // Channels and group chats see only what is safe for everyone there to see (need-to-know, SPEC §2).
+    // Channels and group chats see only what is safe for everyone there to see (need-to-know, docs/rules.md#R-roles-personal-chat).
     { scopes: ['team', 'groupChat'], commands: listed(COMMANDS.filter((c) => !c.personalOnly)) },
   ];
 }

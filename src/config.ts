@@ -199,7 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           mode: 'remote',
           endpoint: c.COSMOS_ENDPOINT,
           database: c.COSMOS_DATABASE,
-          // Azure and the Cosmos emulator run batches atomically; the embedded server does not (SPEC §9).
+          // Azure and the Cosmos emulator run batches atomically; the embedded server does not (docs/architecture.md#commit).
           atomicBatch: c.COSMOS_ATOMIC_BATCH ?? true,
           ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { managedIdentityClientId: c.AZURE_CLIENT_ID ?? '' }),
         }

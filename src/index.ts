@@ -26,6 +26,8 @@ import { TeamsMessenger } from './teams/messenger';
 import { startHttpServer } from './http/server';
 import { Admission } from './http/admission';
 import { outsideTurn } from './app/turn';
+import { loadDotEnv } from './env-file';
+import { checkPolicyText } from './policy-check';
 
 export interface Running {
   url: string;
@@ -62,6 +64,7 @@ async function openDirectory(config: Config): Promise<Directory> {
 
 /** The composition root: config → store → directory → bot → HTTP server, plus the outbox dispatcher. */
 export async function start(config: Config, options: StartOptions = {}): Promise<Running> {
+  checkPolicyText(); // the policy text the app carries must be the one POLICY names: decisions record it
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const embedded = config.cosmos.mode === 'embedded' ? await startEmbeddedCosmos() : null;
@@ -73,7 +76,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       : (config.cosmos as Exclude<Config['cosmos'], { mode: 'embedded' }>)),
     timeoutMs: config.limits.cosmosTimeoutMs,
   });
-  const atomicBatch = config.cosmos.mode === 'remote' && config.cosmos.atomicBatch; // the embedded server's batch is not atomic (SPEC §9)
+  const atomicBatch = config.cosmos.mode === 'remote' && config.cosmos.atomicBatch; // the embedded server's batch is not atomic (docs/architecture.md#commit)
   const directory = options.directory ?? (await openDirectory(config));
   const runtime = createTeamsRuntime(config, log, { openIdMetadataUrl: options.openIdMetadataUrl });
   const measures = new MeasureStore(cosmos, atomicBatch);
@@ -151,6 +154,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 }
 
 async function main(): Promise<void> {
+  loadDotEnv(); // .env next to package.json, if present; variables already set win
   let config: Config;
   try {
     config = loadConfig(process.env);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type * as AdaptiveCards from 'adaptivecards';
 import { TEMPLATES, renderCard, type AdaptiveCard } from '../src/cards/render';
+import { CARD_FIELDS, type FieldSpec, type FieldsOf, type NoticeCard, type TemplateName } from '../src/cards/types';
+import { Expression } from 'adaptive-expressions';
 import { confirmationCard, incidentFormCard, type FormState } from '../src/app/incident-views';
 import { helpReply } from '../src/app/help';
 import { checkCustomer } from '../src/app/check-customer';
@@ -29,7 +31,7 @@ const sampleSubmission = violentIncident('form-7d1e-0009', { customerName: '[App
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
 
-/** Teams renders Adaptive Cards 1.5 everywhere (SPEC §8: cards are ≤ 1.5). */
+/** Teams renders Adaptive Cards 1.5 everywhere (docs/rules.md#R-text-cards). */
 const TARGET = { major: 1, minor: 5 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -344,9 +346,9 @@ const ctx = {
   },
   measures: {
     awaitingSignOffBy: async (personId: string) => (personId === 'hos-housing' ? [PAIRS, NO_NOTIFY] : []),
-    create: async (m: Measure, audit: AuditEvent) => {
+    create: async (m: Measure, effects: { type: string }[]) => {
       written.measures.push(m);
-      written.audit.push(audit);
+      written.audit.push(...effects.filter((e): e is AuditEvent => e.type === 'audit'));
     },
   },
   audit: { append: async (e: AuditEvent) => void written.audit.push(e) },
@@ -694,7 +696,7 @@ describe('card content', () => {
     });
   });
 
-  describe('case card (SPEC §2 need-to-know; every view audited, SPEC §6)', () => {
+  describe('case card (need-to-know, R-roles-case-view; every view audited, R-roles-case-view-audited)', () => {
     const proposeButtons = (card: AdaptiveCard) => ofType(card, 'Action.Execute').filter((a) => a.verb === 'measure.form');
 
     it('a case manager sees the full case with a Propose button for this incident, and the view is audited', async () => {
@@ -802,7 +804,7 @@ describe('card content', () => {
     expect(card.actions).to.have.length(1);
   });
 
-  it('help in a channel lists only what is safe there and has no report button (need-to-know, SPEC §2)', () => {
+  it('help in a channel lists only what is safe there and has no report button (need-to-know, R-roles-personal-chat)', () => {
     const card = cardOf(helpReply('help', false));
     const facts = factsOf(card);
     expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.filter((c) => !c.personalOnly).map((c) => c.usage));
@@ -1044,4 +1046,192 @@ describe('user text on cards is never Markdown (shown only as TextRun text, or k
       expect(problemsOf(card, ALL_HOSTILE)).to.deep.equal([]);
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Each template against its type (src/cards/types.ts), through CARD_FIELDS, the same types as runtime values. The
+// bindings are read with the expression parser adaptivecards-templating itself uses (adaptive-expressions).
+
+/** Where an expression is evaluated: the description of the data there, and its path from the root (`measures[]`). */
+interface Scope {
+  spec: FieldSpec;
+  path: string;
+}
+
+const isList = (spec: FieldSpec): spec is readonly [FieldSpec] => Array.isArray(spec);
+const isRecord = (spec: FieldSpec): spec is { readonly [key: string]: FieldSpec } => typeof spec === 'object' && !Array.isArray(spec);
+const child = (path: string, name: string) => (path ? `${path}.${name}` : name);
+
+/**
+ * The data paths an expression refers to, from `Expression.parse(…).references()`. The string is parsed as the
+ * templating library parses it, as one interpolated string (`…${a}…${b}…`), so each `${…}` in it is one expression,
+ * and a `}` inside an expression's own string literal does not end it.
+ */
+const referencesIn = (text: string): string[] => (text.includes('${') ? Expression.parse(`\`${text}\``).references() : []);
+
+/**
+ * What a reference means in a scope: `$root.x` from the root, `$data.x` or `x` from the current `$data` (the item of
+ * a `$data` list, or the root); `$index` and array indexes (`a[0].b`, which comes as `a[0].b` or `a.b`) are ignored,
+ * so a property after a list is one of its items'. Null: not in the type.
+ */
+function resolve(ref: string, scope: Scope, root: FieldSpec): Scope | 'ignored' | null {
+  const [head, ...rest] = ref.replace(/\[[^\]]*\]/g, '').split('.');
+  if (head === '$index') return 'ignored';
+  let at = head === '$root' ? { spec: root, path: '' } : scope;
+  for (const name of head === '$root' || head === '$data' ? rest : [head!, ...rest]) {
+    if (at.spec === 'any') break; // bound whole: anything below it is the sender's business
+    if (isList(at.spec)) at = { spec: at.spec[0], path: `${at.path}[]` };
+    if (!isRecord(at.spec) || !Object.hasOwn(at.spec, name)) return null;
+    at = { spec: at.spec[name]!, path: child(at.path, name) };
+  }
+  return at;
+}
+
+/** Every field of a description, as paths: `values.customerRef`, `measures[].label`, `userIds[]` (a list of scalars). */
+function fieldsOf(spec: FieldSpec, path = ''): string[] {
+  if (isList(spec)) return isRecord(spec[0]) || isList(spec[0]) ? fieldsOf(spec[0], `${path}[]`) : [`${path}[]`];
+  if (isRecord(spec)) return Object.entries(spec).flatMap(([name, s]) => fieldsOf(s, child(path, name)));
+  return [path];
+}
+
+/**
+ * A template's bindings against the description of its data: `unknown`, each binding (JSON path: reference) that is
+ * not a field of the type; `unused`, each field of the type that nothing in the template binds. Inside an element
+ * with `$data`, the element's expressions (its `$when` too) refer to the item; `$data` itself to the enclosing scope.
+ */
+function checkBindings(template: unknown, fields: FieldSpec): { unknown: string[]; unused: string[] } {
+  const unknown: string[] = [];
+  const used = new Set<string>();
+  const bind = (text: string, scope: Scope, where: string) => {
+    const refs = referencesIn(text);
+    const found: Scope[] = [];
+    for (const ref of refs) {
+      const at = resolve(ref, scope, fields);
+      if (at === 'ignored') continue;
+      if (!at) {
+        unknown.push(`${where}: ${ref}${scope.path ? ` (in ${scope.path})` : ''}`);
+        continue;
+      }
+      used.add(at.path);
+      // A list of scalars bound whole (Teams ids) uses its items.
+      if (isList(at.spec) && !isRecord(at.spec[0]) && !isList(at.spec[0])) used.add(`${at.path}[]`);
+      found.push(at);
+    }
+    return { refs, found };
+  };
+  const visit = (node: unknown, scope: Scope, where: string): void => {
+    if (typeof node === 'string') bind(node, scope, where);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, scope, `${where}[${i}]`));
+    else if (node && typeof node === 'object') {
+      let inner = scope;
+      if ('$data' in node) {
+        const data = node.$data;
+        const { refs, found } = typeof data === 'string' ? bind(data, scope, child(where, '$data')) : { refs: [], found: [] };
+        const [list] = found;
+        if (refs.length !== 1) unknown.push(`${child(where, '$data')}: ${JSON.stringify(data)} does not bind one field of the card data`);
+        inner = !list ? { spec: 'any', path: child(where, '$data') } : isList(list.spec) ? { spec: list.spec[0], path: `${list.path}[]` } : list;
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== '$data') visit(value, inner, child(where, key));
+    }
+  };
+  visit(template, { spec: fields, path: '' }, '');
+  return { unknown, unused: fieldsOf(fields).filter((f) => !used.has(f)) };
+}
+
+describe('template bindings match their types', () => {
+  it('CARD_FIELDS describes every template, and only those', () => {
+    expect(Object.keys(CARD_FIELDS).sort()).to.deep.equal(Object.keys(TEMPLATES).sort());
+  });
+
+  for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+    it(`${name}: binds only fields of its type, and every one of them`, () => {
+      const { unknown, unused } = checkBindings(TEMPLATES[name], CARD_FIELDS[name]);
+      expect(unknown, 'bound by the template, not in the type').to.deep.equal([]);
+      expect(unused, 'in the type, never bound by the template').to.deep.equal([]);
+    });
+  }
+
+  describe('the check, on hand-written templates', () => {
+    it('fails on a misspelt binding (${titel}) and on fields of the type the template does not bind', () => {
+      const template = {
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: '${titel}', color: '${color}' }] }],
+      };
+      expect(checkBindings(template, CARD_FIELDS.notice)).to.deep.equal({
+        unknown: ['body[0].inlines[0].text: titel'],
+        unused: ['title', 'text'],
+      });
+    });
+
+    it('reads $when, $data, $root, $index, functions, nested paths and several ${} in one string', () => {
+      const fields: FieldSpec = {
+        name: 'string',
+        total: 'number',
+        open: 'boolean',
+        payload: 'any',
+        ids: ['string'],
+        area: { label: 'string' },
+        items: [{ label: 'string', tags: [{ text: 'string' }] }],
+      };
+      const template = {
+        type: 'AdaptiveCard',
+        refresh: { userIds: '${ids}' },
+        body: [
+          { type: 'TextBlock', text: 'Hello ${name} (${area.label}): ${if(total > 1, "many", "one")}', $when: '${open && count(items) > 0}' },
+          {
+            $data: '${items}',
+            $when: "${label != ''}",
+            type: 'Container',
+            items: [
+              { type: 'TextBlock', text: '${$index}. ${$data.label} for ${$root.name}, of ${count($root.items)}' },
+              { $data: '${tags}', type: 'TextBlock', text: '${json(\'{"a": "}"}\').a}${text}' },
+            ],
+          },
+        ],
+        actions: [{ type: 'Action.Execute', data: '${payload}', title: '${payload.anything.below}' }],
+      };
+      expect(checkBindings(template, fields)).to.deep.equal({ unknown: [], unused: [] });
+    });
+
+    it('inside $data, checks against the item type: a root field there is not found, and an item field never bound is unused', () => {
+      const fields: FieldSpec = { name: 'string', items: [{ label: 'string', note: 'string' }] };
+      const template = { type: 'AdaptiveCard', body: [{ $data: '${items}', type: 'TextBlock', text: '${label}: ${name}' }] };
+      expect(checkBindings(template, fields)).to.deep.equal({
+        unknown: ['body[0].text: name (in items[])'],
+        unused: ['name', 'items[].note'],
+      });
+    });
+
+    it('a binding into a list without $data, or a $data that binds nothing, is not a field', () => {
+      const fields: FieldSpec = { items: [{ label: 'string' }] };
+      const template = {
+        body: [
+          { type: 'TextBlock', text: '${items.labl}' },
+          { $data: 'items', type: 'TextBlock', text: '${label}' },
+        ],
+      };
+      expect(checkBindings(template, fields)).to.deep.equal({
+        unknown: ['body[0].text: items.labl', 'body[1].$data: "items" does not bind one field of the card data'],
+        unused: ['items[].label'],
+      });
+    });
+  });
+
+  // Compile-time half, checked by `npm run typecheck` (never called): each line must fail to compile.
+  function doesNotCompile() {
+    // @ts-expect-error: a renamed field (titel) is not in NoticeCard
+    renderCard('notice', { titel: 'Approved', text: 'Visits in pairs confirmed.', color: 'Good' });
+    // @ts-expect-error: a colour outside TextColor
+    renderCard('notice', { title: 'Approved', text: 'Visits in pairs confirmed.', color: 'Green' });
+    // @ts-expect-error: a description missing a field of its type
+    const missing: FieldsOf<NoticeCard> = { title: 'string', text: 'string' };
+    // @ts-expect-error: a description with a field its type does not have
+    const extra: FieldsOf<NoticeCard> = { title: 'string', text: 'string', color: 'string', body: 'string' };
+    return [missing, extra];
+  }
+
+  it('a renamed field does not compile, nor a description that is not exactly its type (see doesNotCompile)', () => {
+    expect(doesNotCompile).to.be.a('function');
+  });
 });

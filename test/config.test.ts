@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     }
   });
 
-  describe('refuses to listen beyond loopback without authentication (SPEC §10)', () => {
+  describe('refuses to listen beyond loopback without authentication (R-sec-loopback-without-auth)', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'bot.example.org']) {
       it(`HOST=${host} without MicrosoftAppId → one problem naming HOST`, () => {
         const problems = problemsOf({ HOST: host });

@@ -137,7 +137,7 @@ describe('Teams app manifest', () => {
       const [personal, shared] = manifest.bots[0]!.commandLists;
       expect(personal!.commands.map((c) => c.title)).to.have.members(COMMANDS.map((c) => c.name));
       expect(shared!.commands.map((c) => c.title)).to.have.members(COMMANDS.filter((c) => !c.personalOnly).map((c) => c.name));
-      expect(shared!.commands.map((c) => c.title)).not.to.include('check'); // need-to-know (SPEC §2)
+      expect(shared!.commands.map((c) => c.title)).not.to.include('check'); // need-to-know (docs/rules.md#R-roles-personal-chat)
     });
 
     it('tells how to give the arguments of commands that take them', () => {

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { CATEGORIES, CHANNELS, IMMEDIATE_ACTIONS, SAFETY_FLAGS, labelOf } from '../domain/policy';
 import { parseReference } from '../domain/reference';
 import { ADJUSTMENTS, CONTACT_CHANNELS, MEASURE_KINDS, latestReviewDate, type Measure } from '../domain/measure';
-import { PROPOSAL_FIELDS, build, checkProposal, type ProposalErrors, type ProposalValues } from '../domain/proposal';
+import { PROPOSAL_FIELDS, build, checkProposal, type ProposalErrors, type ProposalField, type ProposalValues } from '../domain/proposal';
 import { needsSection51Response } from '../domain/incident';
-import type { Incident, Person } from '../domain/records';
+import { auditEvent, type Incident } from '../domain/records';
+import { fieldsToCorrect, formIdSchema, formInputs, valuesOf } from '../domain/form-values';
 import { formatUk, ukDate } from '../domain/time';
 import { rolesOf, serviceAreaById } from '../directory/directory';
 import { renderCard } from '../cards/render';
-import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
+import { actionError, personOf, type ActionResult, type Actor, type AppContext, type Reply } from './context';
 import { signOffRequests } from './signoff';
 
 const STATUS: Record<Measure['status'], string> = {
@@ -20,7 +21,7 @@ const STATUS: Record<Measure['status'], string> = {
   lapsed: 'lapsed',
 };
 
-/** Case managers see every case; a Head of Service (or deputy) sees their service area's (SPEC §2). */
+/** Case managers see every case; a Head of Service (or deputy) sees their service area's (§3; docs/rules.md#R-roles-case-view). */
 async function mayView(ctx: AppContext, actor: Actor, incident: Incident): Promise<{ view: boolean; propose: boolean }> {
   const roles = await rolesOf(ctx.directory, actor.id);
   const area = await serviceAreaById(ctx.directory, incident.serviceArea);
@@ -28,7 +29,7 @@ async function mayView(ctx: AppContext, actor: Actor, incident: Incident): Promi
   return { view: roles.has('case-manager') || headOfArea, propose: roles.has('case-manager') };
 }
 
-/** `case <ref>`: the full case for those with a need to know; every view is audited (SPEC §6). */
+/** `case <ref>`: the full case for those with a need to know; every view is audited (docs/rules.md#R-roles-case-view-audited). */
 export async function showCase(ctx: AppContext, actor: Actor, args: string): Promise<Reply> {
   const reference = parseReference(args);
   if (!reference) return { text: 'Type case and the incident reference, for example: case UB-7K3-M9Q' };
@@ -40,16 +41,10 @@ export async function showCase(ctx: AppContext, actor: Actor, args: string): Pro
       text: 'Only the Customer Experience team and the Head of Service for this area can see case details (need-to-know). You can use check <customer ref> before a visit.',
     };
   const now = ctx.now();
-  const viewer: Person = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
-  await ctx.audit.append({
-    type: 'audit',
-    id: `${reference}:viewed:${createHash('sha256').update(`${actor.id}|${now.toISOString()}|${ctx.newId()}`).digest('hex').slice(0, 16)}`,
-    customerKey: incident.customerKey,
-    at: now.toISOString(),
-    actor: viewer,
-    action: 'case.viewed',
-    subject: reference,
-  });
+  const viewId = createHash('sha256').update(`${actor.id}|${now.toISOString()}|${ctx.newId()}`).digest('hex').slice(0, 16);
+  await ctx.audit.append(
+    auditEvent(`${reference}:viewed:${viewId}`, incident.customerKey, now, await personOf(ctx, actor), 'case.viewed', reference),
+  );
   const file = await ctx.incidents.customerFile(incident.customerKey);
   const category = CATEGORIES[incident.category];
   const area = await serviceAreaById(ctx.directory, incident.serviceArea);
@@ -86,17 +81,21 @@ export async function showCase(ctx: AppContext, actor: Actor, args: string): Pro
 }
 
 const asNumber = (v: string | undefined) => (v !== undefined && /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : null);
-const blank = (): Record<string, string> => Object.fromEntries(PROPOSAL_FIELDS.map((f) => [f, '']));
+const blank = () => Object.fromEntries(PROPOSAL_FIELDS.map((f) => [f, ''])) as Record<ProposalField, string>;
 
-function proposalForm(incident: Incident, formId: string, values: ProposalValues, errors: ProposalErrors, now: Date) {
-  const problems = Object.keys(errors).length;
+function proposalForm(incident: Incident, formId: string, values: ProposalValues, refused: ProposalErrors, now: Date) {
+  // The "per week / month" choices have no error line of their own: their problem shows under the number beside them.
+  const { maxContactsPer, maxIssuesPer, ...errors } = refused;
+  if (maxContactsPer) errors.maxContactsCount ??= maxContactsPer;
+  if (maxIssuesPer) errors.maxIssuesCount ??= maxIssuesPer;
+  const problems = Object.values(errors).filter(Boolean).length;
   return renderCard('measure-form', {
     customerKey: incident.customerKey,
     incidentRef: incident.reference,
     formId,
     today: ukDate(now),
     latestReview: ukDate(latestReviewDate(now)),
-    problemSummary: problems ? `Not proposed: please correct ${problems === 1 ? 'the field' : `the ${problems} fields`} marked below.` : '',
+    problemSummary: problems ? `Not proposed: please correct ${fieldsToCorrect(problems)} marked below.` : '',
     vulnerabilityNote:
       incident.vulnerability.known === 'yes'
         ? `The reporter knows of a vulnerability: “${incident.vulnerability.note ?? ''}”. Consider contact through a third party or advocate (§6)`
@@ -112,11 +111,8 @@ function proposalForm(incident: Incident, formId: string, values: ProposalValues
 
 const formData = z.looseObject({
   incidentRef: z.string().max(20),
-  formId: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{8,64}$/, 'formId must be 8–64 letters, digits or dashes')
-    .optional(),
-  ...Object.fromEntries(PROPOSAL_FIELDS.map((f) => [f, z.string().max(5000, `${f} is too long`).optional()])),
+  formId: formIdSchema,
+  ...formInputs(PROPOSAL_FIELDS, 5000),
 });
 
 async function loadForProposal(ctx: AppContext, actor: Actor, data: unknown) {
@@ -127,12 +123,7 @@ async function loadForProposal(ctx: AppContext, actor: Actor, data: unknown) {
   if (!incident) return actionError(404, 'NotFound', 'That incident is not recorded.');
   if (!(await mayView(ctx, actor, incident)).propose)
     return actionError(403, 'NotCaseManager', 'Only the Customer Experience team can propose measures.');
-  const values: ProposalValues = {};
-  for (const f of PROPOSAL_FIELDS) {
-    const v = parsed.data[f];
-    if (typeof v === 'string') values[f] = v;
-  }
-  return { incident, formId: parsed.data.formId, values };
+  return { incident, formId: parsed.data.formId, values: valuesOf(PROPOSAL_FIELDS, parsed.data) };
 }
 
 /** `measure.form`: the proposal form for an incident, with sensible defaults (§5.1 incidents suggest visits in pairs). */
@@ -164,25 +155,16 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
   if (!checked.ok) return { card: proposalForm(incident, loaded.formId, values, checked.errors, now) };
   const area = await serviceAreaById(ctx.directory, incident.serviceArea);
   if (!area) return actionError(409, 'UnknownServiceArea', `Service area ${incident.serviceArea} is no longer configured: ask an admin.`);
-  const proposer: Person = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
+  const proposer = await personOf(ctx, actor);
   // The id derives from the form, so a double click or a retried delivery proposes once.
   const id = `${incident.reference}:${checked.measure.kind}:${createHash('sha256').update(`${actor.id}|${loaded.formId}`).digest('hex').slice(0, 10)}`;
   const measure = build(checked.measure, id, area, proposer, [incident.reporter, proposer]);
   const requests = await signOffRequests(ctx, measure, now);
-  await ctx.measures.create(
-    measure,
-    {
-      type: 'audit',
-      id: `${id}:proposed`,
-      customerKey: measure.customerKey,
-      at: now.toISOString(),
-      actor: proposer,
-      action: 'measure.proposed',
-      subject: id,
-      details: { kind: measure.kind, status: measure.status },
-    },
-    requests,
-  );
+  const audit = auditEvent(`${id}:proposed`, measure.customerKey, now, proposer, 'measure.proposed', id, {
+    kind: measure.kind,
+    status: measure.status,
+  });
+  await ctx.measures.create(measure, [audit, ...requests]);
   ctx.notify(requests);
   const label = MEASURE_KINDS[measure.kind].label;
   return {

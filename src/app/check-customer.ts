@@ -2,9 +2,10 @@ import { isCustomerRef, normaliseCustomerRef } from '../domain/customer';
 import { MEASURE_KINDS, isInForce, type Measure } from '../domain/measure';
 import { formatUk } from '../domain/time';
 import { renderCard } from '../cards/render';
+import type { CustomerCheckCard } from '../cards/types';
 import type { AppContext, Reply } from './context';
 
-function measureView(m: Measure) {
+function measureView(m: Measure): CustomerCheckCard['inForce'][number] {
   const interim = m.interim && m.status === 'pending-sign-off';
   return {
     title: `${MEASURE_KINDS[m.kind].label}${interim ? ' (interim, pending sign-off)' : ''}`,
@@ -17,7 +18,7 @@ function measureView(m: Measure) {
 }
 
 /**
- * `check <customer ref>`: what staff need before contact, and nothing more (SPEC §2 need-to-know):
+ * `check <customer ref>`: what staff need before contact, and nothing more (need-to-know, docs/rules.md#R-roles-check-need-to-know):
  * marker type and instructions, never incident narratives.
  */
 export async function checkCustomer(ctx: AppContext, args: string): Promise<Reply> {

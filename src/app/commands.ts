@@ -1,7 +1,7 @@
 /**
  * The bot's chat commands: the single list the message router, the help card and the Teams app manifest use.
  * `name` is what the user types first; `usage` shows arguments. `personalOnly` commands show customer or case details,
- * so they answer only in a personal chat with the bot, never where a whole channel would see (need-to-know, SPEC §2).
+ * so they answer only in a personal chat with the bot, never where a whole channel would see (need-to-know, docs/rules.md#R-roles-personal-chat).
  */
 export const COMMANDS = [
   { name: 'report', usage: 'report', description: 'Report unacceptable behaviour by a customer', personalOnly: true },

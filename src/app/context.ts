@@ -1,9 +1,7 @@
 import type { Directory } from '../directory/directory';
-import type { IncidentStore } from '../store/incidents';
-import type { MeasureStore } from '../store/measures';
-import type { ConversationStore } from '../store/conversations';
-import type { AuditStore } from '../store/audit';
+import type { AuditTrail, Conversations, IncidentRepository, MeasureRepository } from './ports';
 import type { AdaptiveCard } from '../cards/render';
+import type { Person } from '../domain/records';
 
 /** The person acting, as the channel authenticated them. Roles are looked up, never taken from the message. */
 export interface Actor {
@@ -20,10 +18,10 @@ export type ActionResult = { card: AdaptiveCard } | { error: { status: 400 | 403
 
 /** What application handlers need; built once in the composition root. */
 export interface AppContext {
-  incidents: IncidentStore;
-  measures: MeasureStore;
-  conversations: ConversationStore;
-  audit: AuditStore;
+  incidents: IncidentRepository;
+  measures: MeasureRepository;
+  conversations: Conversations;
+  audit: AuditTrail;
   directory: Directory;
   /** Tells the outbox dispatcher these entries were just written (so they go now, not at the next poll). */
   notify: (entries: readonly { id: string; customerKey: string }[]) => void;
@@ -33,4 +31,9 @@ export interface AppContext {
 
 export function actionError(status: 400 | 403 | 404 | 409 | 412, code: string, message: string): ActionResult {
   return { error: { status, code, message } };
+}
+
+/** The acting person as records name them: the directory's name for them, else what the channel said. */
+export async function personOf(ctx: AppContext, actor: Actor): Promise<Person> {
+  return { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
 }

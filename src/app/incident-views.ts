@@ -1,12 +1,13 @@
 import { guidanceFor } from '../domain/guidance';
-import { INCIDENT_FIELDS, type FieldErrors, type IncidentFormValues } from '../domain/incident';
+import { fieldsToCorrect } from '../domain/form-values';
+import { INCIDENT_FIELDS, type FieldErrors, type IncidentField, type IncidentFormValues } from '../domain/incident';
 import { CATEGORIES, CATEGORY_IDS, CHANNELS, IMMEDIATE_ACTIONS, SAFETY_FLAGS, VULNERABILITY_KNOWN, labelOf, type CategoryId } from '../domain/policy';
 import type { Incident } from '../domain/records';
 import { formatUk } from '../domain/time';
 import type { ServiceArea } from '../directory/directory';
 import { renderCard, type AdaptiveCard } from '../cards/render';
 
-const blankFields = (): Record<string, string> => Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, '']));
+const blankFields = () => Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, ''])) as Record<IncidentField, string>;
 
 export interface FormState {
   category: CategoryId;
@@ -27,9 +28,7 @@ export function incidentFormCard(s: FormState): AdaptiveCard {
     otherCategories: CATEGORY_IDS.filter((c) => c !== s.category).map((c) => CATEGORIES[c]),
     values: { ...blankFields(), ...s.values },
     errors: { ...blankFields(), ...s.errors },
-    problemSummary: problems
-      ? `Please correct ${problems === 1 ? 'the field' : `the ${problems} fields`} marked below. Nothing has been saved yet.`
-      : '',
+    problemSummary: problems ? `Please correct ${fieldsToCorrect(problems)} marked below. Nothing has been saved yet.` : '',
     channels: CHANNELS,
     serviceAreas: s.serviceAreas,
     safetyFlags: SAFETY_FLAGS,

@@ -3,10 +3,12 @@ import { INCIDENT_FIELDS, isCategory, validateIncident, type IncidentFormValues 
 import { interimPairsVisit } from '../domain/measure';
 import { POLICY_VERSION, type CategoryId } from '../domain/policy';
 import { submissionKey } from '../domain/reference';
-import type { AuditEvent, Incident } from '../domain/records';
+import { auditEvent, type Incident } from '../domain/records';
+import { formIdSchema, formInputs, valuesOf } from '../domain/form-values';
 import { ukDate, ukTime } from '../domain/time';
 import { signOffRequests } from './signoff';
-import { actionError, type ActionResult, type Actor, type AppContext } from './context';
+import { actionError, personOf, type ActionResult, type Actor, type AppContext } from './context';
+import type { Effect } from './ports';
 import { confirmationCard, incidentFormCard } from './incident-views';
 
 /** Anything larger than this in one input is not a form a person filled in. */
@@ -15,11 +17,8 @@ const MAX_INPUT_CHARS = 20_000;
 /** Card data: the action's own data (category, formId) plus every input's value, all strings. */
 const actionData = z.looseObject({
   category: z.string().optional(),
-  formId: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{8,64}$/, 'formId must be 8–64 letters, digits or dashes')
-    .optional(),
-  ...Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, z.string().max(MAX_INPUT_CHARS, `${f} is too long`).optional()])),
+  formId: formIdSchema,
+  ...formInputs(INCIDENT_FIELDS, MAX_INPUT_CHARS),
 });
 
 type Parsed = { category: CategoryId; formId: string | undefined; values: IncidentFormValues };
@@ -33,12 +32,7 @@ function parse(data: unknown): Parsed | ActionResult {
   if (!parsed.success) return actionError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
   const category = categoryOf(parsed.data.category);
   if (!category) return actionError(400, 'BadRequest', `Unknown category “${String(parsed.data.category).slice(0, 30)}”`);
-  const values: IncidentFormValues = {};
-  for (const f of INCIDENT_FIELDS) {
-    const v = parsed.data[f];
-    if (typeof v === 'string') values[f] = v;
-  }
-  return { category, formId: parsed.data.formId, values };
+  return { category, formId: parsed.data.formId, values: valuesOf(INCIDENT_FIELDS, parsed.data) };
 }
 
 const isResult = (p: Parsed | ActionResult): p is ActionResult => 'error' in p || 'card' in p;
@@ -80,37 +74,37 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
     };
   }
   const report = result.report;
-  const reporter = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
+  const reporter = await personOf(ctx, actor);
   const key = submissionKey(actor.tenantId ?? '', actor.id, p.formId);
   const area = serviceAreas.find((a) => a.id === report.serviceArea)!;
-  const { write, created } = await ctx.incidents.record(key, report.customerRef, async (reference) => {
-    const at = now.toISOString();
-    const incident: Incident = {
-      ...report,
-      type: 'incident',
-      id: reference,
-      reference,
-      customerKey: report.customerRef,
-      submissionKey: key,
-      reporter,
-      reportedAt: at,
-      policyVersion: POLICY_VERSION,
-    };
-    const audit: AuditEvent = {
-      type: 'audit',
-      id: `${reference}:reported`,
-      customerKey: incident.customerKey,
-      at,
-      actor: reporter,
-      action: 'incident.reported',
-      subject: reference,
-      details: { category: incident.category, safetyFlags: incident.safetyFlags },
-    };
-    // §5.1: visits in pairs from now, and the Head of Service is asked to confirm or lift it.
-    const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy });
-    return { incident, audit, others: interim ? [interim, ...(await signOffRequests(ctx, interim, now))] : [] };
+  // Step 1: the reference this submission derives. A retry gets its own claim back, with its first customer.
+  const claim = await ctx.incidents.claimReference(key, report.customerRef);
+  const reference = claim.reference;
+  const at = now.toISOString();
+  const incident: Incident = {
+    ...report,
+    type: 'incident',
+    id: reference,
+    reference,
+    customerKey: report.customerRef,
+    submissionKey: key,
+    reporter,
+    reportedAt: at,
+    policyVersion: POLICY_VERSION,
+  };
+  const audit = auditEvent(`${reference}:reported`, incident.customerKey, now, reporter, 'incident.reported', reference, {
+    category: incident.category,
+    safetyFlags: incident.safetyFlags,
   });
-  if (created) ctx.notify(write.others.filter((d) => d.type === 'outbox'));
-  const stored = serviceAreas.find((a) => a.id === write.incident.serviceArea);
-  return { card: confirmationCard(write.incident, stored?.name ?? write.incident.serviceArea, created) };
+  // §5.1: visits in pairs from now, and the Head of Service is asked to confirm or lift it.
+  const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy });
+  const effects: Effect[] = [audit, ...(interim ? [interim, ...(await signOffRequests(ctx, interim, now))] : [])];
+  // Step 2: the incident and what follows from it, once. The same form sent again (even for another customer) finds
+  // the first submission, which stands.
+  const created = claim.customerKey === incident.customerKey && (await ctx.incidents.record(incident, effects)) === 'created';
+  const recorded = created ? incident : await ctx.incidents.read(reference, claim.customerKey);
+  if (!recorded) throw new Error(`Incident ${reference} is claimed but not stored yet`);
+  if (created) ctx.notify(effects.filter((e) => e.type === 'outbox'));
+  const stored = serviceAreas.find((a) => a.id === recorded.serviceArea);
+  return { card: confirmationCard(recorded, stored?.name ?? recorded.serviceArea, created) };
 }

@@ -4,11 +4,12 @@ import { RECORD_ID_PATTERN } from '../domain/records';
 import { MEASURE_KINDS, type Measure } from '../domain/measure';
 import { outboxEntry, type OutboxEntry } from '../domain/outbox';
 import { MAX_DECISION_TEXT, decide, mayDecide } from '../domain/signoff';
-import type { AuditEvent, Person } from '../domain/records';
+import { auditEvent, type Person } from '../domain/records';
 import { formatUk } from '../domain/time';
 import { serviceAreaById } from '../directory/directory';
 import { renderCard } from '../cards/render';
-import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
+import { actionError, personOf, type ActionResult, type Actor, type AppContext, type Reply } from './context';
+import { decideOn, type Decision } from './decide';
 import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from './signoff-views';
 
 async function peopleFor(ctx: AppContext, m: Measure): Promise<SignOffPeople> {
@@ -63,11 +64,12 @@ const badRequest = (e: z.ZodError) => actionError(400, 'BadRequest', e.issues.ma
 async function load(ctx: AppContext, data: unknown): Promise<Measure | ActionResult> {
   const parsed = measureRef.safeParse(data);
   if (!parsed.success) return badRequest(parsed.error);
-  const m = await ctx.measures.read(parsed.data.measureId, parsed.data.customerKey);
-  if (!m?.signOff) return actionError(404, 'NotFound', 'This sign-off request no longer exists.');
+  const m = (await ctx.measures.read(parsed.data.measureId, parsed.data.customerKey))?.value;
+  if (!m?.signOff) return NOT_FOUND;
   return m;
 }
 const isMeasure = (x: Measure | ActionResult): x is Measure => 'type' in x;
+const NOT_FOUND = actionError(404, 'NotFound', 'This sign-off request no longer exists.');
 
 /** `signoff.refresh`: approver and deputy see Approve / Reject; everyone else sees the status; once decided, the outcome. */
 export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
@@ -78,51 +80,45 @@ export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknow
   return { card: mayDecide(m, actor.id) ? signOffDecideCard(m, people) : signOffStatusCard(m, people) };
 }
 
-/** `signoff.decide`: reload by id, check the clicker, write with the ETag; of two clicks at once exactly one wins. */
+/** `signoff.decide`: through the decision shell (src/app/decide.ts); of two clicks at once exactly one wins. */
 export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
   const parsed = decision.safeParse(data);
   if (!parsed.success) return badRequest(parsed.error);
-  let m = await load(ctx, parsed.data);
-  if (!isMeasure(m)) return m;
-  const by: Person = { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
-  // A record can change under a click for reasons that do not matter to it (a sign-off card's message id being
-  // recorded): then decide again on the fresh record. If it was a decision, the second attempt says so.
-  for (let attempt = 1; ; attempt++) {
-    const now = ctx.now();
-    const result = decide(m, by, parsed.data, now);
-    if (!result.ok) {
+  const by = await personOf(ctx, actor);
+  const outcome = await decideOn<Measure, ActionResult>(
+    ctx.measures,
+    { id: parsed.data.measureId, partition: parsed.data.customerKey },
+    async (m, attempt) => {
+      if (!m.signOff) return { answer: NOT_FOUND };
+      const now = ctx.now();
+      const result = decide(m, by, parsed.data, now);
+      if (result.ok) return decided(result.measure, by, now);
       if (result.code === 'AlreadyDecided') {
-        const d = m.signOff!.decision!;
+        // On a later attempt, the change that made the first one fail was this other decision.
+        const d = m.signOff.decision!;
         const note =
           attempt === 1
             ? 'This was already decided: nothing was changed.'
             : `${d.by.name} decided this first, at ${formatUk(d.at)}: your click changed nothing.`;
-        return { card: signOffOutcomeCard(m, note) };
+        return { answer: { card: signOffOutcomeCard(m, note) } };
       }
-      if (result.code === 'NotApprover' || result.code === 'NoSignOff') return actionError(403, result.code, result.message);
-      return { card: signOffDecideCard(m, await peopleFor(ctx, m), result.message) };
-    }
-    const decided = result.measure;
-    const audit: AuditEvent = {
-      type: 'audit',
-      id: `${m.id}:decided`,
-      customerKey: m.customerKey,
-      at: now.toISOString(),
-      actor: by,
-      action: `signoff.${decided.signOff!.decision!.outcome}`,
-      subject: m.id,
-      details: { kind: m.kind, reasons: m.signOff!.reasons, status: decided.status },
-    };
-    const messages = decisionMessages(decided, now);
-    if (await ctx.measures.commitDecision(decided, audit, messages)) {
-      ctx.notify(messages);
-      return { card: signOffOutcomeCard(decided) };
-    }
-    const latest = await ctx.measures.read(m.id, m.customerKey);
-    if (!latest) return actionError(404, 'NotFound', 'This sign-off request no longer exists.');
-    if (attempt >= 5) return actionError(409, 'Conflict', 'This record keeps changing while you decide: open it again.');
-    m = latest;
-  }
+      if (result.code === 'NotApprover' || result.code === 'NoSignOff') return { answer: actionError(403, result.code, result.message) };
+      return { answer: { card: signOffDecideCard(m, await peopleFor(ctx, m), result.message) } };
+    },
+    { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
+  );
+  if ('answer' in outcome) return outcome.answer;
+  return outcome.undecided === 'not-found' ? NOT_FOUND : actionError(409, 'Conflict', 'This record keeps changing while you decide: open it again.');
+}
+
+/** A sign-off decision to commit: the decided measure, its audit event, the card updates and the notices. */
+function decided(m: Measure, by: Person, now: Date): Decision<Measure, ActionResult> {
+  const audit = auditEvent(`${m.id}:decided`, m.customerKey, now, by, `signoff.${m.signOff!.decision!.outcome}`, m.id, {
+    kind: m.kind,
+    reasons: m.signOff!.reasons,
+    status: m.status,
+  });
+  return { commit: m, effects: [audit, ...decisionMessages(m, now)], answer: { card: signOffOutcomeCard(m) } };
 }
 
 /**
@@ -182,7 +178,7 @@ function signOffStatusLabel(m: Measure): string {
   return `${MEASURE_KINDS[m.kind].label}${m.interim ? ' (interim)' : ''}${m.signOff?.reasons.includes('no-notification') ? ', customer not to be told' : ''}`;
 }
 
-/** What case managers get when a message could not be delivered: nothing is silently lost (SPEC §8). */
+/** What case managers get when a message could not be delivered: nothing is silently lost (docs/rules.md#R-outbox-dead-conversation). */
 export function undeliveredNotice(entry: OutboxEntry, recipientName: string, why: string): { card: Record<string, unknown>; summary: string } {
   const summary = entry.action.kind === 'send' ? entry.action.summary : `an updated card (customer ${entry.customerKey})`;
   return {

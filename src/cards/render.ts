@@ -1,4 +1,5 @@
 import { Template } from 'adaptivecards-templating';
+import type { CardData, TemplateName } from './types';
 import help from '../../cards/help.json';
 import notice from '../../cards/notice.json';
 import incidentForm from '../../cards/incident-form.json';
@@ -28,16 +29,19 @@ export const TEMPLATES = {
   case: caseCard,
   'measure-form': measureForm,
   retry,
-} as const;
-export type TemplateName = keyof typeof TEMPLATES;
+} as const satisfies { [N in TemplateName]: object };
+export type { CardData, TemplateName };
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard' };
 
 /** Parsing a template's expressions is the expensive part (tens of ms for the form): do it once per template. */
 const prepared = new Map<TemplateName, Template>();
 
-/** Binds a template to data; a binding left unexpanded (missing data) is a bug, so it throws rather than show `${…}`. */
-export function renderCard(name: TemplateName, data: object): AdaptiveCard {
+/**
+ * Binds a template to its data (typed per template in ./types, so a renamed field fails to compile); a binding left
+ * unexpanded (missing data) is a bug, so it throws rather than show `${…}`.
+ */
+export function renderCard<N extends TemplateName>(name: N, data: CardData[N]): AdaptiveCard {
   let template = prepared.get(name);
   if (!template) prepared.set(name, (template = new Template(TEMPLATES[name])));
   // What people typed may contain "${": shield it so only the template's own unbound expressions fail the check.

@@ -18,7 +18,7 @@ interface Entry {
 }
 
 /**
- * Caches any Directory briefly (SPEC §2: "cached briefly"), per method and argument.
+ * Caches any Directory briefly (docs/rules.md#R-roles-from-directory; 5 minutes, docs/architecture.md#limits), per method and argument.
  * Concurrent identical lookups share one call; failures are never cached, so the next
  * call retries. Callers get their own copies, so mutating an answer cannot poison the cache.
  */

@@ -1,4 +1,4 @@
-/** SPEC §2 roles. Every tenant user is staff; the others come from the directory. */
+/** Roles (docs/rules.md#R-roles-from-directory). Every tenant user is staff; the others come from the directory. */
 export type Role = 'staff' | 'case-manager' | 'head-of-service' | 'admin';
 
 export interface DirectoryPerson {

@@ -61,19 +61,19 @@ export class FileDirectory implements Directory {
     return FileDirectory.parse(json, path);
   }
 
-  async person(id: string) {
-    return this.people.get(id) ?? null;
+  person(id: string) {
+    return Promise.resolve(this.people.get(id) ?? null);
   }
-  async isCaseManager(id: string) {
-    return this.data.caseManagers.includes(id);
+  isCaseManager(id: string) {
+    return Promise.resolve(this.data.caseManagers.includes(id));
   }
-  async isAdmin(id: string) {
-    return this.data.admins.includes(id);
+  isAdmin(id: string) {
+    return Promise.resolve(this.data.admins.includes(id));
   }
-  async caseManagers() {
-    return this.data.caseManagers.map((id) => this.people.get(id)!);
+  caseManagers() {
+    return Promise.resolve(this.data.caseManagers.map((id) => this.people.get(id)!));
   }
-  async serviceAreas(): Promise<ServiceArea[]> {
-    return this.data.serviceAreas;
+  serviceAreas(): Promise<ServiceArea[]> {
+    return Promise.resolve(this.data.serviceAreas);
   }
 }

@@ -67,7 +67,7 @@ interface GraphPage {
   '@odata.nextLink'?: string;
 }
 
-/** Production directory: people and role groups from Microsoft Graph (SPEC §2). Not cached: wrap in CachedDirectory. */
+/** Production directory: people and role groups from Microsoft Graph (docs/rules.md#R-roles-from-directory). Not cached: wrap in CachedDirectory. */
 export class GraphDirectory implements Directory {
   private readonly client: Client;
   private readonly caseManagerGroupId: string;
@@ -107,7 +107,7 @@ export class GraphDirectory implements Directory {
     const path = `/users/${id}`;
     let user: GraphUser;
     try {
-      user = await this.client.api(path).select(SELECT).option('signal', this.signal()).get();
+      user = (await this.client.api(path).select(SELECT).option('signal', this.signal()).get()) as GraphUser;
     } catch (error) {
       if (error instanceof GraphError && error.statusCode === 404) return null;
       throw graphFailure('GET', path, error);
@@ -127,8 +127,8 @@ export class GraphDirectory implements Directory {
     return (await this.groupUsers(this.caseManagerGroupId)).map(toPerson);
   }
 
-  async serviceAreas(): Promise<ServiceArea[]> {
-    return this.areas.map((a) => ({ ...a }));
+  serviceAreas(): Promise<ServiceArea[]> {
+    return Promise.resolve(this.areas.map((a) => ({ ...a })));
   }
 
   private async isMember(groupId: string, id: string): Promise<boolean> {
@@ -145,7 +145,7 @@ export class GraphDirectory implements Directory {
     for (let pages = 1; ; pages++) {
       let page: GraphPage;
       try {
-        page = await request.option('signal', this.signal()).get();
+        page = (await request.option('signal', this.signal()).get()) as GraphPage;
       } catch (error) {
         throw graphFailure('GET', path, error, error instanceof GraphError && error.statusCode === 404 ? `group ${groupId} not found` : undefined);
       }
@@ -183,7 +183,9 @@ class BearerTokenHandler implements Middleware {
   }
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // RequestInfo is a DOM type this project's lib does not declare: say what the middleware relies on.
+    const request = context.request as string | { url: string };
+    const url = typeof request === 'string' ? request : request.url;
     const options = (context.options ??= {});
     const headers = { ...(options.headers as Record<string, string> | undefined) };
     delete headers.Authorization;

@@ -15,10 +15,10 @@ import {
 } from './policy';
 import { CUSTOMER_REF_PATTERN, normaliseCustomerRef } from './customer';
 import { ukDate, ukLocalToUtc } from './time';
-import { boundedText, choices, multiChoice } from './form-values';
+import { boundedText, choices, firstErrorPerField, multiChoice } from './form-values';
 import { plainName, plainText } from './text';
 
-/** Bounds on every field (SPEC §3): long enough for a real account, short enough to stay readable. */
+/** Bounds on every field (docs/rules.md#R-incident-fields): long enough for a real account, short enough to stay readable. */
 export const LIMITS = {
   customerName: 100,
   description: 4000,
@@ -142,11 +142,7 @@ export type ValidationResult = { ok: true; report: IncidentReport } | { ok: fals
 /** Validates a submitted form for a category against the service areas the directory knows. Pure: `now` is given. */
 export function validateIncident(values: IncidentFormValues, category: CategoryId, serviceAreas: readonly string[], now: Date): ValidationResult {
   const parsed = cachedSchema(category, serviceAreas).safeParse(values);
-  const errors: FieldErrors = {};
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
-    const field = issue.path[0] as IncidentField | undefined;
-    if (field && !errors[field]) errors[field] = issue.message;
-  }
+  const errors: FieldErrors = firstErrorPerField<IncidentField>(parsed.success ? [] : parsed.error.issues);
   for (const [field, message] of Object.entries(crossFieldErrors(values, now)) as [IncidentField, string][]) errors[field] ??= message;
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   const v = parsed.data;

@@ -3,7 +3,7 @@ import { needsSection51Response } from './incident';
 import { POLICY_VERSION } from './policy';
 import type { Incident, Person } from './records';
 
-/** The measures of SPEC §4 and the policy sections behind them. */
+/** The measures (docs/rules.md#R-marker-kinds) and the policy sections behind them (§4.1, §5.1–§5.3, §8). */
 export const MEASURE_KINDS = {
   warning: { label: 'Warning that behaviour is unacceptable', section: '5.2, 5.3', signOff: false, formal: false },
   'pairs-visit': { label: 'Visits and meetings in pairs', section: '5.1, 5.2', signOff: true, formal: true },
@@ -56,7 +56,7 @@ export interface SignOff {
   decision: { outcome: 'approved' | 'rejected'; by: Person; at: string; reason: string | null } | null;
 }
 
-/** A measure or warning marker on a customer. Every one rests on at least one incident and has a review date (SPEC §4). */
+/** A measure or warning marker on a customer. Every one rests on at least one incident and has a review date (docs/rules.md#R-marker-rests-on-incident, §8 docs/rules.md#R-marker-review-six-months). */
 export interface Measure {
   type: 'measure';
   id: string;
@@ -84,7 +84,6 @@ export interface Measure {
   /** Told of the decision: the reporters of the incidents behind it and the proposer. */
   notifyOnDecision: Person[];
   policyVersion: string;
-  _etag?: string;
 }
 
 export const PAIRS_VISIT_INSTRUCTIONS = 'Visit and meet this customer in pairs only. Do not visit alone.';

@@ -4,7 +4,7 @@ import type { Person } from './records';
 export type Recipient = { kind: 'person'; personId: string } | { kind: 'conversation'; conversationKey: string };
 
 /**
- * A message waiting to be delivered (SPEC §8): written in the same partition and batch as the decision that caused it,
+ * A message waiting to be delivered (docs/rules.md#R-outbox-with-the-decision): written in the same partition and batch as the decision that caused it,
  * so nothing is lost if Teams or the process fails; the dispatcher delivers it at least once and records success.
  */
 export interface OutboxEntry {
@@ -25,7 +25,6 @@ export interface OutboxEntry {
   createdBy: Person | null;
   sentAt: string | null;
   lastError: string | null;
-  _etag?: string;
 }
 
 export function outboxEntry(
@@ -54,7 +53,7 @@ export function outboxEntry(
   };
 }
 
-/** Statuses worth retrying (SPEC §8): throttled, conflict, and gateway/unavailable errors. */
+/** Statuses worth retrying (docs/rules.md#R-outbox-retry): throttled, conflict, and gateway/unavailable errors. */
 export const RETRYABLE_STATUSES = [429, 412, 502, 503, 504];
 /** Statuses meaning the bot can no longer reach that conversation (uninstalled, blocked, deleted). */
 export const DEAD_STATUSES = [403, 404];

@@ -3,8 +3,22 @@
  * Labels are the policy's own words so staff recognise them; ids are stable storage keys.
  */
 
-/** Recorded with every decision so later readers know which rules were in force (§8: reviewed every 3 years). */
-export const POLICY_VERSION = 'Calico Homes Unacceptable Behaviour Policy (current text, reviewed every 3 years per §8)';
+/**
+ * The adopted policy this release applies: the landlord's version label, its adoption date, and the SHA-256 of the text
+ * shipped in policy/unacceptable-behaviour-policy.txt (checked at start by src/policy-check.ts). The text states no
+ * adoption date, so `adopted` stays null until the landlord gives one. Moving to a revised policy: docs/policy-version.md.
+ */
+export const POLICY: { readonly version: string; readonly adopted: string | null; readonly sha256: string } = {
+  version: '2024-1',
+  adopted: null,
+  sha256: '106f44e9a864d959af5fab531eb722fd5d89e54bfd3118ec7f41a93f53b0942e',
+};
+
+/**
+ * Recorded with every incident and measure so later readers know which rules were in force (§8: the policy is reviewed
+ * every 3 years). Records keep the version they were made under.
+ */
+export const POLICY_VERSION = `UBP ${POLICY.version} (${POLICY.adopted ? `adopted ${POLICY.adopted}` : 'adoption date not set'}, sha256 ${POLICY.sha256.slice(0, 12)}…)`;
 
 export interface Option<Id extends string = string> {
   readonly id: Id;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ukDate, ukLocalToUtc } from './time';
-import { boundedText, choices, multiChoice } from './form-values';
+import { boundedText, choices, firstErrorPerField, multiChoice } from './form-values';
 import { needsSection51Response } from './incident';
 import {
   ADJUSTMENTS,
@@ -93,7 +93,7 @@ export type ProposalResult =
 
 /**
  * Checks a proposed measure against the policy. Refusals, each with its reason:
- * - no recorded incident behind it (SPEC §4: every marker rests on a specific incident);
+ * - no recorded incident behind it (docs/rules.md#R-marker-rests-on-incident);
  * - vulnerabilities and reasonable adjustments not considered (§6);
  * - contact restrictions leaving no way to access services, or only ways a reasonable adjustment rules out (§6);
  * - not telling the customer without full justification (§5.2);
@@ -102,11 +102,7 @@ export type ProposalResult =
  */
 export function checkProposal(values: ProposalValues, facts: ProposalFacts): ProposalResult {
   const parsed = schema.safeParse(values);
-  const errors: ProposalErrors = {};
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
-    const field = issue.path[0] as ProposalField | undefined;
-    if (field && !errors[field]) errors[field] = issue.message;
-  }
+  const errors: ProposalErrors = firstErrorPerField<ProposalField>(parsed.success ? [] : parsed.error.issues);
   if (facts.incidents.length === 0) errors.reasons ??= 'A measure must rest on at least one recorded, specific incident: report the incident first.';
   // Rules across fields run on the raw values too, so every problem is reported at once.
   for (const [field, message] of Object.entries(crossFieldErrors(values, facts)) as [ProposalField, string][]) errors[field] ??= message;
@@ -135,7 +131,7 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
       kind: v.kind,
       status: signOffReasons(v.kind, notify).length ? 'pending-sign-off' : 'active',
       interim: false,
-      // Whatever the wording, staff are always told emergencies can be reported (§6, SPEC §4).
+      // Whatever the wording, staff are always told emergencies can be reported (§6, docs/rules.md#R-marker-always-open).
       instructions: v.instructions ? (restriction ? `${v.instructions} ${ALWAYS_OPEN}` : v.instructions) : defaultInstructions(v.kind, restriction),
       reasons: v.reasons,
       incidentRefs: facts.incidents.map((i) => i.reference),

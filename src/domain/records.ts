@@ -21,7 +21,7 @@ export interface Incident extends IncidentReport {
   policyVersion: string;
 }
 
-/** Append-only audit trail entry (SPEC §6): who did what, when, to which record. */
+/** Append-only audit trail entry (docs/rules.md#R-audit-trail): who did what, when, to which record. */
 export interface AuditEvent {
   type: 'audit';
   id: string;
@@ -31,4 +31,17 @@ export interface AuditEvent {
   action: string;
   subject: string;
   details?: Record<string, unknown>;
+}
+
+/** An audit event, with the id a repeat of the same act derives again (so it is recorded once). */
+export function auditEvent(
+  id: string,
+  customerKey: string,
+  at: Date,
+  actor: Person,
+  action: string,
+  subject: string,
+  details?: Record<string, unknown>,
+): AuditEvent {
+  return { type: 'audit', id, customerKey, at: at.toISOString(), actor, action, subject, ...(details ? { details } : {}) };
 }

@@ -23,7 +23,7 @@ export function mayDecide(measure: Measure, personId: string): boolean {
 
 /**
  * A Head of Service decision on a measure awaiting sign-off. Approving needs vulnerabilities and reasonable adjustments
- * considered and recorded (§6); rejecting needs a reason (SPEC §4). Approved: the marker is active with a review date
+ * considered and recorded (§6); rejecting needs a reason (docs/rules.md#R-signoff-reject-reason). Approved: the marker is active with a review date
  * six months ahead (§8). Rejected: an interim marker is lifted.
  */
 export function decide(

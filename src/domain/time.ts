@@ -21,7 +21,7 @@ function londonParts(instant: Date): Record<string, number> {
 /** Offset of UK local time from UTC at an instant, in milliseconds (0 in GMT, 3,600,000 in BST). */
 function londonOffsetMs(instant: Date): number {
   const p = londonParts(instant);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 

@@ -1,4 +1,4 @@
-import restify, { type Request, type Response } from 'restify';
+import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
 import { BodyError, readJsonBody } from './body';
 
@@ -51,8 +51,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
       if (!res.headersSent) res.send(500, { code: 'InternalError', message: 'The bot could not process this activity' });
     }
   });
-  server.get('/healthz', async (_req: Request, res: Response) => {
+  server.get('/healthz', (_req: Request, res: Response, next: Next) => {
     res.send(200, { status: 'ok' });
+    next();
   });
   let probe: { at: number; ok: Promise<boolean> } | null = null;
   server.get('/readyz', async (_req: Request, res: Response) => {
@@ -70,7 +71,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
   // One shutdown however many times close() is called (e.g. SIGTERM then SIGINT): every caller gets the same promise.
   let closing: Promise<void> | null = null;
   const shutdown = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // restify types close() as returning any: a block body returns nothing.
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+    });
     if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
     server.server.closeIdleConnections();
     await closed;

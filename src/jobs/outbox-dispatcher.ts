@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
 import { afterAttempt, outboxEntry, type AttemptResult, type OutboxEntry } from '../domain/outbox';
 import type { Measure } from '../domain/measure';
+import type { Versioned } from '../app/ports';
 import type { Directory } from '../directory/directory';
 import { DeliveryError, type Messenger } from '../app/messenger';
 import type { OutboxStore } from '../store/outbox';
@@ -16,7 +17,7 @@ export interface DispatcherDeps {
   messenger: Messenger;
   now: () => Date;
   log: Logger;
-  /** The notice case managers get when a message could not be delivered (SPEC §8 fallback). */
+  /** The notice case managers get when a message could not be delivered (docs/rules.md#R-outbox-dead-conversation). */
   undeliveredNotice: (entry: OutboxEntry, recipientName: string, why: string) => { card: Record<string, unknown>; summary: string };
   /** The update for a sign-off card whose id is recorded after its measure was decided, so that copy is updated too. */
   outcomeUpdate: (measure: Measure, message: { conversationKey: string; activityId: string }, now: Date) => OutboxEntry;
@@ -54,7 +55,7 @@ export class OutboxDispatcher {
    * One lane per conversation: entries for a conversation go in order and paced, while other conversations'
    * lanes run at the same time, so a busy chat never holds up another person's safety notice.
    */
-  private readonly lanes = new Map<string, { queue: OutboxEntry[]; done: Promise<void> }>();
+  private readonly lanes = new Map<string, { queue: Versioned<OutboxEntry>[]; done: Promise<void> }>();
   private readonly queued = new Set<string>();
   /** When each conversation last got a message: only the last interval matters, so entries expire (bounded memory). */
   private readonly lastSent: LRUCache<string, number>;
@@ -136,16 +137,17 @@ export class OutboxDispatcher {
     const entries = scan
       ? await this.d.outbox.due(now, SCAN_LIMIT)
       : (await Promise.all(hinted.map((h) => this.d.outbox.read(h.id, h.customerKey)))).filter(
-          (e): e is OutboxEntry => !!e && e.status === 'pending' && e.nextAttemptAt <= now.toISOString(),
+          (e): e is Versioned<OutboxEntry> => !!e && e.value.status === 'pending' && e.value.nextAttemptAt <= now.toISOString(),
         );
     for (const entry of entries) this.enqueue(entry);
     return entries.length;
   }
 
-  private enqueue(entry: OutboxEntry): void {
-    if (this.closing || this.queued.has(entry.id)) return;
-    this.queued.add(entry.id);
-    const key = recipientKey(entry);
+  private enqueue(entry: Versioned<OutboxEntry>): void {
+    const id = entry.value.id;
+    if (this.closing || this.queued.has(id)) return;
+    this.queued.add(id);
+    const key = recipientKey(entry.value);
     const lane = this.lanes.get(key);
     if (lane) {
       lane.queue.push(entry);
@@ -154,27 +156,30 @@ export class OutboxDispatcher {
     const queue = [entry];
     const done = (async () => {
       for (let next = queue.shift(); next && !this.closing; next = queue.shift()) {
-        await this.deliver(next).catch((error: unknown) => this.d.log.error({ err: error, outboxId: next!.id }, 'outbox delivery crashed'));
-        this.queued.delete(next.id);
+        const outboxId = next.value.id;
+        await this.deliver(next).catch((error: unknown) => this.d.log.error({ err: error, outboxId }, 'outbox delivery crashed'));
+        this.queued.delete(outboxId);
       }
-      for (const left of queue) this.queued.delete(left.id);
+      for (const left of queue) this.queued.delete(left.value.id);
       this.lanes.delete(key);
     })();
     this.lanes.set(key, { queue, done });
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
+  private async deliver(read: Versioned<OutboxEntry>): Promise<void> {
     const now = this.d.now();
-    const claimed = await this.d.outbox.update({
+    const entry = read.value;
+    const held = await this.d.outbox.update(read, {
       ...entry,
       attempts: entry.attempts + 1,
       nextAttemptAt: new Date(now.getTime() + (this.d.leaseMs ?? 30_000)).toISOString(),
     });
-    if (!claimed) return; // another instance has it
+    if (!held) return; // another instance has it
+    const claimed = held.value;
     const key = recipientKey(entry);
     const conversation = await this.d.conversations.get(key);
     if (!conversation || conversation.dead) {
-      await this.fail(claimed, conversation ? `conversation marked dead (${conversation.dead!.status})` : 'no conversation with the bot yet');
+      await this.fail(held, conversation ? `conversation marked dead (${conversation.dead!.status})` : 'no conversation with the bot yet');
       return;
     }
     await this.pace(key);
@@ -197,22 +202,27 @@ export class OutboxDispatcher {
     const next = afterAttempt(result, claimed.attempts, (this.d.random ?? Math.random)());
     switch (next.step) {
       case 'sent':
-        return this.sent(claimed, key, activityId);
+        return this.sent(held, key, activityId);
       case 'dead':
         await this.d.conversations.markDead(key, next.status, this.d.now());
-        return this.fail(claimed, next.why);
+        return this.fail(held, next.why);
       case 'give-up':
-        return this.fail(claimed, next.why);
+        return this.fail(held, next.why);
       case 'retry':
         this.d.log.warn({ outboxId: claimed.id, attempts: claimed.attempts, retryInMs: next.delayMs }, 'outbox delivery failed; will retry');
-        await this.d.outbox.update({ ...claimed, nextAttemptAt: new Date(this.d.now().getTime() + next.delayMs).toISOString(), lastError: next.why });
+        await this.d.outbox.update(held, {
+          ...claimed,
+          nextAttemptAt: new Date(this.d.now().getTime() + next.delayMs).toISOString(),
+          lastError: next.why,
+        });
         this.kickAfter(next.delayMs);
     }
   }
 
   /** Delivered: recorded first, so nothing that follows can cause a second send. */
-  private async sent(claimed: OutboxEntry, key: string, activityId: string | null): Promise<void> {
-    await this.d.outbox.update({ ...claimed, status: 'sent', sentAt: this.d.now().toISOString(), lastError: null });
+  private async sent(held: Versioned<OutboxEntry>, key: string, activityId: string | null): Promise<void> {
+    const claimed = held.value;
+    await this.d.outbox.update(held, { ...claimed, status: 'sent', sentAt: this.d.now().toISOString(), lastError: null });
     this.d.log.info({ outboxId: claimed.id, attempts: claimed.attempts }, 'outbox entry delivered');
     if (claimed.trackOn && activityId)
       await this.track(claimed, { conversationKey: key, activityId }).catch((error: unknown) =>
@@ -232,9 +242,10 @@ export class OutboxDispatcher {
   }
 
   /** Gives up on an entry and, unless it was itself a fallback, tells the case managers so nothing is silently lost. */
-  private async fail(entry: OutboxEntry, why: string): Promise<void> {
+  private async fail(held: Versioned<OutboxEntry>, why: string): Promise<void> {
+    const entry = held.value;
     this.d.log.warn({ outboxId: entry.id, why }, 'outbox entry undeliverable');
-    await this.d.outbox.update({ ...entry, status: 'failed', lastError: why });
+    await this.d.outbox.update(held, { ...entry, status: 'failed', lastError: why });
     if (!entry.fallback) return;
     const recipient =
       entry.recipient.kind === 'person'

@@ -1,14 +1,14 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
-import { allStored, createAll, withoutEtag, type Bounded } from './documents';
+import { PENDING, allStored, createAll, withoutEtag, type Bounded, type Stored, type StoredVersion } from './documents';
 import { isPreconditionFailed } from './errors';
 
 type Doc = { id: string } & object;
 
 export interface Together {
-  /** The record the decision is about: created new, or (with `_etag`) replaced only if unchanged since it was read. */
-  primary: Doc & { _etag?: string };
-  mode: 'create' | 'replace';
+  /** The record the decision is about: created new, or replaced only if still at the version it was read at. */
+  primary: Doc;
+  replacing?: StoredVersion;
   /** What follows from it (audit event, outbox entries, markers), with deterministic ids so a repeat is harmless. */
   effects: Doc[];
 }
@@ -21,8 +21,7 @@ export type Written = 'written' | 'changed' | 'exists';
  * stored. Whatever fails in between (a crash, a 503, a timeout), the record is never decided without them: they are
  * completed by whoever meets the record next (a repeated click) or by the sweep (`completePending`) within one poll.
  */
-const PENDING = 'pendingEffects';
-type WithPending = Doc & { [PENDING]?: Doc[]; customerKey?: string; _etag?: string };
+type WithPending = Stored<Doc & { customerKey?: string }>;
 
 /**
  * Writes a decision and what follows from it in one customer partition. In Azure: one transactional batch, all or
@@ -35,10 +34,9 @@ export async function writeTogether(container: Container, partitionKey: string, 
 }
 
 async function atomically(container: Container, partitionKey: string, t: Together, bounded: Bounded): Promise<Written> {
-  const primary: OperationInput =
-    t.mode === 'replace'
-      ? { operationType: 'Replace', partitionKey, id: t.primary.id, resourceBody: withoutEtag(t.primary), ifMatch: t.primary._etag }
-      : { operationType: 'Create', partitionKey, resourceBody: withoutEtag(t.primary) };
+  const primary: OperationInput = t.replacing
+    ? { operationType: 'Replace', partitionKey, id: t.primary.id, resourceBody: withoutEtag(t.primary), ifMatch: t.replacing.etag }
+    : { operationType: 'Create', partitionKey, resourceBody: withoutEtag(t.primary) };
   const creates: OperationInput[] = t.effects.map((doc) => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) }));
   const response = await container.items.batch([primary, ...creates], partitionKey, bounded());
   const statuses = response.result?.map((r) => r.statusCode) ?? [];
@@ -50,11 +48,11 @@ async function atomically(container: Container, partitionKey: string, t: Togethe
 
 async function inSteps(container: Container, partitionKey: string, t: Together, bounded: Bounded): Promise<Written> {
   // Effects a previous decision on this record left pending are carried on, never dropped by the replace.
-  const earlier = (t.primary as WithPending)[PENDING] ?? [];
+  const earlier = t.replacing?.pending ?? [];
   const effects = [...new Map([...earlier, ...t.effects].map((d) => [d.id, d])).values()];
   const body = { ...withoutEtag(t.primary), [PENDING]: effects };
   let etag: string | undefined;
-  if (t.mode === 'create') {
+  if (!t.replacing) {
     // One request: the record first, carrying its effects, then the effects (applied in order, not atomically).
     const statuses = await createAll(container, partitionKey, [body, ...effects], bounded);
     if (statuses[0] === 409) {
@@ -67,7 +65,7 @@ async function inSteps(container: Container, partitionKey: string, t: Together, 
       etag = (
         await container
           .item(t.primary.id, partitionKey)
-          .replace(body, { ...bounded(), accessCondition: { type: 'IfMatch', condition: t.primary._etag ?? '' } })
+          .replace(body, { ...bounded(), accessCondition: { type: 'IfMatch', condition: t.replacing.etag } })
       ).etag;
     } catch (error) {
       if (isPreconditionFailed(error)) return 'changed';

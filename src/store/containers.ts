@@ -1,6 +1,6 @@
 /**
  * The Cosmos containers the app uses. infra/ declares the same names and partition keys (a test keeps them in step).
- * - cases: everything about one customer in one partition (SPEC §9), so a check is one partition read and a
+ * - cases: everything about one customer in one partition (docs/architecture.md#storage), so a check is one partition read and a
  *   decision, its marker, its audit event and its outbox entries can be written in one transactional batch.
  * - references: incident reference → customer partition; also makes every reference unique forever.
  * - conversations: where to reach a person or channel proactively.

@@ -2,6 +2,7 @@ import type { Container } from '@azure/cosmos';
 import { LRUCache } from 'lru-cache';
 import { isNotFound } from './errors';
 import type { Bounded } from './documents';
+import type { Conversations } from '../app/ports';
 import type { CosmosStore } from './cosmos';
 
 /** Where the bot can reach a person (personal chat) or a channel/group chat proactively. */
@@ -26,7 +27,7 @@ const MAX_CACHED = 10_000;
 /** lru-cache keeps no `null`: a conversation known not to exist is cached as this. */
 const NONE = 'none' as const;
 
-export class ConversationStore {
+export class ConversationStore implements Conversations {
   private readonly container: Container;
   private readonly bounded: Bounded;
   /** What this instance last wrote, so an unchanged reference costs no Cosmos request per message. */

@@ -23,7 +23,7 @@ export interface CosmosStore {
    * Options for one operation: aborted, retries and all, once its budget is spent. Without it the client waits 60 s
    * for a silent server and retries reads 10 times on timeouts.
    */
-  bounded(): { abortSignal: AbortSignal };
+  bounded: () => { abortSignal: AbortSignal };
 }
 
 /** Opens the database through @azure/cosmos (the same code path for Azure and the embedded server), creating what is missing. */

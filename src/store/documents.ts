@@ -1,11 +1,50 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
+import type { Version, Versioned } from '../app/ports';
 import { isNotFound } from './errors';
 
 /** Options for one Cosmos operation (an abort signal that bounds it, retries included): CosmosStore.bounded. */
 export type Bounded = () => { abortSignal: AbortSignal };
 
-/** A point read that answers null for a missing document or one of another type (ids in card data are never trusted). */
+/** The field on which a record carries effects not yet stored (src/store/batch.ts). */
+export const PENDING = 'pendingEffects';
+
+/** A stored document: the record, Cosmos's own fields, and the store's bookkeeping. */
+export type Stored<T> = T & { _etag?: string; [PENDING]?: ({ id: string } & object)[] };
+
+/** What the store needs back to commit a version: its ETag, and the effects it still carried (never dropped). */
+export interface StoredVersion extends Version {
+  readonly pending: ({ id: string } & object)[];
+}
+
+/** The record alone: Cosmos's fields (`_etag`, `_rid`, `_ts`, …) and the store's bookkeeping stay in the store. */
+export function recordOf<T>(doc: Stored<T>): T {
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_') && key !== PENDING)) as T;
+}
+
+export function versioned<T>(doc: Stored<T>): Versioned<T> {
+  const version: StoredVersion = { etag: doc._etag ?? '', pending: doc[PENDING] ?? [] };
+  return { value: recordOf(doc), version };
+}
+
+/** A point read, versioned; null for a missing document or one of another type (ids in card data are never trusted). */
+export async function readVersioned<T extends { type: string }>(
+  container: Container,
+  id: string,
+  partitionKey: string,
+  type: T['type'],
+  bounded: Bounded,
+): Promise<Versioned<T> | null> {
+  try {
+    const { resource } = await container.item(id, partitionKey).read<Stored<T>>(bounded());
+    return resource?.type === type ? versioned(resource) : null;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** A point read of the record alone. */
 export async function readDocument<T extends { type: string }>(
   container: Container,
   id: string,
@@ -13,13 +52,7 @@ export async function readDocument<T extends { type: string }>(
   type: T['type'],
   bounded: Bounded,
 ): Promise<T | null> {
-  try {
-    const { resource } = await container.item(id, partitionKey).read<T>(bounded());
-    return resource?.type === type ? resource : null;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+  return (await readVersioned<T>(container, id, partitionKey, type, bounded))?.value ?? null;
 }
 
 /** Creates documents in one partition in one batch; returns each operation's status (409 = it was already there). */
@@ -41,5 +74,5 @@ export function allStored(statuses: number[]): boolean {
 
 export function withoutEtag(doc: object): JSONObject {
   const { _etag: _omit, ...rest } = doc as { _etag?: string };
-  return rest as unknown as JSONObject;
+  return rest;
 }

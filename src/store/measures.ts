@@ -1,14 +1,13 @@
 import type { Container } from '@azure/cosmos';
 import type { Measure } from '../domain/measure';
-import type { AuditEvent } from '../domain/records';
-import type { OutboxEntry } from '../domain/outbox';
+import type { Effect, MeasureRepository, Versioned } from '../app/ports';
 import { isNotFound } from './errors';
 import { writeTogether } from './batch';
-import { readDocument, type Bounded } from './documents';
+import { readVersioned, recordOf, type Bounded, type Stored, type StoredVersion } from './documents';
 import type { CosmosStore } from './cosmos';
 
 /** Measures (markers and proposals) in the customer's partition, read and written with ETags. */
-export class MeasureStore {
+export class MeasureStore implements MeasureRepository {
   private readonly cases: Container;
   private readonly bounded: Bounded;
 
@@ -21,16 +20,16 @@ export class MeasureStore {
   }
 
   /** Loads a measure by id; ids that do not match a measure in that partition give null (never trust card data). */
-  async read(id: string, customerKey: string): Promise<Measure | null> {
-    return readDocument<Measure>(this.cases, id, customerKey, 'measure', this.bounded);
+  async read(id: string, customerKey: string): Promise<Versioned<Measure> | null> {
+    return readVersioned<Measure>(this.cases, id, customerKey, 'measure', this.bounded);
   }
 
-  /** The decision, its audit event and its notifications together; false if another decision got there first. */
-  async commitDecision(measure: Measure, audit: AuditEvent, outbox: OutboxEntry[]): Promise<boolean> {
+  /** The decided measure and its effects together; false if the measure changed since it was read. */
+  async commit(current: Versioned<Measure>, next: Measure, effects: Effect[]): Promise<boolean> {
     const written = await writeTogether(
       this.cases,
-      measure.customerKey,
-      { primary: measure, mode: 'replace', effects: [audit, ...outbox] },
+      next.customerKey,
+      { primary: next, replacing: current.version as StoredVersion, effects },
       this.atomicBatch,
       this.bounded,
     );
@@ -38,21 +37,15 @@ export class MeasureStore {
   }
 
   /** A new measure and what follows from it (audit, sign-off request cards) together. */
-  async create(measure: Measure, audit: AuditEvent, outbox: OutboxEntry[]): Promise<void> {
+  async create(measure: Measure, effects: Effect[]): Promise<void> {
     // `exists`: the same proposal (its id derives from the form) was recorded by an earlier click.
-    await writeTogether(
-      this.cases,
-      measure.customerKey,
-      { primary: measure, mode: 'create', effects: [audit, ...outbox] },
-      this.atomicBatch,
-      this.bounded,
-    );
+    await writeTogether(this.cases, measure.customerKey, { primary: measure, effects }, this.atomicBatch, this.bounded);
   }
 
   /** Measures awaiting this person's sign-off (as Head of Service or deputy), oldest first. */
   async awaitingSignOffBy(personId: string, limit = 20): Promise<Measure[]> {
     const { resources } = await this.cases.items
-      .query<Measure>(
+      .query<Stored<Measure>>(
         {
           query:
             'SELECT TOP @limit * FROM c WHERE c.type = "measure" AND c.status = "pending-sign-off" AND (c.signOff.approverId = @id OR c.signOff.deputyId = @id) ORDER BY c.proposedAt',
@@ -64,7 +57,7 @@ export class MeasureStore {
         this.bounded(),
       )
       .fetchAll();
-    return resources;
+    return resources.map(recordOf);
   }
 
   /**
@@ -75,8 +68,8 @@ export class MeasureStore {
     try {
       const { resource } = await this.cases
         .item(id, customerKey)
-        .patch<Measure>([{ op: 'add', path: '/signOffMessages/-', value: message }], this.bounded());
-      return resource ?? null;
+        .patch<Stored<Measure>>([{ op: 'add', path: '/signOffMessages/-', value: message }], this.bounded());
+      return resource ? recordOf(resource) : null;
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

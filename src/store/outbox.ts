@@ -1,7 +1,8 @@
 import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
 import { isPreconditionFailed } from './errors';
-import { allStored, createAll, readDocument, type Bounded } from './documents';
+import { allStored, createAll, readVersioned, versioned, type Bounded, type Stored } from './documents';
+import type { Versioned } from '../app/ports';
 import { completePending } from './batch';
 import type { CosmosStore } from './cosmos';
 
@@ -21,9 +22,9 @@ export class OutboxStore {
   }
 
   /** Entries due now, oldest first, across all customers (polling: the local server has no change feed). */
-  async due(now: Date, limit: number): Promise<OutboxEntry[]> {
+  async due(now: Date, limit: number): Promise<Versioned<OutboxEntry>[]> {
     const { resources } = await this.cases.items
-      .query<OutboxEntry>(
+      .query<Stored<OutboxEntry>>(
         {
           query: 'SELECT TOP @limit * FROM c WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt',
           parameters: [
@@ -34,21 +35,20 @@ export class OutboxStore {
         this.bounded(),
       )
       .fetchAll();
-    return resources;
+    return resources.map(versioned);
   }
 
-  async read(id: string, customerKey: string): Promise<OutboxEntry | null> {
-    return readDocument<OutboxEntry>(this.cases, id, customerKey, 'outbox', this.bounded);
+  async read(id: string, customerKey: string): Promise<Versioned<OutboxEntry> | null> {
+    return readVersioned<OutboxEntry>(this.cases, id, customerKey, 'outbox', this.bounded);
   }
 
   /** Replaces an entry if nobody changed it since it was read; null when another instance got there first. */
-  async update(entry: OutboxEntry): Promise<OutboxEntry | null> {
+  async update(current: Versioned<OutboxEntry>, next: OutboxEntry): Promise<Versioned<OutboxEntry> | null> {
     try {
-      const { _etag, ...body } = entry;
       const { resource } = await this.cases
-        .item(entry.id, entry.customerKey)
-        .replace<OutboxEntry>(body as OutboxEntry, { ...this.bounded(), accessCondition: { type: 'IfMatch', condition: _etag ?? '' } });
-      return resource ?? null;
+        .item(next.id, next.customerKey)
+        .replace<Stored<OutboxEntry>>(next, { ...this.bounded(), accessCondition: { type: 'IfMatch', condition: current.version.etag } });
+      return resource ? versioned(resource) : null;
     } catch (error) {
       if (isPreconditionFailed(error)) return null;
       throw error;
@@ -60,12 +60,5 @@ export class OutboxStore {
     if (entries.length === 0) return;
     const statuses = await createAll(this.cases, customerKey, entries, this.bounded);
     if (!allStored(statuses)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
-  }
-
-  async pendingCount(): Promise<number> {
-    const { resources } = await this.cases.items
-      .query<number>('SELECT VALUE COUNT(1) FROM c WHERE c.type = "outbox" AND c.status = "pending"', this.bounded())
-      .fetchAll();
-    return resources[0] ?? 0;
   }
 }

@@ -115,9 +115,10 @@ export function createTeamsRuntime(config: Config, log: Logger, options: Adapter
   };
   const auth = new BoundedAuthentication(settings, config.limits.connectorTimeoutMs);
   const adapter = new TeamsAdapter(auth);
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+  adapter.onTurnError = (context: TurnContext, error: Error) => {
     // The bot answers its own failures (src/teams/bot.ts); what reaches here is a failure to send that answer.
     log.error({ err: error, activityType: context.activity.type, activityName: context.activity.name }, 'turn failed');
+    return Promise.resolve();
   };
   return { adapter, auth };
 }

@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, type CloudAdapter, type TurnContext } from 'botbuilder';
 import { DeliveryError, type Messenger } from '../app/messenger';
 import type { AdaptiveCard } from '../cards/render';
 import { toActivity } from './activities';
@@ -28,7 +28,7 @@ export class TeamsMessenger implements Messenger {
     // The adapter hands errors thrown in `logic` to onTurnError and resolves: catch them here so the outbox sees them.
     let failure: unknown = null;
     try {
-      await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
         try {
           await logic(context);
         } catch (error) {

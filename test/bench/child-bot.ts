@@ -36,13 +36,13 @@ export async function startChildBot(
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('bot listening')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`bot exited with ${code}: ${out}`)));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   return {
     url: `http://127.0.0.1:${port}`,
     process: child,

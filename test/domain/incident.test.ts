@@ -58,7 +58,7 @@ function errorsOf(values: IncidentFormValues, category: CategoryId = 'aggressive
   return result.errors;
 }
 
-describe('validateIncident (§4 incident report, SPEC §3)', () => {
+describe('validateIncident (§4 incident report, R-incident-fields)', () => {
   it('accepts a good §4.1 report and returns the stored shape', () => {
     expect(report(valid())).to.deep.equal({
       customerRef: 'T004512',
@@ -135,7 +135,7 @@ describe('validateIncident (§4 incident report, SPEC §3)', () => {
     expect(Object.keys(errors).sort()).to.deep.equal(['channel', 'customerName', 'customerRef', 'description']);
   });
 
-  describe('length limits (SPEC §3: every limit enforced)', () => {
+  describe('length limits (R-incident-fields: every limit enforced)', () => {
     const cases: [IncidentField, number, IncidentFormValues][] = [
       ['customerName', LIMITS.customerName, {}],
       ['description', LIMITS.description, {}],
@@ -161,7 +161,7 @@ describe('validateIncident (§4 incident report, SPEC §3)', () => {
     });
   });
 
-  describe('when it happened (SPEC §3: not in the future)', () => {
+  describe('when it happened (R-incident-when: not in the future)', () => {
     it('now and up to a minute ahead (clock skew) are accepted', () => {
       expect(check(valid({ occurredTime: '12:00' })).ok).to.equal(true);
       expect(check(valid({ occurredTime: '12:01' })).ok).to.equal(true);

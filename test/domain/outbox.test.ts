@@ -17,7 +17,7 @@ const FULL = 1 - Number.EPSILON;
 const CARD = { type: 'AdaptiveCard', version: '1.5', body: [] };
 const SEND: OutboxEntry['action'] = { kind: 'send', card: CARD, summary: 'Sign-off needed: customer T004512' };
 
-describe('outbox (SPEC §8: durable proactive messages with retries)', () => {
+describe('outbox (durable proactive messages with retries: R-outbox-with-the-decision, R-outbox-retry)', () => {
   describe('nextAttemptDelayMs', () => {
     it('grows exponentially: each failed attempt doubles the wait, from half a second', () => {
       const delays = [1, 2, 3, 4, 5, 6].map((n) => nextAttemptDelayMs(n, null, FULL));
@@ -110,7 +110,7 @@ describe('outbox (SPEC §8: durable proactive messages with retries)', () => {
     });
   });
 
-  it('retries 429, 412, 502, 503, 504 and treats 403, 404 as a dead conversation (SPEC §8)', () => {
+  it('retries 429, 412, 502, 503, 504 and treats 403, 404 as a dead conversation (R-outbox-retry, R-outbox-dead-conversation)', () => {
     expect([...RETRYABLE_STATUSES].sort()).to.deep.equal([412, 429, 502, 503, 504]);
     expect([...DEAD_STATUSES].sort()).to.deep.equal([403, 404]);
     expect(RETRYABLE_STATUSES.filter((s) => DEAD_STATUSES.includes(s))).to.deep.equal([]);

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CATEGORIES, CATEGORY_IDS, SAFETY_FLAGS, SECTION_5_1_FLAGS, type CategoryId } from '../../src/domain/policy';
+/** The policy text the app ships with (policy/ at the repository root); its hash is checked in test/policy-version.test.ts. */
+import { POLICY_FILE } from '../../src/policy-check';
 
-/** The policy text, kept byte-for-byte in test/fixtures so the test runs without /work/shared. */
-const FIXTURE = resolve(__dirname, '..', 'fixtures', 'unacceptable-behaviour-policy.txt');
 /** The shared original, relative to the repository root: ../shared/policy/… */
 const SHARED = resolve(__dirname, '..', '..', '..', 'shared', 'policy', 'unacceptable-behaviour-policy.txt');
 
-const policyText = readFileSync(FIXTURE, 'utf8');
+const policyText = readFileSync(POLICY_FILE, 'utf8');
 const lines = policyText.split(/\r?\n/);
 
 /** Lines from a numbered heading ("4.1 Aggressive …") up to the next numbered heading. */
@@ -45,9 +45,9 @@ function isShortenedFrom(label: string, bullet: string): boolean {
 }
 
 describe('policy vocabulary against the policy text', () => {
-  it('the fixture is the shared policy, byte for byte', function () {
+  it('the shipped text is the shared policy, byte for byte', function () {
     if (!existsSync(SHARED)) this.skip();
-    expect(readFileSync(FIXTURE).equals(readFileSync(SHARED)), `${FIXTURE} differs from ${SHARED}`).to.equal(true);
+    expect(readFileSync(POLICY_FILE).equals(readFileSync(SHARED)), `${POLICY_FILE} differs from ${SHARED}`).to.equal(true);
   });
 
   it('§4 lists exactly the three categories, in order', () => {

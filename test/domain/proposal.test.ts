@@ -77,7 +77,7 @@ describe('checkProposal: refusals, each for a policy reason', () => {
     accepted(restriction());
   });
 
-  it('SPEC §4 (data protection): a measure with no recorded, specific incident behind it is refused', () => {
+  it('R-marker-rests-on-incident (data protection): a measure with no recorded, specific incident behind it is refused', () => {
     const errors = errorsOf(warning(), facts({ incidents: [] }));
     expect(Object.keys(errors)).to.deep.equal(['reasons']);
     expect(errors.reasons).to.match(/at least one recorded, specific incident/);
@@ -295,7 +295,7 @@ describe('checkProposal: the accepted measure', () => {
     });
   });
 
-  it('a contact restriction with the customer told needs no sign-off (SPEC §4) and records every limit', () => {
+  it('a contact restriction with the customer told needs no sign-off (§5.3, R-proposal-status) and records every limit', () => {
     const m = accepted(
       restriction({
         channels: 'email,telephone',

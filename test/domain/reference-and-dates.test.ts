@@ -10,7 +10,7 @@ import { sampleIncident } from '../support/fixtures';
 const PHONE_SAFE = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 const FORMAT = new RegExp(`^UB-[${PHONE_SAFE}]{3}-[${PHONE_SAFE}]{3}$`);
 
-describe('incident references (SPEC §3: short, read out on the phone)', () => {
+describe('incident references (R-incident-reference-format: short, read out on the phone)', () => {
   it('are UB-XXX-XXX from the phone-safe alphabet', () => {
     for (let i = 0; i < 2000; i++) {
       const ref = referenceFor(`key-${i}`, i % 3);
@@ -171,7 +171,7 @@ describe('measures', () => {
         expect(interimPairsVisit(incident([flag]), APPROVER), flag).to.equal(null);
     });
 
-    it('pairs visits need Head of Service sign-off (SPEC §4, §5.2)', () => {
+    it('pairs visits need Head of Service sign-off (§5.2, R-marker-kinds)', () => {
       expect(MEASURE_KINDS['pairs-visit'].signOff).to.equal(true);
       expect(MEASURE_KINDS.warning.signOff).to.equal(false);
       expect(MEASURE_KINDS['contact-restriction'].signOff).to.equal(false);

@@ -104,7 +104,7 @@ describe('sign-off: decide()', () => {
     }
   });
 
-  it('reject needs a reason (SPEC §4): none, blank or a single short word is refused', () => {
+  it('reject needs a reason (R-signoff-reject-reason): none, blank or a single short word is refused', () => {
     for (const reason of ['', '    ', 'no']) {
       const r = refused(PROPOSED, HEAD, { ...REJECT, reason });
       expect(r.code, JSON.stringify(reason)).to.equal('ReasonRequired');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { PEOPLE, TENANT, startHarness, type Harness } from '../support/harness';
 
-/** Where the bot can reach people and channels proactively (SPEC §8), and what it shows where (SPEC §2). */
+/** Where the bot can reach people and channels proactively (docs/rules.md#R-outbox-conversations), and what it shows where (docs/rules.md#R-roles-personal-chat). */
 describe('conversation references and scopes (end to end)', () => {
   let h: Harness;
   before(async () => {

@@ -76,7 +76,7 @@ describe('report an incident from Teams chat (end to end)', () => {
     const check = cardText(cardOf((await h.message('check t004512', 'stranger')).replies[0]!.body));
     expect(check).to.include('Visit in pairs only.');
     expect(check).to.include('interim, pending sign-off');
-    expect(check).not.to.include('hammer'); // need-to-know: no narrative (SPEC §2)
+    expect(check).not.to.include('hammer'); // need-to-know: no narrative (docs/rules.md#R-roles-check-need-to-know)
     expect(check).not.to.include('Jordan Example');
 
     expect(cardText(cardOf((await h.message('my reports')).replies[0]!.body))).to.include(reference!);
@@ -89,9 +89,9 @@ describe('report an incident from Teams chat (end to end)', () => {
       (await h.message('check ;drop')).replies[0]!.body,
       (await h.message('check')).replies[0]!.body,
     ];
-    expect(cardText(cardOf(none!))).to.include('No warning markers in force.');
-    expect(bad!.text).to.include('is not a customer reference');
-    expect(empty!.text).to.include('check T004512');
+    expect(cardText(cardOf(none))).to.include('No warning markers in force.');
+    expect(bad.text).to.include('is not a customer reference');
+    expect(empty.text).to.include('check T004512');
   });
 
   it('switching category keeps what was typed and shows that category’s behaviours (§4.2)', async () => {

@@ -1,20 +1,42 @@
 import { expect } from 'chai';
 import { clockFrom, PEOPLE, cardText, startHarness, violentIncident, type Harness, type PersonKey } from '../support/harness';
 import type { Recorded } from '../support/connector';
+import { waitUntil } from '../support/wait';
 import type { Measure } from '../../src/domain/measure';
+import type { OutboxEntry } from '../../src/domain/outbox';
 
 const conversationPath = (who: PersonKey) => `/v3/conversations/${encodeURIComponent(`a:personal-${PEOPLE[who].id}`)}/activities`;
 
 /** Waits (bounded) until the fake connector has recorded something matching. */
 async function waitFor(h: Harness, what: string, match: (r: Recorded) => boolean, count = 1, ms = 8000): Promise<Recorded[]> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = h.connector.received.filter(match);
-    if (found.length >= count) return found;
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}; recorded: ${h.connector.received.map((r) => `${r.method} ${r.path}`).join(' | ')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let found: Recorded[] = [];
+  await waitUntil(
+    () => `${what}; recorded: ${h.connector.received.map((r) => `${r.method} ${r.path}`).join(' | ')}`,
+    () => (found = h.connector.received.filter(match)).length >= count,
+    ms,
+    20,
+  );
+  return found;
+}
+
+const pendingOutboxEntries = async (h: Harness) =>
+  (
+    await h.bot.cosmos.containers.cases.items
+      .query<number>('SELECT VALUE COUNT(1) FROM c WHERE c.type = "outbox" AND c.status = "pending"')
+      .fetchAll()
+  ).resources[0] ?? 0;
+
+/**
+ * Waits until nothing more will be sent: no outbox entry is pending and the dispatcher has no delivery in hand (runOnce
+ * returns once every lane is idle; pending is counted again after it, for follow-ups those deliveries wrote). Then a
+ * test can assert what did not happen.
+ */
+async function outboxSettled(h: Harness, ms = 15_000): Promise<void> {
+  await waitUntil(
+    'the outbox settles: no entry pending, the dispatcher idle',
+    async () => (await pendingOutboxEntries(h)) === 0 && (await h.bot.dispatcher.runOnce()) === 0 && (await pendingOutboxEntries(h)) === 0,
+    ms,
+  );
 }
 
 const proactiveTo = (who: PersonKey) => (r: Recorded) => r.method === 'POST' && r.path.startsWith(conversationPath(who));
@@ -54,10 +76,14 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
     expect(cardText(sent)).to.include('Waiting for Megan Bowen (Head of Service) or Adele Vance (deputy)');
     expect(cardText(sent)).not.to.include('Approve'); // buttons only through refresh, for the approver
 
-    // The message ids are stored (for updateActivity later), not guessed.
-    await waitFor(h, 'message ids recorded', () => true);
-    for (let i = 0; i < 100 && (await readMeasure(measureId, 'T100001')).signOffMessages.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    expect((await readMeasure(measureId, 'T100001')).signOffMessages).to.have.length(2);
+    // The message ids are stored (for updateActivity later), not guessed: the ids the connector answered with.
+    await waitUntil(
+      'both sign-off message ids are recorded on the measure',
+      async () => (await readMeasure(measureId, 'T100001')).signOffMessages.length >= 2,
+    );
+    const messages = (await readMeasure(measureId, 'T100001')).signOffMessages;
+    expect(messages).to.have.length(2);
+    for (const m of messages) expect(m.activityId).to.match(/^activity-\d+$/);
 
     // Refresh: the approver sees buttons; anyone else sees status only.
     expect(cardText((await h.invoke('signoff.refresh', { measureId, customerKey: 'T100001' }, 'megan')).body.value)).to.include('Approve');
@@ -155,7 +181,7 @@ describe('reliable proactive delivery (outbox)', () => {
     );
     await h.invoke('incident.submit', violentIncident('retry-form-1', { customerRef: 'T200001' }));
     await waitFor(h, 'delivery after 429s', signOffCardTo('megan'), 1, 15_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await outboxSettled(h);
     expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(1);
   });
 
@@ -196,16 +222,17 @@ describe('reliable proactive delivery (outbox)', () => {
   it('entries queued while the dispatcher is down are delivered when it starts again', async () => {
     await h.bot.dispatcher.stop();
     await h.invoke('incident.submit', violentIncident('restart-form-1', { customerRef: 'T200003' }));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(0);
+    // The submission is answered after its entries are written and the (stopped) dispatcher kicked: none was claimed.
     const { resources } = await h.bot.cosmos.containers.cases.items
-      .query('SELECT * FROM c WHERE c.type = "outbox" AND c.status = "pending"')
+      .query<OutboxEntry>('SELECT * FROM c WHERE c.type = "outbox" AND c.status = "pending"')
       .fetchAll();
     expect(resources.length).to.be.at.least(2);
+    expect(resources.map((e) => e.attempts)).to.deep.equal(resources.map(() => 0));
+    expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(0);
     h.bot.dispatcher.start(); // the state is all in Cosmos: a restarted dispatcher picks the entries up
     await waitFor(h, 'delivery after restart', signOffCardTo('megan'));
     await waitFor(h, 'delivery after restart', signOffCardTo('adele'));
-    await new Promise((r) => setTimeout(r, 300));
+    await outboxSettled(h);
     expect(h.connector.received.filter(signOffCardTo('megan'))).to.have.length(1); // nothing sent twice
     expect(await h.bot.dispatcher.runOnce()).to.equal(0);
   });

@@ -47,8 +47,9 @@ async function main(): Promise<void> {
     await session?.stop();
     process.exit(1);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A signal handler cannot be awaited, and stop() ends the process itself.
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
   try {
     // At this width the Playground folds its chat list away, so the chat pane is the whole width (the user's messages
     // sit at its right edge); tall enough that the whole incident form is on screen at once.

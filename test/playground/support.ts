@@ -63,7 +63,7 @@ export async function freePort(): Promise<number> {
 interface Playground {
   url: string;
   child: ChildProcess;
-  output(): string;
+  output: () => string;
 }
 
 /** Starts the Playground CLI in the repo root (so .m365agentsplayground.yml applies) and waits for "Listening on N". */
@@ -92,8 +92,8 @@ async function startPlayground(botUrl: string, logFile: string, onChild: (c: Chi
         resolve(Number(m[1]));
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`Playground exited (${code ?? signal}) before listening:\n${out}`));

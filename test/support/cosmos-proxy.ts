@@ -1,6 +1,9 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Moved to ./wait; re-exported so existing imports keep working. */
+export { waitUntil } from './wait';
+
 /** How an injected fault looks to the client: a Cosmos 503, or the connection cut mid-request. */
 export type Fault = 503 | 'reset';
 
@@ -97,13 +100,3 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
 }
 
 export type CosmosProxy = Awaited<ReturnType<typeof startCosmosProxy>>;
-
-/** Polls `check` until it holds (every `everyMs`), or fails with `what` after `withinMs`. A condition, not a sleep. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, withinMs = 10_000, everyMs = 50): Promise<void> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}

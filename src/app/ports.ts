@@ -1,0 +1,71 @@
+import type { AuditEvent, Incident } from '../domain/records';
+import type { Measure } from '../domain/measure';
+import type { OutboxEntry } from '../domain/outbox';
+
+/**
+ * The ports the application owns: what it needs from storage, in its own words. `src/store/` implements them over
+ * Cosmos DB; `test/support/memory-ports.ts` in memory, for fast use-case tests.
+ */
+
+/** The store's concurrency token for one read: opaque to the application, handed back to commit with. */
+export interface Version {
+  readonly etag: string;
+}
+
+/** A stored record and the version it was read at; versions sit beside values, never inside domain records. */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: Version;
+}
+
+/** What a decision writes besides its record: created once each (deterministic ids), together with the record. */
+export type Effect = AuditEvent | OutboxEntry | Measure;
+
+/** Records that decisions are made on: read with a version, committed only if still at that version. */
+export interface DecisionRepository<T> {
+  read(id: string, partition: string): Promise<Versioned<T> | null>;
+  /**
+   * Writes the decided record and its effects together (all or nothing, or completed later: src/store/batch.ts).
+   * False when the record changed since it was read.
+   */
+  commit(current: Versioned<T>, next: T, effects: Effect[]): Promise<boolean>;
+}
+
+/** A customer's measures and how many incidents they have: what `check` and `case` show. */
+export interface CustomerFile {
+  measures: Measure[];
+  incidentCount: number;
+  customerName: string | null;
+}
+
+export interface IncidentRepository {
+  /**
+   * Step 1 of recording: claims the reference this submission derives (unique forever). A retried submission gets its
+   * own claim back, with the customer it was first made for.
+   */
+  claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string }>;
+  /** Step 2: the incident and its effects; `exists` when this reference was recorded before (a retry). */
+  record(incident: Incident, effects: Effect[]): Promise<'created' | 'exists'>;
+  read(reference: string, customerKey: string): Promise<Incident | null>;
+  findByReference(reference: string): Promise<Incident | null>;
+  reportedBy(personId: string, limit: number): Promise<Incident[]>;
+  customerFile(customerKey: string): Promise<CustomerFile>;
+}
+
+export interface MeasureRepository extends DecisionRepository<Measure> {
+  /** A new measure and what follows from it; a repeat of the same proposal (same id) changes nothing. */
+  create(measure: Measure, effects: Effect[]): Promise<void>;
+  awaitingSignOffBy(personId: string, limit?: number): Promise<Measure[]>;
+}
+
+export interface AuditTrail {
+  append(event: AuditEvent): Promise<void>;
+}
+
+/** Where people and channels can be reached proactively. */
+export interface Conversations {
+  /** A person's Teams user id (for card refresh `userIds`), if they have chatted with the bot. */
+  userIdOf(personId: string): Promise<string | null>;
+  remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void>;
+  forget(key: string): Promise<void>;
+}

@@ -1,0 +1,336 @@
+/**
+ * The data each template in cards/ binds, one type per template, so `renderCard` rejects a renamed, missing or extra
+ * field at compile time. The templates stay JSON (they open in the Adaptive Cards Designer); test/cards.test.ts checks
+ * each one against CARD_FIELDS below, the same types written as runtime values: every `${…}` a template binds is a
+ * field of its type, and every field of the type is bound somewhere in the template.
+ */
+import { INCIDENT_FIELDS, type IncidentField } from '../domain/incident';
+import { PROPOSAL_FIELDS, type ProposalField } from '../domain/proposal';
+
+/** Text colours the cards use (TextRun `color`). */
+export type TextColor = 'Default' | 'Good' | 'Warning' | 'Attention';
+/** Adaptive Cards container styles (Container `style`). */
+export type ContainerStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
+
+/** One choice of an Input.ChoiceSet bound with `$data`: `title` is the label, `value` the id. */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+export interface NoticeCard {
+  title: string;
+  text: string;
+  color: TextColor;
+}
+
+export interface HelpCard {
+  title: string;
+  intro: string;
+  commands: readonly { usage: string; description: string }[];
+  /** Personal chat: shows the "Report an incident" button. */
+  personal: boolean;
+  footnote: string;
+}
+
+export interface RetryCard {
+  title: string;
+  text: string;
+  canRetry: boolean;
+  verb: string;
+  /** The Action.Execute data sent again, bound whole. */
+  data: Record<string, unknown>;
+}
+
+export interface IncidentFormCard {
+  formId: string;
+  /** Latest date allowed, yyyy-mm-dd. */
+  today: string;
+  category: { id: string; label: string; section: string; behaviours: readonly Choice[] };
+  otherCategories: readonly { id: string; label: string }[];
+  values: Record<IncidentField, string>;
+  /** '' for a field with no error. */
+  errors: Record<IncidentField, string>;
+  problemSummary: string;
+  channels: readonly Choice[];
+  serviceAreas: readonly { id: string; name: string }[];
+  safetyFlags: readonly Choice[];
+  immediateActions: readonly Choice[];
+  vulnerabilityOptions: readonly Choice[];
+}
+
+export interface IncidentConfirmationCard {
+  heading: string;
+  repeatNote: string;
+  reference: string;
+  customer: string;
+  occurredAt: string;
+  channel: string;
+  serviceArea: string;
+  category: string;
+  behaviours: string;
+  safety: string;
+  reporter: string;
+  reportedAt: string;
+  guidance: readonly { section: string; text: string }[];
+}
+
+export interface CustomerCheckCard {
+  customerRef: string;
+  headline: string;
+  headlineColor: TextColor;
+  inForce: readonly { title: string; instructions: string; status: string; style: ContainerStyle }[];
+  pending: readonly { title: string; status: string }[];
+  footnote: string;
+}
+
+export interface MyReportsCard {
+  emptyText: string;
+  reports: readonly { reference: string; customer: string; category: string; occurredAt: string }[];
+}
+
+/** What the sign-off request and decision cards share: the measure, and the refresh for the approver and deputy. */
+interface SignOffCommon {
+  measureId: string;
+  customerKey: string;
+  /** Teams ids of who gets the refreshed (decision) card. */
+  userIds: readonly string[];
+  measureLabel: string;
+  serviceArea: string;
+  why: string;
+  proposed: string;
+  incidents: string;
+}
+
+export interface SignOffRequestCard extends SignOffCommon {
+  status: string;
+  waitingFor: string;
+}
+
+export interface SignOffDecideCard extends SignOffCommon {
+  problem: string;
+  reviewDue: string;
+  reasons: string;
+  instructions: string;
+  justification: string;
+  vulnerabilitiesConsidered: string;
+}
+
+export interface SignOffOutcomeCard {
+  note: string;
+  headline: string;
+  color: TextColor;
+  measureLabel: string;
+  customerKey: string;
+  decidedBy: string;
+  decidedAt: string;
+  reason: string;
+  considered: string;
+  reviewDue: string;
+}
+
+export interface PendingCard {
+  items: readonly { measureId: string; customerKey: string; measureLabel: string; age: string }[];
+}
+
+export interface CaseCard {
+  reference: string;
+  customer: string;
+  occurredAt: string;
+  channel: string;
+  serviceArea: string;
+  category: string;
+  behaviours: string;
+  safety: string;
+  actions: string;
+  vulnerability: string;
+  reporter: string;
+  description: string;
+  measures: readonly { label: string; status: string }[];
+  canPropose: boolean;
+}
+
+/** Input.Number takes a number (null: empty); a string `value` is dropped by the renderer. */
+type NumberInput = 'maxContactsCount' | 'maxIssuesCount';
+/** The "per week / month" choice sets have no error line in the template. */
+type ErrorShownFor = Exclude<ProposalField, 'maxContactsPer' | 'maxIssuesPer'>;
+
+export interface MeasureFormCard {
+  customerKey: string;
+  incidentRef: string;
+  formId: string;
+  today: string;
+  latestReview: string;
+  problemSummary: string;
+  vulnerabilityNote: string;
+  kinds: readonly Choice[];
+  adjustmentOptions: readonly Choice[];
+  channelOptions: readonly Choice[];
+  values: Record<Exclude<ProposalField, NumberInput>, string> & Record<NumberInput, number | null>;
+  /** '' for a field with no error. */
+  errors: Record<ErrorShownFor, string>;
+}
+
+/** Each template's data, by template name (the file name in cards/). */
+export interface CardData {
+  help: HelpCard;
+  notice: NoticeCard;
+  'incident-form': IncidentFormCard;
+  'incident-confirmation': IncidentConfirmationCard;
+  'customer-check': CustomerCheckCard;
+  'my-reports': MyReportsCard;
+  'signoff-request': SignOffRequestCard;
+  'signoff-decide': SignOffDecideCard;
+  'signoff-outcome': SignOffOutcomeCard;
+  pending: PendingCard;
+  case: CaseCard;
+  'measure-form': MeasureFormCard;
+  retry: RetryCard;
+}
+export type TemplateName = keyof CardData;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The same types as runtime values, for the test that reads the templates' bindings.
+
+export type Scalar = 'string' | 'number' | 'boolean';
+/**
+ * A runtime description of a field: a scalar; 'any' for a value bound whole (Action.Execute `data`); a one-element
+ * array for a list (the description of its items); an object of descriptions for an object.
+ */
+export type FieldSpec = Scalar | 'any' | readonly [FieldSpec] | { readonly [key: string]: FieldSpec };
+
+type FieldOf<V> = unknown extends V
+  ? 'any'
+  : NonNullable<V> extends string
+    ? 'string'
+    : NonNullable<V> extends number
+      ? 'number'
+      : NonNullable<V> extends boolean
+        ? 'boolean'
+        : NonNullable<V> extends readonly (infer I)[]
+          ? readonly [FieldOf<I>]
+          : string extends keyof NonNullable<V>
+            ? 'any' // a record with any keys: only ever bound whole
+            : NonNullable<V> extends object
+              ? FieldsOf<NonNullable<V>>
+              : never;
+
+/** The runtime description of T: exactly T's keys (none missing, none extra), each described by FieldOf. */
+export type FieldsOf<T> = { readonly [K in keyof T]-?: FieldOf<T[K]> };
+
+/** Every key described as 'string'. */
+function strings<K extends string>(keys: readonly K[]): Record<K, 'string'> {
+  return Object.fromEntries(keys.map((k) => [k, 'string'])) as Record<K, 'string'>;
+}
+const without = <K extends string, X extends K>(keys: readonly K[], ...drop: X[]): Exclude<K, X>[] =>
+  keys.filter((k): k is Exclude<K, X> => !(drop as string[]).includes(k));
+
+const choice = [{ id: 'string', label: 'string' }] as const;
+const signOffCommon = {
+  measureId: 'string',
+  customerKey: 'string',
+  userIds: ['string'],
+  measureLabel: 'string',
+  serviceArea: 'string',
+  why: 'string',
+  proposed: 'string',
+  incidents: 'string',
+} satisfies FieldsOf<SignOffCommon>;
+
+/** CardData as runtime values; the compiler insists each description matches its type exactly. */
+export const CARD_FIELDS = {
+  help: { title: 'string', intro: 'string', commands: [{ usage: 'string', description: 'string' }], personal: 'boolean', footnote: 'string' },
+  notice: { title: 'string', text: 'string', color: 'string' },
+  'incident-form': {
+    formId: 'string',
+    today: 'string',
+    category: { id: 'string', label: 'string', section: 'string', behaviours: choice },
+    otherCategories: choice,
+    values: strings(INCIDENT_FIELDS),
+    errors: strings(INCIDENT_FIELDS),
+    problemSummary: 'string',
+    channels: choice,
+    serviceAreas: [{ id: 'string', name: 'string' }],
+    safetyFlags: choice,
+    immediateActions: choice,
+    vulnerabilityOptions: choice,
+  },
+  'incident-confirmation': {
+    heading: 'string',
+    repeatNote: 'string',
+    reference: 'string',
+    customer: 'string',
+    occurredAt: 'string',
+    channel: 'string',
+    serviceArea: 'string',
+    category: 'string',
+    behaviours: 'string',
+    safety: 'string',
+    reporter: 'string',
+    reportedAt: 'string',
+    guidance: [{ section: 'string', text: 'string' }],
+  },
+  'customer-check': {
+    customerRef: 'string',
+    headline: 'string',
+    headlineColor: 'string',
+    inForce: [{ title: 'string', instructions: 'string', status: 'string', style: 'string' }],
+    pending: [{ title: 'string', status: 'string' }],
+    footnote: 'string',
+  },
+  'my-reports': { emptyText: 'string', reports: [{ reference: 'string', customer: 'string', category: 'string', occurredAt: 'string' }] },
+  'signoff-request': { ...signOffCommon, status: 'string', waitingFor: 'string' },
+  'signoff-decide': {
+    ...signOffCommon,
+    problem: 'string',
+    reviewDue: 'string',
+    reasons: 'string',
+    instructions: 'string',
+    justification: 'string',
+    vulnerabilitiesConsidered: 'string',
+  },
+  'signoff-outcome': {
+    note: 'string',
+    headline: 'string',
+    color: 'string',
+    measureLabel: 'string',
+    customerKey: 'string',
+    decidedBy: 'string',
+    decidedAt: 'string',
+    reason: 'string',
+    considered: 'string',
+    reviewDue: 'string',
+  },
+  pending: { items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', age: 'string' }] },
+  case: {
+    reference: 'string',
+    customer: 'string',
+    occurredAt: 'string',
+    channel: 'string',
+    serviceArea: 'string',
+    category: 'string',
+    behaviours: 'string',
+    safety: 'string',
+    actions: 'string',
+    vulnerability: 'string',
+    reporter: 'string',
+    description: 'string',
+    measures: [{ label: 'string', status: 'string' }],
+    canPropose: 'boolean',
+  },
+  'measure-form': {
+    customerKey: 'string',
+    incidentRef: 'string',
+    formId: 'string',
+    today: 'string',
+    latestReview: 'string',
+    problemSummary: 'string',
+    vulnerabilityNote: 'string',
+    kinds: choice,
+    adjustmentOptions: choice,
+    channelOptions: choice,
+    values: { ...strings(without(PROPOSAL_FIELDS, 'maxContactsCount', 'maxIssuesCount')), maxContactsCount: 'number', maxIssuesCount: 'number' },
+    errors: strings(without(PROPOSAL_FIELDS, 'maxContactsPer', 'maxIssuesPer')),
+  },
+  retry: { title: 'string', text: 'string', canRetry: 'boolean', verb: 'string', data: 'any' },
+} satisfies { readonly [N in TemplateName]: FieldsOf<CardData[N]> };

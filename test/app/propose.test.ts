@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { submitIncident } from '../../src/app/report-incident';
+import { proposeMeasure } from '../../src/app/case';
+import type { Actor } from '../../src/app/context';
+import { checkProposal } from '../../src/domain/proposal';
+import { FIXED_NOW, PEOPLE, TENANT, cardText, violentIncident, type PersonKey } from '../support/harness';
+import { memoryApp, type MemoryApp } from '../support/memory-ports';
+
+const actor = (who: PersonKey): Actor => ({ id: PEOPLE[who].aadObjectId, name: PEOPLE[who].name, tenantId: TENANT });
+
+describe('use cases over in-memory ports: proposals', () => {
+  let app: MemoryApp;
+  let reference = '';
+  beforeEach(async () => {
+    app = await memoryApp(FIXED_NOW);
+    const res = await submitIncident(
+      app.ctx,
+      actor('stranger'),
+      violentIncident('memory-propose-01', {
+        category: 'demands',
+        behaviours: 'excessive-correspondence',
+        safetyFlags: '',
+        actions: '',
+        crimeReference: '',
+      }),
+    );
+    reference = /UB-\w{3}-\w{3}/.exec(cardText('card' in res ? res.card : {}))![0];
+  });
+
+  it('a refused "per week / month" choice is shown under the number beside it, and counted once', async () => {
+    const values = {
+      kind: 'contact-restriction',
+      reasons: '14 emails a week about the same closed complaint',
+      reviewDate: '2027-03-01',
+      notifyCustomer: 'yes',
+      vulnerabilitiesConsidered: 'None known to the officer or in the housing system.',
+      channels: 'writing,telephone',
+      maxContactsCount: '3',
+      maxContactsPer: 'fortnight',
+      priorWarningSkipReason: 'Abusive calls to three officers in one week.',
+    };
+    const refused = checkProposal(values, {
+      incidents: [(await app.ctx.incidents.findByReference(reference))!],
+      priorWarning: false,
+      now: FIXED_NOW,
+    });
+    expect(refused.ok).to.equal(false);
+    const message = !refused.ok ? refused.errors.maxContactsPer! : '';
+    expect(message, 'the domain refuses the choice').to.be.a('string').and.not.equal('');
+
+    const res = await proposeMeasure(app.ctx, actor('alex'), { incidentRef: reference, formId: 'form-propose-0001', ...values });
+    const text = cardText('card' in res ? res.card : {});
+    expect(text).to.include(message);
+    expect(text).to.include('please correct the field marked below');
+    expect(app.measures.values()).to.have.length(0);
+  });
+});
