@@ -3,15 +3,17 @@ import type * as AdaptiveCards from 'adaptivecards';
 import { TEMPLATES, renderCard, type AdaptiveCard } from '../src/cards/render';
 import { CARD_FIELDS, type FieldSpec, type FieldsOf, type NoticeCard, type TemplateName } from '../src/cards/types';
 import { Expression } from 'adaptive-expressions';
-import { confirmationCard, incidentFormCard, type FormState } from '../src/app/incident-views';
+import { confirmationCard, incidentFormCard, type FormState } from '../src/app/incidents/views';
 import { helpReply } from '../src/app/help';
-import { checkCustomer } from '../src/app/check-customer';
-import { myReports } from '../src/app/my-reports';
-import { pendingForMe, undeliveredNotice } from '../src/app/signoff';
-import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from '../src/app/signoff-views';
+import { checkCustomer } from '../src/app/incidents/check';
+import { myReports } from '../src/app/incidents/my-reports';
+import { pendingForMe } from '../src/app/signoff/pending';
+import { undeliveredNotice } from '../src/app/notices';
+import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from '../src/app/signoff/views';
 import { decide } from '../src/domain/signoff';
 import { COMMANDS } from '../src/app/commands';
-import { proposeMeasure, showCase, showProposalForm } from '../src/app/case';
+import { proposeMeasure, showProposalForm } from '../src/app/measures/propose';
+import { showCase } from '../src/app/cases/show';
 import type { ActionResult, Actor, AppContext, Reply } from '../src/app/context';
 import { INCIDENT_FIELDS, validateIncident, type IncidentFormValues } from '../src/domain/incident';
 import { CATEGORIES } from '../src/domain/policy';
@@ -19,7 +21,8 @@ import { interimPairsVisit, type Measure } from '../src/domain/measure';
 import { PROPOSAL_FIELDS, checkProposal, type ProposalValues } from '../src/domain/proposal';
 import type { AuditEvent } from '../src/domain/records';
 import { outboxEntry } from '../src/domain/outbox';
-import type { DirectoryPerson, ServiceArea } from '../src/directory/directory';
+import type { DirectoryPerson, ServiceArea } from '../src/app/ports';
+import { memoryPorts, withMethods } from './support/memory-ports';
 import { sampleIncident, samplePersistenceIncident } from './support/fixtures';
 import { unfinishedActionCard } from '../src/app/failure';
 import { violentIncident } from './support/harness';
@@ -221,7 +224,7 @@ const BAD: IncidentFormValues = {
 };
 const badResult = validateIncident(BAD, 'aggressive', ['housing', 'repairs'], NOW);
 if (badResult.ok) throw new Error('fixture BAD should be invalid');
-const BAD_ERRORS = badResult.errors;
+const BAD_ERRORS = badResult.error;
 
 function formState(over: Partial<FormState>): FormState {
   return { category: 'aggressive', formId: 'form-5f2c', values: {}, errors: {}, serviceAreas: SERVICE_AREAS, today: '2026-11-20', ...over };
@@ -277,8 +280,8 @@ function decideOrThrow(m: Measure, outcome: 'approve' | 'reject'): Measure {
     { outcome, reason: 'Spoke to both officers; risk confirmed.', vulnerabilitiesConsidered: 'No known vulnerabilities; checked Active H.' },
     NOW,
   );
-  if (!r.ok) throw new Error(r.message);
-  return r.measure;
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
 }
 
 const FILES: Record<string, { measures: Measure[]; incidentCount: number; customerName: string | null }> = {
@@ -334,33 +337,34 @@ const PEOPLE: DirectoryPerson[] = [
 const written = { audit: [] as AuditEvent[], measures: [] as Measure[] };
 let ids = 0;
 
-/** Just enough of AppContext for the handlers below: an in-memory store, directory and clock. */
-const ctx = {
-  now: () => NOW,
+/** Typed in-memory ports with canned answers for the handlers below, a directory and a clock. */
+const memory = memoryPorts(NOW, {
+  person: async (id: string) => PEOPLE.find((p) => p.id === id) ?? null,
+  isCaseManager: async (id: string) => id === 'cm-1',
+  isAdmin: async () => false,
+  caseManagers: async () => PEOPLE.filter((p) => p.id === 'cm-1'),
+  serviceAreas: async () => SERVICE_AREAS,
+});
+const ctx: AppContext = {
+  ...memory.ctx,
   newId: () => `form-${String(++ids).padStart(4, '0')}-5f2c`,
-  notify: () => {},
-  incidents: {
+  incidents: withMethods(memory.incidents, {
     customerFile: async (key: string) => FILES[key] ?? { measures: [], incidentCount: 0, customerName: null },
     reportedBy: async (personId: string) => (personId === 'user-1' ? [VIOLENCE, PERSISTENCE] : []),
     findByReference: async (reference: string) => INCIDENTS.find((i) => i.reference === reference) ?? null,
-  },
-  measures: {
+  }),
+  measures: withMethods(memory.measures, {
     awaitingSignOffBy: async (personId: string) => (personId === 'hos-housing' ? [PAIRS, NO_NOTIFY] : []),
-    create: async (m: Measure, effects: { type: string }[]) => {
+    create: async (m, effects) => {
       written.measures.push(m);
       written.audit.push(...effects.filter((e): e is AuditEvent => e.type === 'audit'));
     },
-  },
+  }),
   audit: { append: async (e: AuditEvent) => void written.audit.push(e) },
-  conversations: { userIdOf: async (personId: string) => (personId === 'hos-housing' ? '29:1abc' : null) },
-  directory: {
-    person: async (id: string) => PEOPLE.find((p) => p.id === id) ?? null,
-    isCaseManager: async (id: string) => id === 'cm-1',
-    isAdmin: async () => false,
-    caseManagers: async () => PEOPLE.filter((p) => p.id === 'cm-1'),
-    serviceAreas: async () => SERVICE_AREAS,
-  },
-} as unknown as AppContext;
+  conversations: withMethods(memory.conversations, {
+    userIdOf: async (personId: string) => (personId === 'hos-housing' ? '29:1abc' : null),
+  }),
+};
 
 /** A §5.3 contact restriction with a problem in several fields: no channel left, §6 not considered, a 0 limit, no justification. */
 const BAD_RESTRICTION: ProposalValues = {
@@ -385,7 +389,7 @@ const BAD_RESTRICTION: ProposalValues = {
 };
 const badProposal = checkProposal(BAD_RESTRICTION, { incidents: [PERSISTENCE], priorWarning: false, now: NOW });
 if (badProposal.ok) throw new Error('fixture BAD_RESTRICTION should be refused');
-const BAD_PROPOSAL_ERRORS = badProposal.errors;
+const BAD_PROPOSAL_ERRORS = badProposal.error;
 
 function actionCard(result: ActionResult): AdaptiveCard {
   if (!('card' in result)) return expect.fail(`expected a card, got error ${JSON.stringify(result.error)}`);
@@ -891,14 +895,14 @@ const hostileDecision = decide(
   { outcome: 'reject', reason: HOSTILE.rejectReason, vulnerabilitiesConsidered: HOSTILE.considered },
   NOW,
 );
-if (!hostileDecision.ok) throw new Error(hostileDecision.message);
-const HOSTILE_REJECTED = hostileDecision.measure;
+if (!hostileDecision.ok) throw new Error(hostileDecision.error.message);
+const HOSTILE_REJECTED = hostileDecision.value;
 const HOSTILE_PEOPLE: SignOffPeople = { ...SIGNOFF_PEOPLE, approverName: HOSTILE.approver, deputyName: HOSTILE.deputy };
 
 /** The test context, with the hostile incident and measures on file. */
-const hostileCtx = {
+const hostileCtx: AppContext = {
   ...ctx,
-  incidents: {
+  incidents: withMethods(memory.incidents, {
     customerFile: async () => ({
       measures: [HOSTILE_MEASURE, measure({ instructions: HOSTILE.instructions })],
       incidentCount: 1,
@@ -906,9 +910,9 @@ const hostileCtx = {
     }),
     reportedBy: async () => [HOSTILE_INCIDENT],
     findByReference: async (reference: string) => (reference === HOSTILE_INCIDENT.reference ? HOSTILE_INCIDENT : null),
-  },
-  measures: { ...ctx.measures, awaitingSignOffBy: async () => [HOSTILE_MEASURE] },
-} as unknown as AppContext;
+  }),
+  measures: withMethods(ctx.measures, { awaitingSignOffBy: async () => [HOSTILE_MEASURE] }),
+};
 
 /** Each card that shows what people typed, with the hostile strings it must show (as TextRuns) or keep (in inputs). */
 const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: string[] }[] = [

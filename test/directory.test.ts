@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CachedDirectory, DEFAULT_DIRECTORY_TTL_MS } from '../src/directory/cached-directory';
-import { rolesOf, type Directory, type ServiceArea } from '../src/directory/directory';
+import { rolesOf } from '../src/app/roles';
+import type { Directory, ServiceArea } from '../src/app/ports';
 import { FileDirectory } from '../src/directory/file-directory';
 import { GRAPH_SCOPE, GraphDirectory, type GraphDirectoryCreateOptions } from '../src/directory/graph-directory';
 

@@ -1,6 +1,7 @@
-import type { Directory } from '../directory/directory';
+import type { Directory } from './ports';
 import type { AuditTrail, Conversations, IncidentRepository, MeasureRepository } from './ports';
 import type { AdaptiveCard } from '../cards/render';
+import type { z } from 'zod';
 import type { Person } from '../domain/records';
 
 /** The person acting, as the channel authenticated them. Roles are looked up, never taken from the message. */
@@ -37,3 +38,10 @@ export function actionError(status: 400 | 403 | 404 | 409 | 412, code: string, m
 export async function personOf(ctx: AppContext, actor: Actor): Promise<Person> {
   return { id: actor.id, name: (await ctx.directory.person(actor.id))?.name ?? actor.name };
 }
+
+/** The one way a malformed card action is described: each problem with the field it is about. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export const badRequest = (error: z.ZodError): ActionResult => actionError(400, 'BadRequest', describeIssues(error));

@@ -69,3 +69,29 @@ export interface Conversations {
   remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void>;
   forget(key: string): Promise<void>;
 }
+
+/** Roles (docs/rules.md#R-roles-from-directory). Every tenant user is staff; the others come from the directory. */
+export type Role = 'staff' | 'case-manager' | 'head-of-service' | 'admin';
+
+export interface DirectoryPerson {
+  id: string;
+  name: string;
+  email?: string | undefined;
+}
+
+/** A service area and who signs off its decisions (§5.2) and decides its appeals (§7). */
+export interface ServiceArea {
+  id: string;
+  name: string;
+  headOfService: string;
+  deputy: string | null;
+}
+
+/** The directory port: Microsoft Graph in production, a JSON file locally. */
+export interface Directory {
+  person(id: string): Promise<DirectoryPerson | null>;
+  isCaseManager(id: string): Promise<boolean>;
+  isAdmin(id: string): Promise<boolean>;
+  caseManagers(): Promise<DirectoryPerson[]>;
+  serviceAreas(): Promise<ServiceArea[]>;
+}

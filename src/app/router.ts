@@ -1,11 +1,13 @@
 import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
 import { COMMANDS, parseCommand } from './commands';
 import { helpReply } from './help';
-import { checkCustomer } from './check-customer';
-import { myReports } from './my-reports';
-import { showIncidentForm, submitIncident } from './report-incident';
-import { decideSignOff, pendingForMe, refreshSignOff } from './signoff';
-import { proposeMeasure, showCase, showProposalForm } from './case';
+import { checkCustomer } from './incidents/check';
+import { myReports } from './incidents/my-reports';
+import { showIncidentForm, submitIncident } from './incidents/report';
+import { decideSignOff, refreshSignOff } from './signoff/decide';
+import { pendingForMe } from './signoff/pending';
+import { showCase } from './cases/show';
+import { proposeMeasure, showProposalForm } from './measures/propose';
 
 /** Routes a chat message (bot mention already removed) to its command. */
 export async function handleMessage(ctx: AppContext, actor: Actor, text: string, personal: boolean): Promise<Reply[]> {

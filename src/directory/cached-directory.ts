@@ -1,4 +1,4 @@
-import type { Directory, DirectoryPerson, ServiceArea } from './directory';
+import type { Directory, DirectoryPerson, ServiceArea } from '../app/ports';
 
 export interface CachedDirectoryOptions {
   /** How long a successful answer is reused, in milliseconds (default 5 minutes). */

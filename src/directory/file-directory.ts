@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Directory, DirectoryPerson, ServiceArea } from './directory';
+import type { Directory, DirectoryPerson, ServiceArea } from '../app/ports';
 
 const fileSchema = z
   .object({

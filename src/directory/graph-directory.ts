@@ -11,7 +11,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import type { Directory, DirectoryPerson, ServiceArea } from './directory';
+import type { Directory, DirectoryPerson, ServiceArea } from '../app/ports';
 import { plainName } from '../domain/text';
 
 /** The public Microsoft Graph endpoint (national clouds pass their own `baseUrl`). */

@@ -16,6 +16,7 @@ import {
 import { CUSTOMER_REF_PATTERN, normaliseCustomerRef } from './customer';
 import { ukDate, ukLocalToUtc } from './time';
 import { boundedText, choices, firstErrorPerField, multiChoice } from './form-values';
+import { fail, ok, type Result } from './result';
 import { plainName, plainText } from './text';
 
 /** Bounds on every field (docs/rules.md#R-incident-fields): long enough for a real account, short enough to stay readable. */
@@ -137,32 +138,29 @@ function crossFieldErrors(values: IncidentFormValues, now: Date): FieldErrors {
   return errors;
 }
 
-export type ValidationResult = { ok: true; report: IncidentReport } | { ok: false; errors: FieldErrors };
+export type ValidationResult = Result<IncidentReport, FieldErrors>;
 
 /** Validates a submitted form for a category against the service areas the directory knows. Pure: `now` is given. */
 export function validateIncident(values: IncidentFormValues, category: CategoryId, serviceAreas: readonly string[], now: Date): ValidationResult {
   const parsed = cachedSchema(category, serviceAreas).safeParse(values);
   const errors: FieldErrors = firstErrorPerField<IncidentField>(parsed.success ? [] : parsed.error.issues);
   for (const [field, message] of Object.entries(crossFieldErrors(values, now)) as [IncidentField, string][]) errors[field] ??= message;
-  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!parsed.success || Object.keys(errors).length > 0) return fail(errors);
   const v = parsed.data;
-  return {
-    ok: true,
-    report: {
-      customerRef: v.customerRef,
-      customerName: v.customerName,
-      occurredAt: ukLocalToUtc(v.occurredDate, v.occurredTime.slice(0, 5)).toISOString(),
-      channel: v.channel,
-      serviceArea: v.serviceArea,
-      category,
-      behaviours: v.behaviours,
-      description: v.description,
-      safetyFlags: v.safetyFlags as SafetyFlagId[],
-      actions: v.actions as ImmediateActionId[],
-      crimeReference: v.crimeReference || null,
-      vulnerability: { known: v.vulnerabilityKnown, note: v.vulnerabilityNote || null },
-    },
-  };
+  return ok({
+    customerRef: v.customerRef,
+    customerName: v.customerName,
+    occurredAt: ukLocalToUtc(v.occurredDate, v.occurredTime.slice(0, 5)).toISOString(),
+    channel: v.channel,
+    serviceArea: v.serviceArea,
+    category,
+    behaviours: v.behaviours,
+    description: v.description,
+    safetyFlags: v.safetyFlags as SafetyFlagId[],
+    actions: v.actions as ImmediateActionId[],
+    crimeReference: v.crimeReference || null,
+    vulnerability: { known: v.vulnerabilityKnown, note: v.vulnerabilityNote || null },
+  });
 }
 
 export function isCategory(value: unknown): value is CategoryId {

@@ -4,7 +4,7 @@ import type { Person } from './records';
 export type Recipient = { kind: 'person'; personId: string } | { kind: 'conversation'; conversationKey: string };
 
 /**
- * A message waiting to be delivered (docs/rules.md#R-outbox-with-the-decision): written in the same partition and batch as the decision that caused it,
+ * A message waiting to be delivered (docs/rules.md#R-outbox-with-the-decision): written together with the decision that caused it,
  * so nothing is lost if Teams or the process fails; the dispatcher delivers it at least once and records success.
  */
 export interface OutboxEntry {

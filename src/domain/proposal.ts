@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ukDate, ukLocalToUtc } from './time';
 import { boundedText, choices, firstErrorPerField, multiChoice } from './form-values';
+import { fail, ok, type Result } from './result';
 import { needsSection51Response } from './incident';
 import {
   ADJUSTMENTS,
@@ -88,8 +89,9 @@ export interface ProposalFacts {
   now: Date;
 }
 
-export type ProposalResult =
-  { ok: true; measure: Omit<Measure, 'id' | 'signOff' | 'serviceArea' | 'proposedBy'> } | { ok: false; errors: ProposalErrors };
+/** A measure as checked, before it is given an id, a service area and a proposer (`build`). */
+export type CheckedMeasure = Omit<Measure, 'id' | 'signOff' | 'serviceArea' | 'proposedBy'>;
+export type ProposalResult = Result<CheckedMeasure, ProposalErrors>;
 
 /**
  * Checks a proposed measure against the policy. Refusals, each with its reason:
@@ -106,7 +108,7 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
   if (facts.incidents.length === 0) errors.reasons ??= 'A measure must rest on at least one recorded, specific incident: report the incident first.';
   // Rules across fields run on the raw values too, so every problem is reported at once.
   for (const [field, message] of Object.entries(crossFieldErrors(values, facts)) as [ProposalField, string][]) errors[field] ??= message;
-  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!parsed.success || Object.keys(errors).length > 0) return fail(errors);
   const v = parsed.data;
   const review = ukLocalToUtc(v.reviewDate, '09:00');
   const restriction: ContactRestriction | null =
@@ -123,31 +125,28 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
       : null;
 
   const notify = v.notifyCustomer === 'yes';
-  return {
-    ok: true,
-    measure: {
-      type: 'measure',
-      customerKey: facts.incidents[0]!.customerKey,
-      kind: v.kind,
-      status: signOffReasons(v.kind, notify).length ? 'pending-sign-off' : 'active',
-      interim: false,
-      // Whatever the wording, staff are always told emergencies can be reported (§6, docs/rules.md#R-marker-always-open).
-      instructions: v.instructions ? (restriction ? `${v.instructions} ${ALWAYS_OPEN}` : v.instructions) : defaultInstructions(v.kind, restriction),
-      reasons: v.reasons,
-      incidentRefs: facts.incidents.map((i) => i.reference),
-      proposedAt: facts.now.toISOString(),
-      reviewDue: review.toISOString(),
-      restriction,
-      adjustments: v.adjustments as AdjustmentId[],
-      vulnerabilitiesConsidered: v.vulnerabilitiesConsidered,
-      notifyCustomer: notify,
-      noNotificationJustification: notify ? null : v.noNotificationJustification,
-      priorWarningSkipReason: v.priorWarningSkipReason || null,
-      signOffMessages: [],
-      notifyOnDecision: [],
-      policyVersion: POLICY_VERSION,
-    },
-  };
+  return ok({
+    type: 'measure',
+    customerKey: facts.incidents[0]!.customerKey,
+    kind: v.kind,
+    status: signOffReasons(v.kind, notify).length ? 'pending-sign-off' : 'active',
+    interim: false,
+    // Whatever the wording, staff are always told emergencies can be reported (§6, docs/rules.md#R-marker-always-open).
+    instructions: v.instructions ? (restriction ? `${v.instructions} ${ALWAYS_OPEN}` : v.instructions) : defaultInstructions(v.kind, restriction),
+    reasons: v.reasons,
+    incidentRefs: facts.incidents.map((i) => i.reference),
+    proposedAt: facts.now.toISOString(),
+    reviewDue: review.toISOString(),
+    restriction,
+    adjustments: v.adjustments as AdjustmentId[],
+    vulnerabilitiesConsidered: v.vulnerabilitiesConsidered,
+    notifyCustomer: notify,
+    noNotificationJustification: notify ? null : v.noNotificationJustification,
+    priorWarningSkipReason: v.priorWarningSkipReason || null,
+    signOffMessages: [],
+    notifyOnDecision: [],
+    policyVersion: POLICY_VERSION,
+  });
 }
 
 function crossFieldErrors(values: ProposalValues, facts: ProposalFacts): ProposalErrors {
@@ -199,7 +198,7 @@ export function defaultInstructions(kind: MeasureKind, r: ContactRestriction | n
 }
 
 export function build(
-  checked: Extract<ProposalResult, { ok: true }>['measure'],
+  checked: CheckedMeasure,
   id: string,
   serviceArea: { id: string; headOfService: string; deputy: string | null },
   proposedBy: Person,

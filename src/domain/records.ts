@@ -1,6 +1,6 @@
 import type { IncidentReport } from './incident';
 
-/** What the app's record ids are made of (incident references, `:`, kinds, hashes, Entra ids): nothing Cosmos refuses. */
+/** What the app's record ids are made of (incident references, `:`, kinds, hashes, Entra ids): no path or query characters. */
 export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,159}$/;
 
 /** Who did something: an Entra object id (or the channel's user id where there is none) and a display name. */
@@ -9,7 +9,7 @@ export interface Person {
   name: string;
 }
 
-/** A stored incident (§4). `customerKey` is the partition: one customer's records live together. */
+/** A recorded incident (§4). `customerKey` names the customer: one customer's records are kept together. */
 export interface Incident extends IncidentReport {
   type: 'incident';
   id: string;

@@ -1,6 +1,7 @@
 import { reviewDateFrom } from './dates';
 import type { Measure } from './measure';
 import type { Person } from './records';
+import { fail, ok, type Result } from './result';
 
 export interface DecisionInput {
   outcome: 'approve' | 'reject';
@@ -26,39 +27,29 @@ export function mayDecide(measure: Measure, personId: string): boolean {
  * considered and recorded (§6); rejecting needs a reason (docs/rules.md#R-signoff-reject-reason). Approved: the marker is active with a review date
  * six months ahead (§8). Rejected: an interim marker is lifted.
  */
-export function decide(
-  measure: Measure,
-  by: Person,
-  input: DecisionInput,
-  now: Date,
-): { ok: true; measure: Measure } | ({ ok: false } & DecisionRefusal) {
+export function decide(measure: Measure, by: Person, input: DecisionInput, now: Date): Result<Measure, DecisionRefusal> {
   const s = measure.signOff;
-  if (!s) return { ok: false, code: 'NoSignOff', message: 'This measure does not need sign-off.' };
-  if (s.decision)
-    return { ok: false, code: 'AlreadyDecided', message: `Already ${s.decision.outcome} by ${s.decision.by.name} at ${s.decision.at}.` };
+  if (!s) return fail({ code: 'NoSignOff', message: 'This measure does not need sign-off.' });
+  if (s.decision) return fail({ code: 'AlreadyDecided', message: `Already ${s.decision.outcome} by ${s.decision.by.name} at ${s.decision.at}.` });
   if (!mayDecide(measure, by.id))
-    return { ok: false, code: 'NotApprover', message: 'Only the Head of Service for this service area, or their deputy, can decide this.' };
+    return fail({ code: 'NotApprover', message: 'Only the Head of Service for this service area, or their deputy, can decide this.' });
   const reason = input.reason.trim();
   const considered = input.vulnerabilitiesConsidered.trim() || measure.vulnerabilitiesConsidered || '';
   if (input.outcome === 'reject' && reason.length < 5)
-    return { ok: false, code: 'ReasonRequired', message: 'Give the reason for rejecting (at least a few words).' };
+    return fail({ code: 'ReasonRequired', message: 'Give the reason for rejecting (at least a few words).' });
   if (input.outcome === 'approve' && considered.length < 10)
-    return {
-      ok: false,
+    return fail({
       code: 'VulnerabilitiesRequired',
       message: 'Record how vulnerabilities and reasonable adjustments were considered (§6) before approving.',
-    };
+    });
   const at = now.toISOString();
   const decision = { outcome: input.outcome === 'approve' ? ('approved' as const) : ('rejected' as const), by, at, reason: reason || null };
-  return {
-    ok: true,
-    measure: {
-      ...measure,
-      status: input.outcome === 'approve' ? 'active' : measure.interim ? 'lifted' : 'rejected',
-      interim: false,
-      vulnerabilitiesConsidered: considered || null,
-      reviewDue: input.outcome === 'approve' && measure.interim ? reviewDateFrom(now).toISOString() : measure.reviewDue,
-      signOff: { ...s, decision },
-    },
-  };
+  return ok({
+    ...measure,
+    status: input.outcome === 'approve' ? 'active' : measure.interim ? 'lifted' : 'rejected',
+    interim: false,
+    vulnerabilitiesConsidered: considered || null,
+    reviewDue: input.outcome === 'approve' && measure.interim ? reviewDateFrom(now).toISOString() : measure.reviewDue,
+    signOff: { ...s, decision },
+  });
 }

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { afterAttempt, outboxEntry, type AttemptResult, type OutboxEntry } from '../domain/outbox';
 import type { Measure } from '../domain/measure';
 import type { Versioned } from '../app/ports';
-import type { Directory } from '../directory/directory';
+import type { Directory } from '../app/ports';
 import { DeliveryError, type Messenger } from '../app/messenger';
 import type { OutboxStore } from '../store/outbox';
 import { personKey, type ConversationStore } from '../store/conversations';

@@ -1,7 +1,7 @@
 import { TeamsActivityHandler, TurnContext, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ActionResult, AppContext } from '../app/context';
+import { describeIssues, type ActionResult, type AppContext } from '../app/context';
 import { handleAction, handleMessage } from '../app/router';
 import { helpReply } from '../app/help';
 import { runTurn } from '../app/turn';
@@ -109,7 +109,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
       return invokeError(400, 'UnsupportedInvoke', `This bot does not handle “${String(context.activity.name).slice(0, 60)}”`);
     }
     const parsed = executeValue.safeParse(context.activity.value);
-    if (!parsed.success) return invokeError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
+    if (!parsed.success) return invokeError(400, 'BadRequest', describeIssues(parsed.error));
     const { verb, data = {} } = parsed.data.action;
     const actor = actorOf(context.activity, this.options.requireEntraId);
     if (!actor) return invokeError(403, 'NoEntraId', NO_IDENTITY);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { submitIncident } from '../../src/app/report-incident';
-import { proposeMeasure } from '../../src/app/case';
+import { submitIncident } from '../../src/app/incidents/report';
+import { proposeMeasure } from '../../src/app/measures/propose';
 import type { Actor } from '../../src/app/context';
 import { checkProposal } from '../../src/domain/proposal';
 import { FIXED_NOW, PEOPLE, TENANT, cardText, violentIncident, type PersonKey } from '../support/harness';
@@ -45,7 +45,7 @@ describe('use cases over in-memory ports: proposals', () => {
       now: FIXED_NOW,
     });
     expect(refused.ok).to.equal(false);
-    const message = !refused.ok ? refused.errors.maxContactsPer! : '';
+    const message = !refused.ok ? refused.error.maxContactsPer! : '';
     expect(message, 'the domain refuses the choice').to.be.a('string').and.not.equal('');
 
     const res = await proposeMeasure(app.ctx, actor('alex'), { incidentRef: reference, formId: 'form-propose-0001', ...values });

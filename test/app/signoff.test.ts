@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { submitIncident } from '../../src/app/report-incident';
-import { decideSignOff } from '../../src/app/signoff';
+import { submitIncident } from '../../src/app/incidents/report';
+import { decideSignOff } from '../../src/app/signoff/decide';
 import { decideOn } from '../../src/app/decide';
 import type { Actor } from '../../src/app/context';
 import type { Measure } from '../../src/domain/measure';

@@ -47,15 +47,15 @@ function check(values: IncidentFormValues, category: CategoryId = 'aggressive', 
 
 function report(values: IncidentFormValues, category: CategoryId = 'aggressive', now = NOW) {
   const result = check(values, category, now);
-  if (!result.ok) expect.fail(`expected a valid report, got ${JSON.stringify(result.errors)}`);
-  return result.report;
+  if (!result.ok) expect.fail(`expected a valid report, got ${JSON.stringify(result.error)}`);
+  return result.value;
 }
 
 /** The errors of an invalid submission (fails the test if it was accepted). */
 function errorsOf(values: IncidentFormValues, category: CategoryId = 'aggressive', now = NOW) {
   const result = check(values, category, now);
-  if (result.ok) return expect.fail(`expected errors, got a valid report ${JSON.stringify(result.report)}`);
-  return result.errors;
+  if (result.ok) return expect.fail(`expected errors, got a valid report ${JSON.stringify(result.value)}`);
+  return result.error;
 }
 
 describe('validateIncident (§4 incident report, R-incident-fields)', () => {

@@ -5,7 +5,7 @@ import {
   defaultInstructions,
   type ProposalErrors,
   type ProposalFacts,
-  type ProposalResult,
+  type CheckedMeasure,
   type ProposalValues,
 } from '../../src/domain/proposal';
 import { ALWAYS_OPEN, PAIRS_VISIT_INSTRUCTIONS, type ContactRestriction, type Measure } from '../../src/domain/measure';
@@ -62,13 +62,13 @@ const restriction = (over: ProposalValues = {}) => warning({ kind: 'contact-rest
 function errorsOf(values: ProposalValues, f: ProposalFacts = facts()): ProposalErrors {
   const result = checkProposal(values, f);
   if (result.ok) return expect.fail('expected the proposal to be refused');
-  return result.errors;
+  return result.error;
 }
 
-function accepted(values: ProposalValues, f: ProposalFacts = facts()): Extract<ProposalResult, { ok: true }>['measure'] {
+function accepted(values: ProposalValues, f: ProposalFacts = facts()): CheckedMeasure {
   const result = checkProposal(values, f);
-  if (!result.ok) return expect.fail(`expected the proposal to be accepted, got ${JSON.stringify(result.errors)}`);
-  return result.measure;
+  if (!result.ok) return expect.fail(`expected the proposal to be accepted, got ${JSON.stringify(result.error)}`);
+  return result.value;
 }
 
 describe('checkProposal: refusals, each for a policy reason', () => {

@@ -37,8 +37,8 @@ function proposedNoNotification(): Measure {
     },
     { incidents: [VIOLENCE], priorWarning: true, now: REPORTED },
   );
-  if (!checked.ok) throw new Error(`fixture invalid: ${JSON.stringify(checked.errors)}`);
-  return build(checked.measure, 'UB-7K3-M9Q:contact-restriction:abc', { id: 'housing', headOfService: HEAD.id, deputy: DEPUTY.id }, OTHERS[0]!, []);
+  if (!checked.ok) throw new Error(`fixture invalid: ${JSON.stringify(checked.error)}`);
+  return build(checked.value, 'UB-7K3-M9Q:contact-restriction:abc', { id: 'housing', headOfService: HEAD.id, deputy: DEPUTY.id }, OTHERS[0]!, []);
 }
 const PROPOSED = proposedNoNotification();
 
@@ -47,8 +47,8 @@ const REJECT: DecisionInput = { outcome: 'reject', reason: 'Risk not borne out b
 
 function ok(m: Measure, by: Person, input: DecisionInput, now = DECIDED): Measure {
   const r = decide(m, by, input, now);
-  if (!r.ok) return expect.fail(`expected the decision to go through, got ${r.code}: ${r.message}`);
-  return r.measure;
+  if (!r.ok) return expect.fail(`expected the decision to go through, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
 }
 
 function refused(m: Measure, by: Person, input: DecisionInput) {
@@ -75,19 +75,19 @@ describe('sign-off: decide()', () => {
     for (const by of OTHERS)
       it(`${by.name} may not: NotApprover`, () => {
         expect(mayDecide(INTERIM, by.id)).to.equal(false);
-        for (const input of [APPROVE, REJECT]) expect(refused(INTERIM, by, input).code).to.equal('NotApprover');
+        for (const input of [APPROVE, REJECT]) expect(refused(INTERIM, by, input).error.code).to.equal('NotApprover');
       });
 
     it('with no deputy configured, nobody else slips through (not even an empty id)', () => {
       const noDeputy: Measure = { ...INTERIM, signOff: { ...INTERIM.signOff!, deputyId: null } };
-      expect(refused(noDeputy, DEPUTY, APPROVE).code).to.equal('NotApprover');
-      expect(refused(noDeputy, { id: '', name: 'Nobody' }, APPROVE).code).to.equal('NotApprover');
+      expect(refused(noDeputy, DEPUTY, APPROVE).error.code).to.equal('NotApprover');
+      expect(refused(noDeputy, { id: '', name: 'Nobody' }, APPROVE).error.code).to.equal('NotApprover');
       expect(mayDecide(noDeputy, HEAD.id)).to.equal(true);
     });
 
     it('a measure that needs no sign-off cannot be decided: NoSignOff', () => {
       const none: Measure = { ...PROPOSED, signOff: null, status: 'active' };
-      expect(refused(none, HEAD, APPROVE).code).to.equal('NoSignOff');
+      expect(refused(none, HEAD, APPROVE).error.code).to.equal('NoSignOff');
       expect(mayDecide(none, HEAD.id)).to.equal(false);
     });
   });
@@ -99,15 +99,15 @@ describe('sign-off: decide()', () => {
       [HEAD, APPROVE],
     ] as const) {
       const r = refused(decided, by, input);
-      expect(r.code).to.equal('AlreadyDecided');
-      expect(r.message).to.include('Jo Head').and.to.include('approved');
+      expect(r.error.code).to.equal('AlreadyDecided');
+      expect(r.error.message).to.include('Jo Head').and.to.include('approved');
     }
   });
 
   it('reject needs a reason (R-signoff-reject-reason): none, blank or a single short word is refused', () => {
     for (const reason of ['', '    ', 'no']) {
       const r = refused(PROPOSED, HEAD, { ...REJECT, reason });
-      expect(r.code, JSON.stringify(reason)).to.equal('ReasonRequired');
+      expect(r.error.code, JSON.stringify(reason)).to.equal('ReasonRequired');
     }
   });
 
@@ -115,8 +115,8 @@ describe('sign-off: decide()', () => {
     it('refused when nothing is recorded on the measure or given with the decision', () => {
       for (const vulnerabilitiesConsidered of ['', '   ']) {
         const r = refused(INTERIM, HEAD, { ...APPROVE, vulnerabilitiesConsidered });
-        expect(r.code).to.equal('VulnerabilitiesRequired');
-        expect(r.message).to.include('§6');
+        expect(r.error.code).to.equal('VulnerabilitiesRequired');
+        expect(r.error.message).to.include('§6');
       }
     });
 

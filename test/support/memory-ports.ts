@@ -13,7 +13,7 @@ import type {
 import type { Measure } from '../../src/domain/measure';
 import type { AuditEvent, Incident } from '../../src/domain/records';
 import { referenceFor } from '../../src/domain/reference';
-import type { Directory } from '../../src/directory/directory';
+import type { Directory } from '../../src/app/ports';
 import { FileDirectory } from '../../src/directory/file-directory';
 import { SAMPLE_DIRECTORY_FILE } from '../../src/paths';
 
@@ -160,8 +160,8 @@ export interface MemoryApp {
   notified: { id: string; customerKey: string }[][];
 }
 
-/** An AppContext over in-memory ports, the sample directory and a fixed clock. */
-export async function memoryApp(now: Date, directory?: Directory): Promise<MemoryApp> {
+/** An AppContext over in-memory ports, a directory and a fixed clock. */
+export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const measures = new MemoryMeasures();
   const incidents = new MemoryIncidents(measures);
   const audit = new MemoryAudit();
@@ -172,10 +172,29 @@ export async function memoryApp(now: Date, directory?: Directory): Promise<Memor
     measures,
     conversations,
     audit,
-    directory: directory ?? (await FileDirectory.load(SAMPLE_DIRECTORY_FILE)),
+    directory,
     notify: (entries) => void notified.push([...entries]),
     now: () => now,
     newId: randomUUID,
   };
   return { ctx, measures, incidents, audit, conversations, notified };
+}
+
+/** The same, with the sample directory (src/directory/local-directory.json). */
+export async function memoryApp(now: Date, directory?: Directory): Promise<MemoryApp> {
+  return memoryPorts(now, directory ?? (await FileDirectory.load(SAMPLE_DIRECTORY_FILE)));
+}
+
+/**
+ * A port with some methods replaced (canned answers, spies), the rest as `base` does them: typed, so a stub that no
+ * longer matches the port fails the typecheck.
+ */
+export function withMethods<T extends object>(base: T, methods: Partial<T>): T {
+  return new Proxy(base, {
+    get: (target, name, receiver) => {
+      if (Object.hasOwn(methods, name)) return methods[name as keyof T];
+      const value: unknown = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

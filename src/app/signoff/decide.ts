@@ -1,48 +1,16 @@
 import { z } from 'zod';
-import { CUSTOMER_REF_PATTERN } from '../domain/customer';
-import { RECORD_ID_PATTERN } from '../domain/records';
-import { MEASURE_KINDS, type Measure } from '../domain/measure';
-import { outboxEntry, type OutboxEntry } from '../domain/outbox';
-import { MAX_DECISION_TEXT, decide, mayDecide } from '../domain/signoff';
-import { auditEvent, type Person } from '../domain/records';
-import { formatUk } from '../domain/time';
-import { serviceAreaById } from '../directory/directory';
-import { renderCard } from '../cards/render';
-import { actionError, personOf, type ActionResult, type Actor, type AppContext, type Reply } from './context';
-import { decideOn, type Decision } from './decide';
-import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from './signoff-views';
-
-async function peopleFor(ctx: AppContext, m: Measure): Promise<SignOffPeople> {
-  const s = m.signOff!;
-  const [approver, deputy, area, approverUser, deputyUser] = await Promise.all([
-    ctx.directory.person(s.approverId),
-    s.deputyId ? ctx.directory.person(s.deputyId) : null,
-    serviceAreaById(ctx.directory, s.serviceArea),
-    ctx.conversations.userIdOf(s.approverId),
-    s.deputyId ? ctx.conversations.userIdOf(s.deputyId) : null,
-  ]);
-  return {
-    approverName: approver?.name ?? 'the Head of Service',
-    deputyName: s.deputyId ? (deputy?.name ?? 'the deputy') : null,
-    serviceAreaName: area?.name ?? s.serviceArea,
-    userIds: [approverUser, deputyUser].filter((u): u is string => !!u),
-  };
-}
-
-/** The sign-off cards for the Head of Service and deputy (§5.2), queued with the measure that needs them. */
-export async function signOffRequests(ctx: AppContext, m: Measure, now: Date): Promise<OutboxEntry[]> {
-  const s = m.signOff;
-  if (!s) return [];
-  const card = signOffStatusCard(m, await peopleFor(ctx, m));
-  const summary = `Sign-off needed: customer ${m.customerKey}`;
-  return [s.approverId, s.deputyId]
-    .filter((id): id is string => !!id)
-    .map((personId) =>
-      outboxEntry(`${m.id}:signoff:${personId}`, m.customerKey, { kind: 'person', personId }, { kind: 'send', card, summary }, now, {
-        trackOn: { measureId: m.id },
-      }),
-    );
-}
+import { CUSTOMER_REF_PATTERN } from '../../domain/customer';
+import { RECORD_ID_PATTERN, auditEvent, type Person } from '../../domain/records';
+import type { Measure } from '../../domain/measure';
+import { outboxEntry, type OutboxEntry } from '../../domain/outbox';
+import { MAX_DECISION_TEXT, decide, mayDecide } from '../../domain/signoff';
+import { formatUk } from '../../domain/time';
+import { fail, ok, type Result } from '../../domain/result';
+import { renderCard } from '../../cards/render';
+import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
+import { decideOn, type Decision } from '../decide';
+import { peopleFor } from './requests';
+import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard } from './views';
 
 /** Ids from card data are checked before they reach Cosmos (which refuses /, \\, # and ? in ids with an error). */
 const measureRef = z.object({
@@ -58,23 +26,20 @@ const decision = measureRef.extend({
     .default(''),
 });
 
-const badRequest = (e: z.ZodError) => actionError(400, 'BadRequest', e.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; '));
-
 /** Loads the measure named by card data; the data names a record, it is never the record. */
-async function load(ctx: AppContext, data: unknown): Promise<Measure | ActionResult> {
+async function load(ctx: AppContext, data: unknown): Promise<Result<Measure, ActionResult>> {
   const parsed = measureRef.safeParse(data);
-  if (!parsed.success) return badRequest(parsed.error);
+  if (!parsed.success) return fail(badRequest(parsed.error));
   const m = (await ctx.measures.read(parsed.data.measureId, parsed.data.customerKey))?.value;
-  if (!m?.signOff) return NOT_FOUND;
-  return m;
+  return m?.signOff ? ok(m) : fail(NOT_FOUND);
 }
-const isMeasure = (x: Measure | ActionResult): x is Measure => 'type' in x;
 const NOT_FOUND = actionError(404, 'NotFound', 'This sign-off request no longer exists.');
 
 /** `signoff.refresh`: approver and deputy see Approve / Reject; everyone else sees the status; once decided, the outcome. */
 export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
-  const m = await load(ctx, data);
-  if (!isMeasure(m)) return m;
+  const loaded = await load(ctx, data);
+  if (!loaded.ok) return loaded.error;
+  const m = loaded.value;
   if (m.signOff!.decision) return { card: signOffOutcomeCard(m) };
   const people = await peopleFor(ctx, m);
   return { card: mayDecide(m, actor.id) ? signOffDecideCard(m, people) : signOffStatusCard(m, people) };
@@ -92,8 +57,8 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
       if (!m.signOff) return { answer: NOT_FOUND };
       const now = ctx.now();
       const result = decide(m, by, parsed.data, now);
-      if (result.ok) return decided(result.measure, by, now);
-      if (result.code === 'AlreadyDecided') {
+      if (result.ok) return decided(result.value, by, now);
+      if (result.error.code === 'AlreadyDecided') {
         // On a later attempt, the change that made the first one fail was this other decision.
         const d = m.signOff.decision!;
         const note =
@@ -102,8 +67,9 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
             : `${d.by.name} decided this first, at ${formatUk(d.at)}: your click changed nothing.`;
         return { answer: { card: signOffOutcomeCard(m, note) } };
       }
-      if (result.code === 'NotApprover' || result.code === 'NoSignOff') return { answer: actionError(403, result.code, result.message) };
-      return { answer: { card: signOffDecideCard(m, await peopleFor(ctx, m), result.message) } };
+      if (result.error.code === 'NotApprover' || result.error.code === 'NoSignOff')
+        return { answer: actionError(403, result.error.code, result.error.message) };
+      return { answer: { card: signOffDecideCard(m, await peopleFor(ctx, m), result.error.message) } };
     },
     { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
   );
@@ -152,41 +118,4 @@ function decisionMessages(m: Measure, now: Date): OutboxEntry[] {
     ),
   );
   return [...updates, ...notices];
-}
-
-/** `pending`: what awaits my sign-off. */
-export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply> {
-  const measures = await ctx.measures.awaitingSignOffBy(actor.id);
-  const now = ctx.now().getTime();
-  return {
-    summary: `${measures.length} awaiting your sign-off`,
-    card: renderCard('pending', {
-      items: measures.map((m) => {
-        const days = Math.floor((now - new Date(m.proposedAt).getTime()) / 86_400_000);
-        return {
-          measureId: m.id,
-          customerKey: m.customerKey,
-          measureLabel: signOffStatusLabel(m),
-          age: `Waiting ${days === 0 ? 'since today' : `${days} day${days === 1 ? '' : 's'}`} · proposed by ${m.proposedBy.name}`,
-        };
-      }),
-    }),
-  };
-}
-
-function signOffStatusLabel(m: Measure): string {
-  return `${MEASURE_KINDS[m.kind].label}${m.interim ? ' (interim)' : ''}${m.signOff?.reasons.includes('no-notification') ? ', customer not to be told' : ''}`;
-}
-
-/** What case managers get when a message could not be delivered: nothing is silently lost (docs/rules.md#R-outbox-dead-conversation). */
-export function undeliveredNotice(entry: OutboxEntry, recipientName: string, why: string): { card: Record<string, unknown>; summary: string } {
-  const summary = entry.action.kind === 'send' ? entry.action.summary : `an updated card (customer ${entry.customerKey})`;
-  return {
-    summary: `Undelivered: ${summary}`,
-    card: renderCard('notice', {
-      title: `A Teams message to ${recipientName} could not be delivered`,
-      text: `“${summary}” could not be delivered to ${recipientName}: ${why}. Please make sure they get it another way.`,
-      color: 'Attention',
-    }),
-  };
 }

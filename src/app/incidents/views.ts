@@ -1,11 +1,20 @@
-import { guidanceFor } from '../domain/guidance';
-import { fieldsToCorrect } from '../domain/form-values';
-import { INCIDENT_FIELDS, type FieldErrors, type IncidentField, type IncidentFormValues } from '../domain/incident';
-import { CATEGORIES, CATEGORY_IDS, CHANNELS, IMMEDIATE_ACTIONS, SAFETY_FLAGS, VULNERABILITY_KNOWN, labelOf, type CategoryId } from '../domain/policy';
-import type { Incident } from '../domain/records';
-import { formatUk } from '../domain/time';
-import type { ServiceArea } from '../directory/directory';
-import { renderCard, type AdaptiveCard } from '../cards/render';
+import { guidanceFor } from '../../domain/guidance';
+import { fieldsToCorrect } from '../../domain/form-values';
+import { INCIDENT_FIELDS, type FieldErrors, type IncidentField, type IncidentFormValues } from '../../domain/incident';
+import {
+  CATEGORIES,
+  CATEGORY_IDS,
+  CHANNELS,
+  IMMEDIATE_ACTIONS,
+  SAFETY_FLAGS,
+  VULNERABILITY_KNOWN,
+  labelOf,
+  type CategoryId,
+} from '../../domain/policy';
+import type { Incident } from '../../domain/records';
+import { formatUk } from '../../domain/time';
+import type { ServiceArea } from '../ports';
+import { renderCard, type AdaptiveCard } from '../../cards/render';
 
 const blankFields = () => Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, ''])) as Record<IncidentField, string>;
 

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { INCIDENT_FIELDS, isCategory, validateIncident, type IncidentFormValues } from '../domain/incident';
-import { interimPairsVisit } from '../domain/measure';
-import { POLICY_VERSION, type CategoryId } from '../domain/policy';
-import { submissionKey } from '../domain/reference';
-import { auditEvent, type Incident } from '../domain/records';
-import { formIdSchema, formInputs, valuesOf } from '../domain/form-values';
-import { ukDate, ukTime } from '../domain/time';
-import { signOffRequests } from './signoff';
-import { actionError, personOf, type ActionResult, type Actor, type AppContext } from './context';
-import type { Effect } from './ports';
-import { confirmationCard, incidentFormCard } from './incident-views';
+import { INCIDENT_FIELDS, isCategory, validateIncident, type IncidentFormValues } from '../../domain/incident';
+import { interimPairsVisit } from '../../domain/measure';
+import { POLICY_VERSION, type CategoryId } from '../../domain/policy';
+import { submissionKey } from '../../domain/reference';
+import { auditEvent, type Incident } from '../../domain/records';
+import { fail, ok, type Result } from '../../domain/result';
+import { formIdSchema, formInputs, valuesOf } from '../../domain/form-values';
+import { ukDate, ukTime } from '../../domain/time';
+import { signOffRequests } from '../signoff/requests';
+import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
+import type { Effect } from '../ports';
+import { confirmationCard, incidentFormCard } from './views';
 
 /** Anything larger than this in one input is not a form a person filled in. */
 const MAX_INPUT_CHARS = 20_000;
@@ -27,20 +28,19 @@ function categoryOf(value: string | undefined): CategoryId | null {
   return value === undefined ? 'aggressive' : isCategory(value) ? value : null;
 }
 
-function parse(data: unknown): Parsed | ActionResult {
+function parse(data: unknown): Result<Parsed, ActionResult> {
   const parsed = actionData.safeParse(data ?? {});
-  if (!parsed.success) return actionError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
+  if (!parsed.success) return fail(badRequest(parsed.error));
   const category = categoryOf(parsed.data.category);
-  if (!category) return actionError(400, 'BadRequest', `Unknown category “${String(parsed.data.category).slice(0, 30)}”`);
-  return { category, formId: parsed.data.formId, values: valuesOf(INCIDENT_FIELDS, parsed.data) };
+  if (!category) return fail(actionError(400, 'BadRequest', `Unknown category “${String(parsed.data.category).slice(0, 30)}”`));
+  return ok({ category, formId: parsed.data.formId, values: valuesOf(INCIDENT_FIELDS, parsed.data) });
 }
-
-const isResult = (p: Parsed | ActionResult): p is ActionResult => 'error' in p || 'card' in p;
 
 /** `incident.form`: a new form, or the same form for another category keeping what was typed. */
 export async function showIncidentForm(ctx: AppContext, data: unknown): Promise<ActionResult> {
-  const p = parse(data);
-  if (isResult(p)) return p;
+  const parsed = parse(data);
+  if (!parsed.ok) return parsed.error;
+  const p = parsed.value;
   const now = ctx.now();
   const fresh = p.formId === undefined;
   return {
@@ -57,8 +57,9 @@ export async function showIncidentForm(ctx: AppContext, data: unknown): Promise<
 
 /** `incident.submit`: validate; on error the same form comes back with values kept; on success one incident, once. */
 export async function submitIncident(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
-  const p = parse(data);
-  if (isResult(p)) return p;
+  const parsed = parse(data);
+  if (!parsed.ok) return parsed.error;
+  const p = parsed.value;
   if (!p.formId) return actionError(400, 'BadRequest', 'This form has no id: type “report” to start a new one');
   const now = ctx.now();
   const serviceAreas = await ctx.directory.serviceAreas();
@@ -70,10 +71,10 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
   );
   if (!result.ok) {
     return {
-      card: incidentFormCard({ category: p.category, formId: p.formId, values: p.values, errors: result.errors, serviceAreas, today: ukDate(now) }),
+      card: incidentFormCard({ category: p.category, formId: p.formId, values: p.values, errors: result.error, serviceAreas, today: ukDate(now) }),
     };
   }
-  const report = result.report;
+  const report = result.value;
   const reporter = await personOf(ctx, actor);
   const key = submissionKey(actor.tenantId ?? '', actor.id, p.formId);
   const area = serviceAreas.find((a) => a.id === report.serviceArea)!;

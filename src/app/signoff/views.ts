@@ -1,7 +1,7 @@
-import { MEASURE_KINDS, type Measure } from '../domain/measure';
-import type { SignOffReason } from '../domain/measure';
-import { formatUk } from '../domain/time';
-import { renderCard, type AdaptiveCard } from '../cards/render';
+import { MEASURE_KINDS, type Measure } from '../../domain/measure';
+import type { SignOffReason } from '../../domain/measure';
+import { formatUk } from '../../domain/time';
+import { renderCard, type AdaptiveCard } from '../../cards/render';
 
 const WHY: Record<SignOffReason, string> = {
   'pairs-visit': 'Visits in pairs need Head of Service sign-off (§5.1, §5.2)',

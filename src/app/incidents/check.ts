@@ -1,9 +1,9 @@
-import { isCustomerRef, normaliseCustomerRef } from '../domain/customer';
-import { MEASURE_KINDS, isInForce, type Measure } from '../domain/measure';
-import { formatUk } from '../domain/time';
-import { renderCard } from '../cards/render';
-import type { CustomerCheckCard } from '../cards/types';
-import type { AppContext, Reply } from './context';
+import { isCustomerRef, normaliseCustomerRef } from '../../domain/customer';
+import { MEASURE_KINDS, isInForce, type Measure } from '../../domain/measure';
+import { formatUk } from '../../domain/time';
+import { renderCard } from '../../cards/render';
+import type { CustomerCheckCard } from '../../cards/types';
+import type { AppContext, Reply } from '../context';
 
 function measureView(m: Measure): CustomerCheckCard['inForce'][number] {
   const interim = m.interim && m.status === 'pending-sign-off';

@@ -1,7 +1,7 @@
-import { CATEGORIES } from '../domain/policy';
-import { formatUk } from '../domain/time';
-import { renderCard } from '../cards/render';
-import type { Actor, AppContext, Reply } from './context';
+import { CATEGORIES } from '../../domain/policy';
+import { formatUk } from '../../domain/time';
+import { renderCard } from '../../cards/render';
+import type { Actor, AppContext, Reply } from '../context';
 
 const SHOWN = 10;
 

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { parseReference } from '../../domain/reference';
+import { latestReviewDate } from '../../domain/measure';
+import { PROPOSAL_FIELDS, build, checkProposal, type ProposalValues } from '../../domain/proposal';
+import { needsSection51Response } from '../../domain/incident';
+import { auditEvent, type Incident } from '../../domain/records';
+import { fail, ok, type Result } from '../../domain/result';
+import { formIdSchema, formInputs, valuesOf } from '../../domain/form-values';
+import { ukDate } from '../../domain/time';
+import { serviceAreaById } from '../roles';
+import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
+import { mayView } from '../cases/access';
+import { signOffRequests } from '../signoff/requests';
+import { proposalForm, proposedCard } from './views';
+
+const formData = z.looseObject({
+  incidentRef: z.string().max(20),
+  formId: formIdSchema,
+  ...formInputs(PROPOSAL_FIELDS, 5000),
+});
+
+interface ForProposal {
+  incident: Incident;
+  formId: string | undefined;
+  values: ProposalValues;
+}
+
+async function loadForProposal(ctx: AppContext, actor: Actor, data: unknown): Promise<Result<ForProposal, ActionResult>> {
+  const parsed = formData.safeParse(data);
+  if (!parsed.success) return fail(badRequest(parsed.error));
+  const reference = parseReference(parsed.data.incidentRef);
+  const incident = reference ? await ctx.incidents.findByReference(reference) : null;
+  if (!incident) return fail(actionError(404, 'NotFound', 'That incident is not recorded.'));
+  if (!(await mayView(ctx, actor, incident)).propose)
+    return fail(actionError(403, 'NotCaseManager', 'Only the Customer Experience team can propose measures.'));
+  return ok({ incident, formId: parsed.data.formId, values: valuesOf(PROPOSAL_FIELDS, parsed.data) });
+}
+
+/** `measure.form`: the proposal form for an incident, with sensible defaults (§5.1 incidents suggest visits in pairs). */
+export async function showProposalForm(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
+  const result = await loadForProposal(ctx, actor, data);
+  if (!result.ok) return result.error;
+  const loaded = result.value;
+  const now = ctx.now();
+  const { incident } = loaded;
+  const defaults: ProposalValues = {
+    kind: needsSection51Response(incident) ? 'pairs-visit' : 'warning',
+    reviewDate: ukDate(latestReviewDate(now)),
+    notifyCustomer: 'yes',
+    declineWithoutNewEvidence: 'false',
+  };
+  return { card: proposalForm(incident, loaded.formId ?? ctx.newId(), defaults, {}, now) };
+}
+
+/** `measure.propose`: checked against the policy; a refusal comes back in the form; sign-off requests are queued with it. */
+export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
+  const result = await loadForProposal(ctx, actor, data);
+  if (!result.ok) return result.error;
+  const loaded = result.value;
+  const { incident, values } = loaded;
+  if (!loaded.formId) return actionError(400, 'BadRequest', 'This form has no id: open the case again.');
+  const now = ctx.now();
+  const file = await ctx.incidents.customerFile(incident.customerKey);
+  // Only a warning the customer was actually given counts (§5.2: it gives them the chance to amend their behaviour).
+  const priorWarning = file.measures.some((m) => m.kind === 'warning' && m.notifyCustomer && ['active', 'lapsed', 'lifted'].includes(m.status));
+  const checked = checkProposal(values, { incidents: [incident], priorWarning, now });
+  if (!checked.ok) return { card: proposalForm(incident, loaded.formId, values, checked.error, now) };
+  const area = await serviceAreaById(ctx.directory, incident.serviceArea);
+  if (!area) return actionError(409, 'UnknownServiceArea', `Service area ${incident.serviceArea} is no longer configured: ask an admin.`);
+  const proposer = await personOf(ctx, actor);
+  // The id derives from the form, so a double click or a retried delivery proposes once.
+  const id = `${incident.reference}:${checked.value.kind}:${createHash('sha256').update(`${actor.id}|${loaded.formId}`).digest('hex').slice(0, 10)}`;
+  const measure = build(checked.value, id, area, proposer, [incident.reporter, proposer]);
+  const requests = await signOffRequests(ctx, measure, now);
+  const audit = auditEvent(`${id}:proposed`, measure.customerKey, now, proposer, 'measure.proposed', id, {
+    kind: measure.kind,
+    status: measure.status,
+  });
+  await ctx.measures.create(measure, [audit, ...requests]);
+  ctx.notify(requests);
+  return { card: proposedCard(measure) };
+}

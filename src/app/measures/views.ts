@@ -1,0 +1,46 @@
+import { ADJUSTMENTS, CONTACT_CHANNELS, MEASURE_KINDS, latestReviewDate, type Measure } from '../../domain/measure';
+import { PROPOSAL_FIELDS, type ProposalErrors, type ProposalField, type ProposalValues } from '../../domain/proposal';
+import type { Incident } from '../../domain/records';
+import { fieldsToCorrect } from '../../domain/form-values';
+import { formatUk, ukDate } from '../../domain/time';
+import { renderCard, type AdaptiveCard } from '../../cards/render';
+
+const asNumber = (v: string | undefined) => (v !== undefined && /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : null);
+const blank = () => Object.fromEntries(PROPOSAL_FIELDS.map((f) => [f, ''])) as Record<ProposalField, string>;
+
+/** The proposal form, with what was typed kept and an error under each refused field. */
+export function proposalForm(incident: Incident, formId: string, values: ProposalValues, refused: ProposalErrors, now: Date) {
+  // The "per week / month" choices have no error line of their own: their problem shows under the number beside them.
+  const { maxContactsPer, maxIssuesPer, ...errors } = refused;
+  if (maxContactsPer) errors.maxContactsCount ??= maxContactsPer;
+  if (maxIssuesPer) errors.maxIssuesCount ??= maxIssuesPer;
+  const problems = Object.values(errors).filter(Boolean).length;
+  return renderCard('measure-form', {
+    customerKey: incident.customerKey,
+    incidentRef: incident.reference,
+    formId,
+    today: ukDate(now),
+    latestReview: ukDate(latestReviewDate(now)),
+    problemSummary: problems ? `Not proposed: please correct ${fieldsToCorrect(problems)} marked below.` : '',
+    vulnerabilityNote:
+      incident.vulnerability.known === 'yes'
+        ? `The reporter knows of a vulnerability: “${incident.vulnerability.note ?? ''}”. Consider contact through a third party or advocate (§6)`
+        : '',
+    kinds: Object.entries(MEASURE_KINDS).map(([id, k]) => ({ id, label: `${k.label} (§${k.section})${k.signOff ? ': needs sign-off' : ''}` })),
+    adjustmentOptions: ADJUSTMENTS,
+    channelOptions: CONTACT_CHANNELS,
+    // Input.Number takes a number: a typed "3" sent back as text would be dropped by the renderer.
+    values: { ...blank(), ...values, maxContactsCount: asNumber(values.maxContactsCount), maxIssuesCount: asNumber(values.maxIssuesCount) },
+    errors: { ...blank(), ...errors },
+  });
+}
+
+/** What the proposer sees once the measure is recorded. */
+export function proposedCard(measure: Measure): AdaptiveCard {
+  const label = MEASURE_KINDS[measure.kind].label;
+  return renderCard('notice', {
+    title: measure.signOff ? `${label}: proposed, awaiting Head of Service sign-off` : `${label}: in force`,
+    text: `${measure.instructions} Review due ${formatUk(measure.reviewDue, false)} (§8).${measure.signOff ? ' The Head of Service has been sent a card to decide.' : ''}${measure.notifyCustomer ? ' The customer must be told in writing, with how to appeal (§7).' : ''}`,
+    color: measure.signOff ? 'Warning' : 'Good',
+  });
+}

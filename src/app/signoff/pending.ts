@@ -1,0 +1,27 @@
+import { MEASURE_KINDS, type Measure } from '../../domain/measure';
+import { renderCard } from '../../cards/render';
+import type { Actor, AppContext, Reply } from '../context';
+
+/** `pending`: what awaits my sign-off. */
+export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply> {
+  const measures = await ctx.measures.awaitingSignOffBy(actor.id);
+  const now = ctx.now().getTime();
+  return {
+    summary: `${measures.length} awaiting your sign-off`,
+    card: renderCard('pending', {
+      items: measures.map((m) => {
+        const days = Math.floor((now - new Date(m.proposedAt).getTime()) / 86_400_000);
+        return {
+          measureId: m.id,
+          customerKey: m.customerKey,
+          measureLabel: signOffStatusLabel(m),
+          age: `Waiting ${days === 0 ? 'since today' : `${days} day${days === 1 ? '' : 's'}`} · proposed by ${m.proposedBy.name}`,
+        };
+      }),
+    }),
+  };
+}
+
+function signOffStatusLabel(m: Measure): string {
+  return `${MEASURE_KINDS[m.kind].label}${m.interim ? ' (interim)' : ''}${m.signOff?.reasons.includes('no-notification') ? ', customer not to be told' : ''}`;
+}
