@@ -33,6 +33,7 @@ const variables = z.object({
   SERVICE_AREAS_JSON: z.string().min(2).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   COSMOS_ATOMIC_BATCH: booleanText.optional(),
+  POLICY_ADOPTED_ON: z.iso.date('a date, YYYY-MM-DD').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Limits that keep one request, or a slow dependency, from stalling the bot (README "Security").
   MAX_BODY_KB: z.coerce.number().int().min(16).max(1024).default(256),
@@ -157,6 +158,8 @@ export interface Config {
       };
   outboxPollMs: number;
   logLevel: string;
+  /** When the landlord adopted the policy text the app carries (recorded with every decision); null if not configured. */
+  policyAdoptedOn: string | null;
   limits: Limits;
 }
 
@@ -216,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         : { mode: 'file', file: c.DIRECTORY_FILE },
     outboxPollMs: c.OUTBOX_POLL_MS,
     logLevel: c.LOG_LEVEL,
+    policyAdoptedOn: c.POLICY_ADOPTED_ON ?? null,
     limits: {
       maxBodyBytes: c.MAX_BODY_KB * 1024,
       actionDeadlineMs: c.ACTION_DEADLINE_MS,

@@ -29,6 +29,7 @@ import { Admission } from './http/admission';
 import { outsideTurn } from './app/turn';
 import { loadDotEnv } from './env-file';
 import { checkPolicyText } from './policy-check';
+import { policyVersion } from './domain/policy';
 
 export interface Running {
   url: string;
@@ -69,6 +70,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const embedded = config.cosmos.mode === 'embedded' ? await startEmbeddedCosmos() : null;
+  if (config.auth && !config.policyAdoptedOn)
+    log.warn('POLICY_ADOPTED_ON is not set: decisions will record "adoption date not configured" with the policy version');
   if (embedded)
     log.warn({ endpoint: embedded.endpoint }, 'LOCAL MODE: data is held IN MEMORY by the embedded Cosmos server and is lost when the bot stops');
   const cosmos = await openCosmos({
@@ -108,6 +111,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     notify: (entries) => outsideTurn(() => dispatcher.kick(entries)),
     now,
     newId: randomUUID,
+    policyVersion: policyVersion(config.policyAdoptedOn),
   };
   const limits = config.limits;
   const bot = new UnacceptableBehaviourBot(app, log, {

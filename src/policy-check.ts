@@ -33,7 +33,8 @@ export function checkPolicyText(path: string = POLICY_FILE): void {
       `The policy text ${path} is not the adopted policy UBP ${POLICY.version}:`,
       `  its SHA-256 is ${actual},`,
       `  but src/domain/policy.ts (POLICY.sha256) expects ${POLICY.sha256}.`,
-      'Restore the adopted text, or, for a revised policy, give it a new version, adoption date and hash in POLICY',
+      'Restore the adopted text, or, for a revised policy, give it a new version and hash in POLICY (and its adoption date in',
+      'POLICY_ADOPTED_ON)',
       '(docs/policy-version.md). Refusing to start: decisions would record a policy version they do not apply.',
     ].join('\n'),
   );

@@ -23,7 +23,7 @@ import type { AuditEvent } from '../src/domain/records';
 import { outboxEntry } from '../src/domain/outbox';
 import type { DirectoryPerson, ServiceArea } from '../src/app/ports';
 import { memoryPorts, withMethods } from './support/memory-ports';
-import { sampleIncident, samplePersistenceIncident } from './support/fixtures';
+import { TEST_POLICY_VERSION, sampleIncident, samplePersistenceIncident } from './support/fixtures';
 import { unfinishedActionCard } from '../src/app/failure';
 import { violentIncident } from './support/harness';
 
@@ -387,7 +387,7 @@ const BAD_RESTRICTION: ProposalValues = {
   maxIssuesPer: '',
   thirdParty: '',
 };
-const badProposal = checkProposal(BAD_RESTRICTION, { incidents: [PERSISTENCE], priorWarning: false, now: NOW });
+const badProposal = checkProposal(BAD_RESTRICTION, { incidents: [PERSISTENCE], priorWarning: false, now: NOW, policyVersion: TEST_POLICY_VERSION });
 if (badProposal.ok) throw new Error('fixture BAD_RESTRICTION should be refused');
 const BAD_PROPOSAL_ERRORS = badProposal.error;
 

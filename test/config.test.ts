@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       directory: { mode: 'file', file: undefined },
       outboxPollMs: 1000,
       logLevel: 'info',
+      policyAdoptedOn: null,
       limits: DEFAULT_LIMITS,
     });
   });
@@ -211,8 +212,15 @@ describe('loadConfig', () => {
       },
       outboxPollMs: 1000,
       logLevel: 'warn',
+      policyAdoptedOn: null,
       limits: DEFAULT_LIMITS,
     });
+  });
+
+  it('POLICY_ADOPTED_ON is the date the landlord adopted the policy text the app carries', () => {
+    expect(loadConfig({ POLICY_ADOPTED_ON: '2025-04-01' }).policyAdoptedOn).to.equal('2025-04-01');
+    expect(problemsOf({ POLICY_ADOPTED_ON: '1 April 2025' })[0]).to.match(/^POLICY_ADOPTED_ON: /);
+    expect(problemsOf({ POLICY_ADOPTED_ON: '2025-02-30' })[0]).to.match(/^POLICY_ADOPTED_ON: /);
   });
 
   describe('limits', () => {

@@ -28,6 +28,8 @@ export interface AppContext {
   notify: (entries: readonly { id: string; customerKey: string }[]) => void;
   now: () => Date;
   newId: () => string;
+  /** Recorded with every incident and measure (policyVersion in src/domain/policy.ts). */
+  policyVersion: string;
 }
 
 export function actionError(status: 400 | 403 | 404 | 409 | 412, code: string, message: string): ActionResult {

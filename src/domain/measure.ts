@@ -1,6 +1,5 @@
 import { addMonths, reviewDateFrom, REVIEW_INTERVAL_MONTHS } from './dates';
 import { needsSection51Response } from './incident';
-import { POLICY_VERSION } from './policy';
 import type { Incident, Person } from './records';
 
 /** The measures (docs/rules.md#R-marker-kinds) and the policy sections behind them (§4.1, §5.1–§5.3, §8). */
@@ -116,7 +115,8 @@ export function interimPairsVisit(incident: Incident, approver: { approverId: st
     signOff: { reasons: ['pairs-visit'], serviceArea: incident.serviceArea, ...approver, requestedAt: incident.reportedAt, decision: null },
     signOffMessages: [],
     notifyOnDecision: [incident.reporter],
-    policyVersion: POLICY_VERSION,
+    // The interim marker is made under the policy the incident was reported under.
+    policyVersion: incident.policyVersion,
   };
 }
 

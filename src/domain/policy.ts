@@ -4,21 +4,23 @@
  */
 
 /**
- * The adopted policy this release applies: the landlord's version label, its adoption date, and the SHA-256 of the text
- * shipped in policy/unacceptable-behaviour-policy.txt (checked at start by src/policy-check.ts). The text states no
- * adoption date, so `adopted` stays null until the landlord gives one. Moving to a revised policy: docs/policy-version.md.
+ * The policy text this release applies: the landlord's version label and the SHA-256 of the text shipped in
+ * policy/unacceptable-behaviour-policy.txt (checked at start by src/policy-check.ts). The date the landlord adopted it
+ * is configuration (POLICY_ADOPTED_ON), since the text states none. Moving to a revised policy: docs/policy-version.md.
  */
-export const POLICY: { readonly version: string; readonly adopted: string | null; readonly sha256: string } = {
+export const POLICY: { readonly version: string; readonly sha256: string } = {
   version: '2024-1',
-  adopted: null,
   sha256: '106f44e9a864d959af5fab531eb722fd5d89e54bfd3118ec7f41a93f53b0942e',
 };
 
 /**
- * Recorded with every incident and measure so later readers know which rules were in force (§8: the policy is reviewed
- * every 3 years). Records keep the version they were made under.
+ * What every incident and measure records, so later readers know which rules were in force (§8: the policy is reviewed
+ * every 3 years): the version, its adoption date and the start of the text's hash. Records keep the version they were
+ * made under.
  */
-export const POLICY_VERSION = `UBP ${POLICY.version} (${POLICY.adopted ? `adopted ${POLICY.adopted}` : 'adoption date not set'}, sha256 ${POLICY.sha256.slice(0, 12)}…)`;
+export function policyVersion(adoptedOn: string | null): string {
+  return `UBP ${POLICY.version} (${adoptedOn ? `adopted ${adoptedOn}` : 'adoption date not configured'}, sha256 ${POLICY.sha256.slice(0, 12)}…)`;
+}
 
 export interface Option<Id extends string = string> {
   readonly id: Id;

@@ -18,7 +18,6 @@ import {
   type Measure,
   type MeasureKind,
 } from './measure';
-import { POLICY_VERSION } from './policy';
 import type { Incident, Person } from './records';
 
 /** The proposal form's inputs, as Adaptive Card inputs send them (all strings). */
@@ -87,6 +86,8 @@ export interface ProposalFacts {
   /** A warning (§5.2, §5.3) was given to this customer before. */
   priorWarning: boolean;
   now: Date;
+  /** The policy version decisions are made under now (policyVersion in ./policy). */
+  policyVersion: string;
 }
 
 /** A measure as checked, before it is given an id, a service area and a proposer (`build`). */
@@ -145,7 +146,7 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
     priorWarningSkipReason: v.priorWarningSkipReason || null,
     signOffMessages: [],
     notifyOnDecision: [],
-    policyVersion: POLICY_VERSION,
+    policyVersion: facts.policyVersion,
   });
 }
 

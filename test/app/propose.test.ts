@@ -43,6 +43,7 @@ describe('use cases over in-memory ports: proposals', () => {
       incidents: [(await app.ctx.incidents.findByReference(reference))!],
       priorWarning: false,
       now: FIXED_NOW,
+      policyVersion: app.ctx.policyVersion,
     });
     expect(refused.ok).to.equal(false);
     const message = !refused.ok ? refused.error.maxContactsPer! : '';

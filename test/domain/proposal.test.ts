@@ -9,8 +9,8 @@ import {
   type ProposalValues,
 } from '../../src/domain/proposal';
 import { ALWAYS_OPEN, PAIRS_VISIT_INSTRUCTIONS, type ContactRestriction, type Measure } from '../../src/domain/measure';
-import { POLICY_VERSION, type SafetyFlagId } from '../../src/domain/policy';
-import { samplePersistenceIncident } from '../support/fixtures';
+import type { SafetyFlagId } from '../../src/domain/policy';
+import { TEST_POLICY_VERSION, samplePersistenceIncident } from '../support/fixtures';
 
 /** A fixed "now": Friday 20 Nov 2026, 12:00 UK time (GMT, so 12:00Z). Six months on is Thursday 20 May 2027 (BST). */
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -29,7 +29,13 @@ const violent = (flag: SafetyFlagId) =>
   });
 
 /** The customer was warned before (§5.2, §5.3), so restrictions need no skip reason. */
-const facts = (over: Partial<ProposalFacts> = {}): ProposalFacts => ({ incidents: [PERSISTENCE], priorWarning: true, now: NOW, ...over });
+const facts = (over: Partial<ProposalFacts> = {}): ProposalFacts => ({
+  incidents: [PERSISTENCE],
+  priorWarning: true,
+  now: NOW,
+  policyVersion: TEST_POLICY_VERSION,
+  ...over,
+});
 
 /** A good warning proposal, as the Adaptive Card form sends it (strings; multi-selects comma-separated). */
 function warning(over: ProposalValues = {}): ProposalValues {
@@ -291,7 +297,7 @@ describe('checkProposal: the accepted measure', () => {
       notifyCustomer: true,
       noNotificationJustification: null,
       priorWarningSkipReason: null,
-      policyVersion: POLICY_VERSION,
+      policyVersion: TEST_POLICY_VERSION,
     });
   });
 

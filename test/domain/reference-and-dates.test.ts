@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { parseReference, referenceFor, submissionKey } from '../../src/domain/reference';
 import { REVIEW_INTERVAL_MONTHS, addMonths, reviewDateFrom } from '../../src/domain/dates';
 import { MEASURE_KINDS, PAIRS_VISIT_INSTRUCTIONS, interimPairsVisit, isInForce, type Measure } from '../../src/domain/measure';
-import { POLICY_VERSION, type SafetyFlagId } from '../../src/domain/policy';
+import type { SafetyFlagId } from '../../src/domain/policy';
 import type { Incident } from '../../src/domain/records';
-import { sampleIncident } from '../support/fixtures';
+import { TEST_POLICY_VERSION, sampleIncident } from '../support/fixtures';
 
 /** Read out on the phone: no 0/O, 1/I/L or U. */
 const PHONE_SAFE = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -139,7 +139,7 @@ describe('measures', () => {
           incidentRefs: ['UB-7K3-M9Q'],
           instructions: PAIRS_VISIT_INSTRUCTIONS,
           proposedAt: '2026-08-31T10:00:00.000Z',
-          policyVersion: POLICY_VERSION,
+          policyVersion: TEST_POLICY_VERSION,
         });
         expect(m!.proposedBy).to.deep.equal({ id: 'user-1', name: 'Alex Wilber' });
         // §5.2: the Head of Service of the reporter's service area signs it off; the customer is told (§5.1).

@@ -3,7 +3,7 @@ import { decide, mayDecide, type DecisionInput } from '../../src/domain/signoff'
 import { interimPairsVisit, type Measure } from '../../src/domain/measure';
 import { build, checkProposal } from '../../src/domain/proposal';
 import type { Person } from '../../src/domain/records';
-import { sampleIncident } from '../support/fixtures';
+import { TEST_POLICY_VERSION, sampleIncident } from '../support/fixtures';
 
 const REPORTED = new Date('2026-11-20T11:05:00Z');
 /** The Head of Service decides six days later: Thursday 26 Nov 2026, 10:05 UK time (GMT). */
@@ -35,7 +35,7 @@ function proposedNoNotification(): Measure {
       noNotificationJustification: 'Telling the customer would put the neighbour who reported the threats at risk of retaliation.',
       channels: 'email,telephone',
     },
-    { incidents: [VIOLENCE], priorWarning: true, now: REPORTED },
+    { incidents: [VIOLENCE], priorWarning: true, now: REPORTED, policyVersion: TEST_POLICY_VERSION },
   );
   if (!checked.ok) throw new Error(`fixture invalid: ${JSON.stringify(checked.error)}`);
   return build(checked.value, 'UB-7K3-M9Q:contact-restriction:abc', { id: 'housing', headOfService: HEAD.id, deputy: DEPUTY.id }, OTHERS[0]!, []);

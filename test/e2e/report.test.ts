@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { policyVersion } from '../../src/domain/policy';
 import { clockFrom, cardOf, cardText, startHarness, violentIncident, type Harness } from '../support/harness';
 
 /** The first slice end to end over HTTP: real restify server, embedded Cosmos, real @azure/cosmos, fake Bot Connector. */
@@ -134,5 +135,20 @@ describe('report an incident from Teams chat (end to end)', () => {
     expect(cardText(again.body.value)).to.include('recorded once, under the same reference');
     expect(await count('incident')).to.equal(before + 1);
     expect(await count('audit')).to.be.greaterThan(0);
+  });
+
+  it('the incident and its interim marker record the policy version, with the configured adoption date and the text’s hash', async () => {
+    const other = await startHarness({ POLICY_ADOPTED_ON: '2025-04-01' });
+    try {
+      const res = await other.invoke('incident.submit', violentIncident('policy-version-form-1', { customerRef: 'T888001' }));
+      const reference = /UB-\w{3}-\w{3}/.exec(cardText(res.body.value))![0];
+      const cases = other.bot.cosmos.containers.cases;
+      const incident = (await cases.item(reference, 'T888001').read<{ policyVersion: string }>()).resource!;
+      const marker = (await cases.item(`${reference}:pairs-visit`, 'T888001').read<{ policyVersion: string }>()).resource!;
+      expect(incident.policyVersion).to.equal(policyVersion('2025-04-01'));
+      expect(marker.policyVersion).to.equal(incident.policyVersion);
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -1,5 +1,8 @@
-import { POLICY_VERSION } from '../../src/domain/policy';
+import { policyVersion } from '../../src/domain/policy';
 import type { Incident } from '../../src/domain/records';
+
+/** The policy version the tests' records are made under (adopted on a configured date). */
+export const TEST_POLICY_VERSION = policyVersion('2025-04-01');
 
 /**
  * A stored §4.1 incident, UB-7K3-M9Q for customer T004512: violence at a home visit on Friday 20 Nov 2026, so §5.1
@@ -15,7 +18,7 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
     submissionKey: 'sk-1',
     reporter: { id: 'user-1', name: 'Alex Wilber' },
     reportedAt: '2026-11-20T11:05:00.000Z',
-    policyVersion: POLICY_VERSION,
+    policyVersion: TEST_POLICY_VERSION,
     customerRef: 'T004512',
     customerName: 'Sam O’Neill',
     occurredAt: '2026-11-20T10:40:00.000Z',

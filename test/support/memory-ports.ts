@@ -16,6 +16,7 @@ import { referenceFor } from '../../src/domain/reference';
 import type { Directory } from '../../src/app/ports';
 import { FileDirectory } from '../../src/directory/file-directory';
 import { SAMPLE_DIRECTORY_FILE } from '../../src/paths';
+import { TEST_POLICY_VERSION } from './fixtures';
 
 /** Typed in-memory ports: the application's use cases without HTTP or Cosmos, for fast tests. */
 
@@ -176,6 +177,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     notify: (entries) => void notified.push([...entries]),
     now: () => now,
     newId: randomUUID,
+    policyVersion: TEST_POLICY_VERSION,
   };
   return { ctx, measures, incidents, audit, conversations, notified };
 }

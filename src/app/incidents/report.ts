@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_FIELDS, isCategory, validateIncident, type IncidentFormValues } from '../../domain/incident';
 import { interimPairsVisit } from '../../domain/measure';
-import { POLICY_VERSION, type CategoryId } from '../../domain/policy';
+import type { CategoryId } from '../../domain/policy';
 import { submissionKey } from '../../domain/reference';
 import { auditEvent, type Incident } from '../../domain/records';
 import { fail, ok, type Result } from '../../domain/result';
@@ -91,7 +91,7 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
     submissionKey: key,
     reporter,
     reportedAt: at,
-    policyVersion: POLICY_VERSION,
+    policyVersion: ctx.policyVersion,
   };
   const audit = auditEvent(`${reference}:reported`, incident.customerKey, now, reporter, 'incident.reported', reference, {
     category: incident.category,

@@ -64,7 +64,7 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
   const file = await ctx.incidents.customerFile(incident.customerKey);
   // Only a warning the customer was actually given counts (§5.2: it gives them the chance to amend their behaviour).
   const priorWarning = file.measures.some((m) => m.kind === 'warning' && m.notifyCustomer && ['active', 'lapsed', 'lifted'].includes(m.status));
-  const checked = checkProposal(values, { incidents: [incident], priorWarning, now });
+  const checked = checkProposal(values, { incidents: [incident], priorWarning, now, policyVersion: ctx.policyVersion });
   if (!checked.ok) return { card: proposalForm(incident, loaded.formId, values, checked.error, now) };
   const area = await serviceAreaById(ctx.directory, incident.serviceArea);
   if (!area) return actionError(409, 'UnknownServiceArea', `Service area ${incident.serviceArea} is no longer configured: ask an admin.`);
