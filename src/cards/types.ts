@@ -59,9 +59,8 @@ export interface IncidentFormCard {
   vulnerabilityOptions: readonly Choice[];
 }
 
-export interface IncidentConfirmationCard {
-  heading: string;
-  repeatNote: string;
+/** What a card says about an incident, the same wherever it is shown. */
+export interface IncidentFacts {
   reference: string;
   customer: string;
   occurredAt: string;
@@ -70,6 +69,11 @@ export interface IncidentConfirmationCard {
   category: string;
   behaviours: string;
   safety: string;
+}
+
+export interface IncidentConfirmationCard extends IncidentFacts {
+  heading: string;
+  repeatNote: string;
   reporter: string;
   reportedAt: string;
   guidance: readonly { section: string; text: string }[];
@@ -133,15 +137,7 @@ export interface PendingCard {
   items: readonly { measureId: string; customerKey: string; measureLabel: string; age: string }[];
 }
 
-export interface CaseCard {
-  reference: string;
-  customer: string;
-  occurredAt: string;
-  channel: string;
-  serviceArea: string;
-  category: string;
-  behaviours: string;
-  safety: string;
+export interface CaseCard extends IncidentFacts {
   actions: string;
   vulnerability: string;
   reporter: string;

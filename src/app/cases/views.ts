@@ -1,8 +1,9 @@
-import { CATEGORIES, CHANNELS, IMMEDIATE_ACTIONS, SAFETY_FLAGS, labelOf } from '../../domain/policy';
+import { IMMEDIATE_ACTIONS, labelOf } from '../../domain/policy';
 import { MEASURE_KINDS, type Measure } from '../../domain/measure';
 import type { Incident } from '../../domain/records';
 import { formatUk } from '../../domain/time';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
+import { incidentFacts } from '../incidents/views';
 
 const STATUS: Record<Measure['status'], string> = {
   'pending-sign-off': 'awaiting Head of Service sign-off',
@@ -14,16 +15,8 @@ const STATUS: Record<Measure['status'], string> = {
 
 /** The full case: the incident as reported and the measures on this customer. */
 export function caseCard(incident: Incident, serviceAreaName: string, measures: Measure[], canPropose: boolean): AdaptiveCard {
-  const category = CATEGORIES[incident.category];
   return renderCard('case', {
-    reference: incident.reference,
-    customer: `${incident.customerName} (${incident.customerRef})`,
-    occurredAt: formatUk(incident.occurredAt),
-    channel: labelOf(CHANNELS, incident.channel),
-    serviceArea: serviceAreaName,
-    category: `${category.label} (§${category.section})`,
-    behaviours: incident.behaviours.map((b) => labelOf(category.behaviours, b)).join('; '),
-    safety: incident.safetyFlags.map((f) => labelOf(SAFETY_FLAGS, f)).join('; ') || 'None ticked',
+    ...incidentFacts(incident, serviceAreaName),
     actions:
       [...incident.actions.map((a) => labelOf(IMMEDIATE_ACTIONS, a)), incident.crimeReference ? `crime ref ${incident.crimeReference}` : '']
         .filter(Boolean)

@@ -15,6 +15,7 @@ import type { Incident } from '../../domain/records';
 import { formatUk } from '../../domain/time';
 import type { ServiceArea } from '../ports';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
+import type { IncidentFacts } from '../../cards/types';
 
 const blankFields = () => Object.fromEntries(INCIDENT_FIELDS.map((f) => [f, ''])) as Record<IncidentField, string>;
 
@@ -47,12 +48,10 @@ export function incidentFormCard(s: FormState): AdaptiveCard {
 }
 
 /** The answer to a good submission: the reference, a summary, and what the policy says to do now. */
-export function confirmationCard(incident: Incident, serviceAreaName: string, created: boolean): AdaptiveCard {
+/** The incident as every card shows it: reference, customer, when, where, area, category, behaviours, safety flags. */
+export function incidentFacts(incident: Incident, serviceAreaName: string): IncidentFacts {
   const category = CATEGORIES[incident.category];
-  return renderCard('incident-confirmation', {
-    heading: 'Report received. Thank you.',
-    // A retry or double click: the same reference, recorded once.
-    repeatNote: created ? '' : 'This form had already been sent: the report is recorded once, under the same reference.',
+  return {
     reference: incident.reference,
     customer: `${incident.customerName} (${incident.customerRef})`,
     occurredAt: formatUk(incident.occurredAt),
@@ -60,7 +59,16 @@ export function confirmationCard(incident: Incident, serviceAreaName: string, cr
     serviceArea: serviceAreaName,
     category: `${category.label} (§${category.section})`,
     behaviours: incident.behaviours.map((b) => labelOf(category.behaviours, b)).join('; '),
-    safety: incident.safetyFlags.length ? incident.safetyFlags.map((f) => labelOf(SAFETY_FLAGS, f)).join('; ') : 'None ticked',
+    safety: incident.safetyFlags.map((f) => labelOf(SAFETY_FLAGS, f)).join('; ') || 'None ticked',
+  };
+}
+
+export function confirmationCard(incident: Incident, serviceAreaName: string, created: boolean): AdaptiveCard {
+  return renderCard('incident-confirmation', {
+    heading: 'Report received. Thank you.',
+    // A retry or double click: the same reference, recorded once.
+    repeatNote: created ? '' : 'This form had already been sent: the report is recorded once, under the same reference.',
+    ...incidentFacts(incident, serviceAreaName),
     reporter: incident.reporter.name,
     reportedAt: formatUk(incident.reportedAt),
     guidance: guidanceFor(incident),
