@@ -4,11 +4,14 @@ import type { Actor, Reply } from '../app/context';
 import { plainName } from '../domain/text';
 import { conversationKey, personKey } from '../store/conversations';
 
-const account = z.looseObject({
-  id: z.string({ error: 'is required' }).min(1, 'is required').max(256, 'is too long'),
-  name: z.string().max(256, 'is too long').optional(),
-  aadObjectId: z.string().max(64, 'is too long').optional(),
-});
+const account = z.looseObject(
+  {
+    id: z.string({ error: 'is required' }).min(1, 'is required').max(256, 'is too long'),
+    name: z.string().max(256, 'is too long').optional(),
+    aadObjectId: z.string().max(64, 'is too long').optional(),
+  },
+  { error: 'is required: an object with an id' },
+);
 
 /**
  * The shape every activity must have before botbuilder sees it: botbuilder itself assumes these fields and ends the
@@ -18,14 +21,17 @@ const activitySchema = z.looseObject({
   type: z.string({ error: 'is required' }).min(1, 'is required').max(64, 'is too long'),
   id: z.string().max(256, 'is too long').optional(),
   channelId: z.string({ error: 'is required' }).min(1, 'is required').max(64, 'is too long'),
-  serviceUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048, 'is too long'),
+  serviceUrl: z.url({ protocol: /^https?$/, error: 'is required: an http(s) URL' }).max(2048, 'is too long'),
   from: account,
   recipient: account,
-  conversation: z.looseObject({
-    id: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'is too long'),
-    conversationType: z.string().max(32, 'is too long').optional(),
-    tenantId: z.string().max(64, 'is too long').optional(),
-  }),
+  conversation: z.looseObject(
+    {
+      id: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'is too long'),
+      conversationType: z.string().max(32, 'is too long').optional(),
+      tenantId: z.string().max(64, 'is too long').optional(),
+    },
+    { error: 'is required: an object with an id' },
+  ),
   text: z.string().max(50_000, 'is too long').optional(),
   name: z.string().max(256, 'is too long').optional(),
   action: z.string().max(64, 'is too long').optional(),

@@ -218,6 +218,14 @@ describe('hostile HTTP', () => {
     const withField = (extra: object) => h.activity('message', 'alex', { text: 'help', ...extra });
 
     it('no from', () => refused('from', without('from')));
+    it('a missing part is named as missing, in words', async () => {
+      const res = await send(h.bot.url, { headers: JSON_TYPE, body: JSON.stringify({ type: 'message' }) });
+      expect(problems(res)).to.include.members([
+        'from is required: an object with an id',
+        'conversation is required: an object with an id',
+        'serviceUrl is required: an http(s) URL',
+      ]);
+    });
     it('from is a string', () => refused('from', withField({ from: 'x' })));
     it('from without an id', () => refused('from.id', withField({ from: { name: 'Nobody' } })));
     it('text is a number', () => refused('text', withField({ text: 42 })));
