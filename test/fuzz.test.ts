@@ -3,6 +3,7 @@ import { INCIDENT_FIELDS } from '../src/domain/incident';
 import { PROPOSAL_FIELDS } from '../src/domain/proposal';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { waitUntil } from './support/wait';
 import { parseCommand } from '../src/app/commands';
 import { TENANT, PEOPLE, activityFor, cardText, startHarness, violentIncident, type Harness, type PersonKey } from './support/harness';
 
@@ -43,7 +44,6 @@ export function mayHaveStored(verb: string, status: number, text: string): boole
   return false;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 interface Answer {
@@ -144,14 +144,18 @@ describe('fuzz: generated activities, card actions and messages over HTTP (fast-
   /** After something was stored, lets the outbox finish (sent cards, recorded message ids, fallbacks) before counting. */
   const settle = async () => {
     let last = '';
-    for (let i = 0; i < 200; i++) {
-      const pending = await count('cases', 'WHERE c.type = "outbox" AND c.status = "pending"');
-      const now = JSON.stringify(await counts());
-      if (pending === 0 && now === last) return;
-      last = now;
-      await sleep(40);
-    }
-    throw new Error('the outbox did not settle');
+    await waitUntil(
+      'the outbox settles',
+      async () => {
+        const pending = await count('cases', 'WHERE c.type = "outbox" AND c.status = "pending"');
+        const now = JSON.stringify(await counts());
+        const settled = pending === 0 && now === last;
+        last = now;
+        return settled;
+      },
+      8000,
+      40,
+    );
   };
 
   const stillAnswering = async (why: string) => {
@@ -438,12 +442,9 @@ describe('fuzz: generated activities, card actions and messages over HTTP (fast-
         const res = await post(JSON.stringify(activity));
         expect(res.status, res.text.slice(0, 200)).to.equal(200);
         const suffix = `/activities/${encodeURIComponent(activity.id as string)}`;
-        let replies = h.connector.received.filter((r) => r.path.endsWith(suffix));
-        for (let i = 0; i < 100 && replies.length === 0; i++) {
-          await sleep(20);
-          replies = h.connector.received.filter((r) => r.path.endsWith(suffix));
-        }
-        expect(replies, 'a reply arrives at the connector').to.have.length.at.least(1);
+        const replied = () => h.connector.received.filter((r) => r.path.endsWith(suffix));
+        await waitUntil('a reply arrives at the connector', () => replied().length > 0, 2000, 20);
+        const replies = replied();
         for (const reply of replies) {
           const said = cardText(reply.body);
           expect(isUnfinishedTurn(said), `a failed turn: ${said.slice(0, 300)}`).to.equal(false);

@@ -237,7 +237,6 @@ describe('operations: health probes and graceful shutdown', () => {
 
       // SIGTERM while the incident's batch write is held by the proxy: the request is certainly in flight.
       await proxy.firstBatch;
-      await new Promise((resolve) => setTimeout(resolve, 100));
       const sigterm = Date.now();
       bot.signal('SIGTERM');
       await bot.logged('shutting down: no new requests, finishing those in flight', 2000);
