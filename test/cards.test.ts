@@ -358,6 +358,7 @@ const ctx: AppContext = {
     create: async (m, effects) => {
       written.measures.push(m);
       written.audit.push(...effects.filter((e): e is AuditEvent => e.type === 'audit'));
+      return 'created' as const;
     },
   }),
   audit: { append: async (e: AuditEvent) => void written.audit.push(e) },

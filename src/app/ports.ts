@@ -53,9 +53,33 @@ export interface IncidentRepository {
 }
 
 export interface MeasureRepository extends DecisionRepository<Measure> {
-  /** A new measure and what follows from it; a repeat of the same proposal (same id) changes nothing. */
-  create(measure: Measure, effects: Effect[]): Promise<void>;
+  /** A new measure and what follows from it; `exists` for a repeat of the same proposal (same id), which changes nothing. */
+  create(measure: Measure, effects: Effect[]): Promise<'created' | 'exists'>;
   awaitingSignOffBy(personId: string, limit?: number): Promise<Measure[]>;
+  /** Records a sent sign-off card's message id on its measure (so every copy is updated once decided); the measure now. */
+  addSignOffMessage(id: string, customerKey: string, message: { conversationKey: string; activityId: string }): Promise<Measure | null>;
+}
+
+/** The durable outbox the dispatcher delivers from (src/jobs/outbox-dispatcher.ts). */
+export interface Outbox {
+  /** Entries due now, oldest first. */
+  due(now: Date, limit: number): Promise<Versioned<OutboxEntry>[]>;
+  read(id: string, customerKey: string): Promise<Versioned<OutboxEntry> | null>;
+  /** Replaces an entry if unchanged since it was read (a claim, or a result); null when another instance got there first. */
+  update(current: Versioned<OutboxEntry>, next: OutboxEntry): Promise<Versioned<OutboxEntry> | null>;
+  /** Adds entries for one customer (deterministic ids: a repeat is harmless). */
+  add(customerKey: string, entries: OutboxEntry[]): Promise<void>;
+}
+
+/** Where a person or channel was last reachable, and whether Teams has said they are gone. */
+export interface ConversationRecord {
+  id: string;
+  /** The Bot Framework conversation reference, stored as the channel gave it. */
+  reference: Record<string, unknown>;
+  /** The Teams user id (29:…) of the person, used in card refresh userIds. */
+  userId: string | null;
+  updatedAt: string;
+  dead: { at: string; status: number } | null;
 }
 
 export interface AuditTrail {
@@ -68,6 +92,9 @@ export interface Conversations {
   userIdOf(personId: string): Promise<string | null>;
   remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void>;
   forget(key: string): Promise<void>;
+  get(key: string): Promise<ConversationRecord | null>;
+  /** Teams answered 403/404: the bot was removed or blocked there. */
+  markDead(key: string, status: number, now: Date): Promise<void>;
 }
 
 /** Roles (docs/rules.md#R-roles-from-directory). Every tenant user is staff; the others come from the directory. */

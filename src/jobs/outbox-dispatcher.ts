@@ -2,17 +2,14 @@ import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
 import { afterAttempt, outboxEntry, type AttemptResult, type OutboxEntry } from '../domain/outbox';
 import type { Measure } from '../domain/measure';
-import type { Versioned } from '../app/ports';
-import type { Directory } from '../app/ports';
+import type { Conversations, Directory, MeasureRepository, Outbox, Versioned } from '../app/ports';
 import { DeliveryError, type Messenger } from '../app/messenger';
-import type { OutboxStore } from '../store/outbox';
-import { personKey, type ConversationStore } from '../store/conversations';
-import type { MeasureStore } from '../store/measures';
+import { personKey } from '../store/conversations';
 
 export interface DispatcherDeps {
-  outbox: OutboxStore;
-  conversations: ConversationStore;
-  measures: MeasureStore;
+  outbox: Outbox;
+  conversations: Conversations;
+  measures: MeasureRepository;
   directory: Directory;
   messenger: Messenger;
   now: () => Date;

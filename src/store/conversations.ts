@@ -2,19 +2,8 @@ import type { Container } from '@azure/cosmos';
 import { LRUCache } from 'lru-cache';
 import { isNotFound } from './errors';
 import type { Bounded } from './documents';
-import type { Conversations } from '../app/ports';
+import type { ConversationRecord, Conversations } from '../app/ports';
 import type { CosmosStore } from './cosmos';
-
-/** Where the bot can reach a person (personal chat) or a channel/group chat proactively. */
-export interface ConversationRecord {
-  id: string;
-  /** The Bot Framework conversation reference, stored as the channel gave it. */
-  reference: Record<string, unknown>;
-  /** The Teams user id (29:…) of the person, used in card refresh userIds. */
-  userId: string | null;
-  updatedAt: string;
-  dead: { at: string; status: number } | null;
-}
 
 export const personKey = (aadObjectId: string) => `person:${aadObjectId}`;
 export const conversationKey = (conversationId: string) => `conversation:${conversationId}`;

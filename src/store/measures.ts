@@ -37,9 +37,10 @@ export class MeasureStore implements MeasureRepository {
   }
 
   /** A new measure and what follows from it (audit, sign-off request cards) together. */
-  async create(measure: Measure, effects: Effect[]): Promise<void> {
+  async create(measure: Measure, effects: Effect[]): Promise<'created' | 'exists'> {
     // `exists`: the same proposal (its id derives from the form) was recorded by an earlier click.
-    await writeTogether(this.cases, measure.customerKey, { primary: measure, effects }, this.atomicBatch, this.bounded);
+    const written = await writeTogether(this.cases, measure.customerKey, { primary: measure, effects }, this.atomicBatch, this.bounded);
+    return written === 'written' ? 'created' : 'exists';
   }
 
   /** Measures awaiting this person's sign-off (as Head of Service or deputy), oldest first. */

@@ -2,12 +2,12 @@ import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
 import { isPreconditionFailed } from './errors';
 import { allStored, createAll, readVersioned, versioned, type Bounded, type Stored } from './documents';
-import type { Versioned } from '../app/ports';
+import type { Outbox, Versioned } from '../app/ports';
 import { completePending } from './batch';
 import type { CosmosStore } from './cosmos';
 
 /** The durable outbox: entries live in their customer's partition, beside the decision that created them. */
-export class OutboxStore {
+export class OutboxStore implements Outbox {
   private readonly cases: Container;
   private readonly bounded: Bounded;
 

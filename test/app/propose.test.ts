@@ -56,3 +56,27 @@ describe('use cases over in-memory ports: proposals', () => {
     expect(app.measures.values()).to.have.length(0);
   });
 });
+
+describe('use cases over in-memory ports: the same proposal sent twice', () => {
+  it('is recorded once, the Head of Service is asked once, and the second answer says so', async () => {
+    const app = await memoryApp(FIXED_NOW);
+    const res = await submitIncident(app.ctx, actor('stranger'), violentIncident('memory-propose-02'));
+    const reference = /UB-\w{3}-\w{3}/.exec(cardText('card' in res ? res.card : {}))![0];
+    const proposal = {
+      incidentRef: reference,
+      formId: 'form-propose-0002',
+      kind: 'pairs-visit',
+      reasons: 'Threatened an officer with a hammer at a home visit.',
+      reviewDate: '2027-03-01',
+      vulnerabilitiesConsidered: 'None known to the officer or in the housing system.',
+      notifyCustomer: 'yes',
+    };
+    const first = await proposeMeasure(app.ctx, actor('alex'), proposal);
+    const notifiedAfterFirst = app.notified.length;
+    const second = await proposeMeasure(app.ctx, actor('alex'), proposal);
+    expect(cardText('card' in first ? first.card : {})).not.to.include('already been sent');
+    expect(cardText('card' in second ? second.card : {})).to.include('This form had already been sent: the measure is recorded once.');
+    expect(app.measures.values().filter((m) => !m.interim)).to.have.length(1);
+    expect(app.notified).to.have.length(notifiedAfterFirst);
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../src/app/context';
 import type {
   AuditTrail,
+  ConversationRecord,
   Conversations,
   CustomerFile,
   DecisionRepository,
@@ -64,9 +65,18 @@ export class MemoryMeasures extends MemoryRecords<Measure> implements MeasureRep
     super((m) => m.customerKey);
   }
 
-  async create(measure: Measure, effects: Effect[]): Promise<void> {
-    if (!this.records.has(key(measure.id, measure.customerKey))) this.put(measure);
+  async create(measure: Measure, effects: Effect[]): Promise<'created' | 'exists'> {
+    if (this.records.has(key(measure.id, measure.customerKey))) return 'exists';
+    this.put(measure);
     this.addEffects(effects);
+    return 'created';
+  }
+
+  async addSignOffMessage(id: string, customerKey: string, message: { conversationKey: string; activityId: string }): Promise<Measure | null> {
+    const stored = this.records.get(key(id, customerKey));
+    if (!stored) return null;
+    this.put({ ...stored.value, signOffMessages: [...stored.value.signOffMessages, message] });
+    return structuredClone(this.records.get(key(id, customerKey))!.value);
   }
 
   async awaitingSignOffBy(personId: string, limit = 20): Promise<Measure[]> {
@@ -139,15 +149,22 @@ export class MemoryAudit implements AuditTrail {
 }
 
 export class MemoryConversations implements Conversations {
-  readonly references = new Map<string, { reference: Record<string, unknown>; userId: string | null }>();
+  readonly records = new Map<string, ConversationRecord>();
   async userIdOf(personId: string): Promise<string | null> {
-    return this.references.get(`person:${personId}`)?.userId ?? null;
+    return this.records.get(`person:${personId}`)?.userId ?? null;
   }
-  async remember(key: string, reference: Record<string, unknown>, userId: string | null): Promise<void> {
-    this.references.set(key, { reference, userId });
+  async remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void> {
+    this.records.set(key, { id: key, reference, userId, updatedAt: now.toISOString(), dead: null });
   }
   async forget(key: string): Promise<void> {
-    this.references.delete(key);
+    this.records.delete(key);
+  }
+  async get(key: string): Promise<ConversationRecord | null> {
+    return structuredClone(this.records.get(key) ?? null);
+  }
+  async markDead(key: string, status: number, now: Date): Promise<void> {
+    const record = this.records.get(key);
+    if (record) this.records.set(key, { ...record, dead: { at: now.toISOString(), status } });
   }
 }
 

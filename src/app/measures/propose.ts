@@ -77,7 +77,11 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
     kind: measure.kind,
     status: measure.status,
   });
-  await ctx.measures.create(measure, [audit, ...requests]);
-  ctx.notify(requests);
-  return { card: proposedCard(measure) };
+  if ((await ctx.measures.create(measure, [audit, ...requests])) === 'created') {
+    ctx.notify(requests);
+    return { card: proposedCard(measure, false) };
+  }
+  // The same form sent again: what was recorded the first time stands (and may have been decided since).
+  const stored = (await ctx.measures.read(id, measure.customerKey))?.value;
+  return { card: proposedCard(stored ?? measure, true) };
 }
