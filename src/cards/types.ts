@@ -222,6 +222,18 @@ const without = <K extends string, X extends K>(keys: readonly K[], ...drop: X[]
   keys.filter((k): k is Exclude<K, X> => !(drop as string[]).includes(k));
 
 const choice = [{ id: 'string', label: 'string' }] as const;
+/** The fields of IncidentFacts, shared by the cards that show an incident. */
+const incidentFactFields = {
+  reference: 'string',
+  customer: 'string',
+  occurredAt: 'string',
+  channel: 'string',
+  serviceArea: 'string',
+  category: 'string',
+  behaviours: 'string',
+  safety: 'string',
+} as const satisfies FieldsOf<IncidentFacts>;
+
 const signOffCommon = {
   measureId: 'string',
   customerKey: 'string',
@@ -254,14 +266,7 @@ export const CARD_FIELDS = {
   'incident-confirmation': {
     heading: 'string',
     repeatNote: 'string',
-    reference: 'string',
-    customer: 'string',
-    occurredAt: 'string',
-    channel: 'string',
-    serviceArea: 'string',
-    category: 'string',
-    behaviours: 'string',
-    safety: 'string',
+    ...incidentFactFields,
     reporter: 'string',
     reportedAt: 'string',
     guidance: [{ section: 'string', text: 'string' }],
@@ -299,14 +304,7 @@ export const CARD_FIELDS = {
   },
   pending: { items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', age: 'string' }] },
   case: {
-    reference: 'string',
-    customer: 'string',
-    occurredAt: 'string',
-    channel: 'string',
-    serviceArea: 'string',
-    category: 'string',
-    behaviours: 'string',
-    safety: 'string',
+    ...incidentFactFields,
     actions: 'string',
     vulnerability: 'string',
     reporter: 'string',
