@@ -27,6 +27,7 @@ import { TeamsMessenger } from './teams/messenger';
 import { startHttpServer } from './http/server';
 import { Admission } from './http/admission';
 import { outsideTurn } from './app/turn';
+import { withinDeadline } from './deadline';
 import { loadDotEnv } from './env-file';
 import { checkPolicyText } from './policy-check';
 import { policyVersion } from './domain/policy';
@@ -148,10 +149,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         await http.close();
         await dispatcher.stop();
       })();
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limits.shutdownTimeoutMs)));
-      if ((await Promise.race([stopped, late])) === 'late') log.warn({ timeoutMs: limits.shutdownTimeoutMs }, 'shutdown timed out: stopping anyway');
-      clearTimeout(timer);
+      if ((await withinDeadline(stopped, limits.shutdownTimeoutMs)) === 'late')
+        log.warn({ timeoutMs: limits.shutdownTimeoutMs }, 'shutdown timed out: stopping anyway');
       cosmos.client.dispose();
       await embedded?.close();
     },

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { withinDeadline } from '../deadline';
 
 /**
  * What one turn has done so far, so that a failure can be told truthfully: "nothing was saved" only when no write was
@@ -35,19 +36,14 @@ export type TurnOutcome<T> = { ok: true; value: T } | { ok: false; why: 'failed'
  */
 export async function runTurn<T>(deadlineMs: number, work: () => Promise<T>): Promise<TurnOutcome<T>> {
   const turn: TurnState = { wrote: false, closed: false };
-  const running = current.run(turn, work);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)));
   try {
-    const first = await Promise.race([running.then((value) => ({ value })), late]);
+    // Late work finishes (or is refused a write) in the background: the person has been answered.
+    const first = await withinDeadline(current.run(turn, work), deadlineMs);
     if (first !== 'late') return { ok: true, value: first.value };
     if (!turn.wrote) turn.closed = true;
-    running.catch(() => undefined); // finishes (or is refused) in the background; already answered
     return { ok: false, why: 'timeout', wrote: turn.wrote };
   } catch (error) {
     return { ok: false, why: 'failed', wrote: turn.wrote, error };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

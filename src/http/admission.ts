@@ -22,8 +22,4 @@ export class Admission {
       this.inFlight--;
     };
   }
-
-  get current(): number {
-    return this.inFlight;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
-import { PENDING, allStored, createAll, withoutEtag, type Bounded, type Stored, type StoredVersion } from './documents';
+import { PENDING, allStored, createAll, storeAll, withoutEtag, type Bounded, type Stored, type StoredVersion } from './documents';
 import { isPreconditionFailed } from './errors';
 
 type Doc = { id: string } & object;
@@ -71,8 +71,7 @@ async function inSteps(container: Container, partitionKey: string, t: Together, 
       if (isPreconditionFailed(error)) return 'changed';
       throw error;
     }
-    const statuses = await createAll(container, partitionKey, effects, bounded);
-    if (!allStored(statuses)) throw new Error(`Storing a decision's effects failed: statuses ${statuses.join(',')}`);
+    await storeAll(container, partitionKey, effects, bounded, "Storing a decision's effects");
   }
   // Everything is stored: the record's pending list is cleared off the person's path (the sweep clears it otherwise).
   clear(container, partitionKey, t.primary.id, etag, bounded).catch(() => undefined);
@@ -82,10 +81,7 @@ async function inSteps(container: Container, partitionKey: string, t: Together, 
 /** Stores a record's pending effects and clears its list. */
 async function complete(container: Container, partitionKey: string, record: WithPending, bounded: Bounded): Promise<void> {
   const effects = record[PENDING] ?? [];
-  if (effects.length > 0) {
-    const statuses = await createAll(container, partitionKey, effects, bounded);
-    if (!allStored(statuses)) throw new Error(`Storing a decision's effects failed: statuses ${statuses.join(',')}`);
-  }
+  if (effects.length > 0) await storeAll(container, partitionKey, effects, bounded, "Storing a decision's effects");
   await clear(container, partitionKey, record.id, record._etag, bounded);
 }
 

@@ -72,6 +72,12 @@ export function allStored(statuses: number[]): boolean {
   return statuses.every((s) => s === 201 || s === 409) || (statuses.includes(409) && statuses.every((s) => s === 409 || s === 424));
 }
 
+/** Creates documents that must all be stored (created now, or there already); throws `what failed` otherwise. */
+export async function storeAll(container: Container, partitionKey: string, docs: object[], bounded: Bounded, what: string): Promise<void> {
+  const statuses = await createAll(container, partitionKey, docs, bounded);
+  if (!allStored(statuses)) throw new Error(`${what} failed: statuses ${statuses.join(',')}`);
+}
+
 export function withoutEtag(doc: object): JSONObject {
   const { _etag: _omit, ...rest } = doc as { _etag?: string };
   return rest;

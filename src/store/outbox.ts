@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
 import { isPreconditionFailed } from './errors';
-import { allStored, createAll, readVersioned, versioned, type Bounded, type Stored } from './documents';
+import { readVersioned, storeAll, versioned, type Bounded, type Stored } from './documents';
 import type { Outbox, Versioned } from '../app/ports';
 import { completePending } from './batch';
 import type { CosmosStore } from './cosmos';
@@ -58,7 +58,6 @@ export class OutboxStore implements Outbox {
   /** Adds entries to one partition (ids are deterministic, so a repeat is a harmless conflict). */
   async add(customerKey: string, entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const statuses = await createAll(this.cases, customerKey, entries, this.bounded);
-    if (!allStored(statuses)) throw new Error(`Adding outbox entries failed: ${statuses.join(',')}`);
+    await storeAll(this.cases, customerKey, entries, this.bounded, 'Adding outbox entries');
   }
 }

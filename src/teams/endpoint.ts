@@ -3,6 +3,7 @@ import { AuthenticationError, type AuthenticateRequestResult } from 'botframewor
 import type { Request, Response } from 'restify';
 import type { Logger } from 'pino';
 import type { Handler } from '../http/server';
+import { withinDeadline } from '../deadline';
 import type { Admission } from '../http/admission';
 import { isPriorityTurn } from '../app/router';
 import type { UnacceptableBehaviourBot } from './bot';
@@ -49,23 +50,15 @@ type Authenticated = { ok: AuthenticateRequestResult } | { status: 401 | 503 };
  * cannot be checked because the signing keys cannot be fetched is a passing fault (503), not the caller's.
  */
 async function authenticate(o: EndpointOptions, activity: Activity, header: string): Promise<Authenticated> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), o.authTimeoutMs)));
-  const checking = o.runtime.auth.authenticateRequest(activity, header);
   try {
-    const first = await Promise.race([checking, late]);
-    if (first === 'late') {
-      checking.catch(() => undefined);
-      o.log.warn('token validation timed out (signing keys unreachable?)');
-      return { status: 503 };
-    }
-    return { ok: first };
+    const first = await withinDeadline(o.runtime.auth.authenticateRequest(activity, header), o.authTimeoutMs);
+    if (first !== 'late') return { ok: first.value };
+    o.log.warn('token validation timed out (signing keys unreachable?)');
+    return { status: 503 };
   } catch (error) {
     if (!keysUnavailable(error)) return { status: 401 };
     o.log.warn({ err: error }, 'token could not be validated: signing keys unavailable');
     return { status: 503 };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
