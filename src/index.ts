@@ -7,6 +7,8 @@ import { SAMPLE_DIRECTORY_FILE } from './paths';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from './store/embedded';
 import { cosmosReachable, openCosmos, type CosmosStore } from './store/cosmos';
 import { IncidentStore } from './store/incidents';
+import { CustomerStore } from './store/customers';
+import { buildMissingSummaries } from './store/summaries';
 import { MeasureStore } from './store/measures';
 import { OutboxStore } from './store/outbox';
 import { ConversationStore } from './store/conversations';
@@ -17,7 +19,7 @@ import { CachedDirectory } from './directory/cached-directory';
 import type { Directory } from './app/ports';
 import type { AppContext } from './app/context';
 import type { Messenger } from './app/messenger';
-import { outcomeUpdate } from './app/signoff/decide';
+import { signOffCardNow } from './app/signoff/decide';
 import { undeliveredNotice } from './app/notices';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher';
 import { createTeamsRuntime } from './teams/adapter';
@@ -84,27 +86,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const atomicBatch = config.cosmos.mode === 'remote' && config.cosmos.atomicBatch; // the embedded server's batch is not atomic (docs/architecture.md#commit)
   const directory = options.directory ?? (await openDirectory(config));
   const runtime = createTeamsRuntime(config, log, { openIdMetadataUrl: options.openIdMetadataUrl });
-  const measures = new MeasureStore(cosmos, atomicBatch);
+  await buildMissingSummaries(cosmos, log);
+  const customers = new CustomerStore(cosmos, atomicBatch);
   const conversations = new ConversationStore(cosmos);
-  const outbox = new OutboxStore(cosmos);
   const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
-  const dispatcher = new OutboxDispatcher({
-    outbox,
-    // Where batches are not atomic, a decision a failure left half written is completed before each scan.
-    recover: atomicBatch ? undefined : () => outbox.completePending(),
-    conversations,
-    measures,
-    directory,
-    messenger,
-    now,
-    log,
-    undeliveredNotice,
-    outcomeUpdate,
-    pollMs: config.outboxPollMs,
-  });
   const app: AppContext = {
-    incidents: new IncidentStore(cosmos, atomicBatch),
-    measures,
+    customers,
+    incidents: new IncidentStore(cosmos),
+    measures: new MeasureStore(cosmos),
     conversations,
     audit: new AuditStore(cosmos),
     directory,
@@ -114,6 +103,21 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     newId: randomUUID,
     policyVersion: policyVersion(config.policyAdoptedOn),
   };
+  const dispatcher = new OutboxDispatcher({
+    outbox: new OutboxStore(cosmos),
+    // Where batches are not atomic, a decision a failure left half written is completed before each poll.
+    recover: atomicBatch ? undefined : (full) => customers.completePending(full),
+    conversations,
+    directory,
+    messenger,
+    now,
+    log,
+    undeliveredNotice,
+    // Sign-off cards are rendered when delivered, from the measure as it is then.
+    cardFor: (subject, customerKey) => signOffCardNow(app, subject.measureId, customerKey),
+    pollMs: config.outboxPollMs,
+    scanMs: config.outboxScanMs,
+  });
   const limits = config.limits;
   const bot = new UnacceptableBehaviourBot(app, log, {
     requireEntraId: config.auth !== null,

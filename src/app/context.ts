@@ -1,5 +1,5 @@
 import type { Directory } from './ports';
-import type { AuditTrail, Conversations, IncidentRepository, MeasureRepository } from './ports';
+import type { AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository } from './ports';
 import type { AdaptiveCard } from '../cards/render';
 import type { z } from 'zod';
 import type { Person } from '../domain/records';
@@ -19,6 +19,7 @@ export type ActionResult = { card: AdaptiveCard } | { error: { status: 400 | 403
 
 /** What application handlers need; built once in the composition root. */
 export interface AppContext {
+  customers: CustomerRepository;
   incidents: IncidentRepository;
   measures: MeasureRepository;
   conversations: Conversations;

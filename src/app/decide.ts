@@ -1,4 +1,7 @@
-import type { DecisionRepository, Effect } from './ports';
+import { summarise, type CustomerSummary } from '../domain/summary';
+import type { Measure } from '../domain/measure';
+import type { Incident } from '../domain/records';
+import type { DecisionRepository, Effect, MeasureChange } from './ports';
 
 /** What a decision function says, given the record as it is now: write this (and answer so), or just answer. */
 export type Decision<T, R> = { commit: T; effects: Effect[]; answer: R } | { answer: R };
@@ -37,4 +40,22 @@ export async function decideOn<T, R>(
     }
   }
   return { undecided: 'conflict' };
+}
+
+/** Decisions about a customer are decisions on their summary (CustomerRepository), named by the customer's key. */
+export function customer(customerKey: string): { id: string; partition: string } {
+  return { id: customerKey, partition: customerKey };
+}
+
+/**
+ * A decision about a customer: these effects, committed with the summary they make. The summary is derived here from
+ * what is written, so no use case can leave it out of step.
+ */
+export function aboutCustomer<R>(summary: CustomerSummary, effects: Effect[], answer: R): Decision<CustomerSummary, R> {
+  const written = {
+    incidents: effects.filter((e): e is Incident => e.type === 'incident'),
+    created: effects.filter((e): e is Measure => e.type === 'measure'),
+    changed: effects.filter((e): e is MeasureChange => e.type === 'change').map((c) => c.after),
+  };
+  return { commit: summarise(summary, written), effects, answer };
 }

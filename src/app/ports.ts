@@ -1,6 +1,7 @@
 import type { AuditEvent, Incident } from '../domain/records';
 import type { Measure } from '../domain/measure';
 import type { OutboxEntry } from '../domain/outbox';
+import type { CustomerSummary, IncidentHeader } from '../domain/summary';
 
 /**
  * The ports the application owns: what it needs from storage, in its own words. `src/store/` implements them over
@@ -18,8 +19,18 @@ export interface Versioned<T> {
   readonly version: Version;
 }
 
-/** What a decision writes besides its record: created once each (deterministic ids), together with the record. */
-export type Effect = AuditEvent | OutboxEntry | Measure;
+/** A measure a decision changes: replaced together with the decision, and only if it is still as it was read. */
+export interface MeasureChange {
+  type: 'change';
+  before: Versioned<Measure>;
+  after: Measure;
+}
+
+/**
+ * What a decision writes besides its record: records created once each (deterministic ids, so a repeat is refused),
+ * and measures changed, all together with the record.
+ */
+export type Effect = AuditEvent | OutboxEntry | Measure | Incident | MeasureChange;
 
 /** Records that decisions are made on: read with a version, committed only if still at that version. */
 export interface DecisionRepository<T> {
@@ -31,44 +42,62 @@ export interface DecisionRepository<T> {
   commit(current: Versioned<T>, next: T, effects: Effect[]): Promise<boolean>;
 }
 
-/** A customer's measures and how many incidents they have: what `check` and `case` show. */
-export interface CustomerFile {
-  measures: Measure[];
-  incidentCount: number;
-  customerName: string | null;
+/**
+ * Every decision about a customer (an incident reported, a measure proposed or decided) commits through their summary
+ * (src/domain/summary.ts): read with a version, written with everything the decision creates or changes, only if still
+ * at that version. So decisions about one customer never interleave, and the summary is never out of step.
+ * `read(customerKey, customerKey)`: a customer with no records yet has an empty summary.
+ */
+export interface CustomerRepository extends DecisionRepository<CustomerSummary> {
+  /** The summary as it is (one point read): what `check` shows. */
+  summary(customerKey: string): Promise<CustomerSummary>;
 }
 
 export interface IncidentRepository {
   /**
    * Step 1 of recording: claims the reference this submission derives (unique forever). A retried submission gets its
-   * own claim back, with the customer it was first made for.
+   * own claim back (`fresh: false`), with the customer it was first made for. Step 2 is a decision about the customer.
    */
-  claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string }>;
-  /** Step 2: the incident and its effects; `exists` when this reference was recorded before (a retry). */
-  record(incident: Incident, effects: Effect[]): Promise<'created' | 'exists'>;
+  claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string; fresh: boolean }>;
   read(reference: string, customerKey: string): Promise<Incident | null>;
   findByReference(reference: string): Promise<Incident | null>;
+  /** The newest incidents one person reported (bounded: `my reports`). */
   reportedBy(personId: string, limit: number): Promise<Incident[]>;
-  customerFile(customerKey: string): Promise<CustomerFile>;
+  /** One customer's incidents reported before `before` (all when null), newest first, as lists show them. */
+  history(customerKey: string, before: string | null, limit: number): Promise<IncidentHeader[]>;
 }
 
-export interface MeasureRepository extends DecisionRepository<Measure> {
-  /** A new measure and what follows from it; `exists` for a repeat of the same proposal (same id), which changes nothing. */
-  create(measure: Measure, effects: Effect[]): Promise<'created' | 'exists'>;
+export interface MeasureRepository {
+  /** Loads a measure by id; null for an id that is not a measure in that partition (card data is never trusted). */
+  read(id: string, customerKey: string): Promise<Versioned<Measure> | null>;
+  /** Measures awaiting this person's sign-off, oldest first (bounded: `pending`). */
   awaitingSignOffBy(personId: string, limit?: number): Promise<Measure[]>;
-  /** Records a sent sign-off card's message id on its measure (so every copy is updated once decided); the measure now. */
-  addSignOffMessage(id: string, customerKey: string, message: { conversationKey: string; activityId: string }): Promise<Measure | null>;
+  /** One customer's measures proposed before `before` (all when null), newest first. */
+  history(customerKey: string, before: string | null, limit: number): Promise<Measure[]>;
 }
 
-/** The durable outbox the dispatcher delivers from (src/jobs/outbox-dispatcher.ts). */
+/** Where a pending outbox entry is and when it is next due: all the dispatcher keeps in memory, never the message. */
+export interface OutboxPointer {
+  id: string;
+  customerKey: string;
+  due: string;
+}
+
+/** The durable outbox the dispatcher delivers from (src/jobs/outbox-dispatcher.ts; docs/architecture.md#outbox). */
 export interface Outbox {
-  /** Entries due now, oldest first. */
-  due(now: Date, limit: number): Promise<Versioned<OutboxEntry>[]>;
+  /** The pending index: pointers due by `now`, soonest first. One small read, whatever the history. */
+  dueIndex(now: Date, limit: number): Promise<OutboxPointer[]>;
+  /** The slow full scan: pending entries due by `now` in every customer's records (finds what the index lost in a crash). */
+  scan(now: Date, limit: number): Promise<OutboxPointer[]>;
   read(id: string, customerKey: string): Promise<Versioned<OutboxEntry> | null>;
   /** Replaces an entry if unchanged since it was read (a claim, or a result); null when another instance got there first. */
   update(current: Versioned<OutboxEntry>, next: OutboxEntry): Promise<Versioned<OutboxEntry> | null>;
   /** Adds entries for one customer (deterministic ids: a repeat is harmless). */
   add(customerKey: string, entries: OutboxEntry[]): Promise<void>;
+  /** Keeps the index in step: this entry is pending until `due` (added, or moved). */
+  point(pointer: OutboxPointer): Promise<void>;
+  /** Drops an entry's pointer once it is delivered or given up (no pointer is fine). */
+  unpoint(id: string): Promise<void>;
 }
 
 /** Where a person or channel was last reachable, and whether Teams has said they are gone. */

@@ -6,7 +6,7 @@ import { myReports } from './incidents/my-reports';
 import { showIncidentForm, submitIncident } from './incidents/report';
 import { decideSignOff, refreshSignOff } from './signoff/decide';
 import { pendingForMe } from './signoff/pending';
-import { showCase } from './cases/show';
+import { showCase, showCaseAction, showCaseHistory } from './cases/show';
 import { proposeMeasure, showProposalForm } from './measures/propose';
 
 /** Routes a chat message (bot mention already removed) to its command. */
@@ -47,6 +47,8 @@ const ACTIONS: Record<string, ActionHandler> = {
   'signoff.decide': decideSignOff,
   'measure.form': showProposalForm,
   'measure.propose': proposeMeasure,
+  'case.show': showCaseAction,
+  'case.history': showCaseHistory,
 };
 
 /** Card actions answer in place, so in a channel everyone would see the answer: they work in personal chat only. */

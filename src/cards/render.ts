@@ -11,6 +11,7 @@ import signoffDecide from '../../cards/signoff-decide.json';
 import signoffOutcome from '../../cards/signoff-outcome.json';
 import pending from '../../cards/pending.json';
 import caseCard from '../../cards/case.json';
+import caseHistory from '../../cards/case-history.json';
 import measureForm from '../../cards/measure-form.json';
 import retry from '../../cards/retry.json';
 
@@ -27,6 +28,7 @@ export const TEMPLATES = {
   'signoff-outcome': signoffOutcome,
   pending,
   case: caseCard,
+  'case-history': caseHistory,
   'measure-form': measureForm,
   retry,
 } as const satisfies { [N in TemplateName]: object };

@@ -142,8 +142,26 @@ export interface CaseCard extends IncidentFacts {
   vulnerability: string;
   reporter: string;
   description: string;
+  /** The customer's open measures; `measuresMore` says how many ended ones are not shown. */
   measures: readonly { label: string; status: string }[];
+  measuresMore: string;
+  earlierMeasures: boolean;
+  /** The customer's newest other incidents, as lists show them (no narratives); `incidentsMore` counts the rest. */
+  otherIncidents: readonly { reference: string; text: string }[];
+  incidentsMore: string;
+  olderIncidents: boolean;
   canPropose: boolean;
+}
+
+/** A page of a customer's incidents or measures, newest first, with a button to the next page. */
+export interface CaseHistoryCard {
+  reference: string;
+  title: string;
+  emptyText: string;
+  items: readonly { heading: string; text: string }[];
+  more: boolean;
+  /** The next page's action data (bound whole). */
+  next: Record<string, unknown>;
 }
 
 /** Input.Number takes a number (null: empty); a string `value` is dropped by the renderer. */
@@ -180,6 +198,7 @@ export interface CardData {
   'signoff-outcome': SignOffOutcomeCard;
   pending: PendingCard;
   case: CaseCard;
+  'case-history': CaseHistoryCard;
   'measure-form': MeasureFormCard;
   retry: RetryCard;
 }
@@ -310,8 +329,14 @@ export const CARD_FIELDS = {
     reporter: 'string',
     description: 'string',
     measures: [{ label: 'string', status: 'string' }],
+    measuresMore: 'string',
+    earlierMeasures: 'boolean',
+    otherIncidents: [{ reference: 'string', text: 'string' }],
+    incidentsMore: 'string',
+    olderIncidents: 'boolean',
     canPropose: 'boolean',
   },
+  'case-history': { reference: 'string', title: 'string', emptyText: 'string', items: [{ heading: 'string', text: 'string' }], more: 'boolean', next: 'any' },
   'measure-form': {
     customerKey: 'string',
     incidentRef: 'string',

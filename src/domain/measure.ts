@@ -78,8 +78,6 @@ export interface Measure {
   noNotificationJustification: string | null;
   priorWarningSkipReason: string | null;
   signOff: SignOff | null;
-  /** Sign-off cards sent, so every copy is updated once decided (message ids are stored, never guessed). */
-  signOffMessages: { conversationKey: string; activityId: string }[];
   /** Told of the decision: the reporters of the incidents behind it and the proposer. */
   notifyOnDecision: Person[];
   policyVersion: string;
@@ -113,7 +111,6 @@ export function interimPairsVisit(incident: Incident, approver: { approverId: st
     noNotificationJustification: null,
     priorWarningSkipReason: null,
     signOff: { reasons: ['pairs-visit'], serviceArea: incident.serviceArea, ...approver, requestedAt: incident.reportedAt, decision: null },
-    signOffMessages: [],
     notifyOnDecision: [incident.reporter],
     // The interim marker is made under the policy the incident was reported under.
     policyVersion: incident.policyVersion,
@@ -128,8 +125,25 @@ export function signOffReasons(kind: MeasureKind, notifyCustomer: boolean): Sign
   return reasons;
 }
 
+/**
+ * §5.1 again: a further incident with violence, threats, a weapon or intoxication, for a customer whose visits-in-pairs
+ * measure is open, is added to it rather than opening another (docs/rules.md#R-one-marker-per-kind). Awaiting sign-off,
+ * it is in force from now (interim) and the Head of Service decides on every incident at once; in force, its review
+ * date stands (§8: the case managers are told the behaviour persisted). Its reporter is told of the decision.
+ */
+export function withFurtherIncident(marker: Measure, incident: Incident): Measure {
+  if (marker.incidentRefs.includes(incident.reference)) return marker;
+  const told = marker.notifyOnDecision.some((p) => p.id === incident.reporter.id);
+  return {
+    ...marker,
+    interim: marker.status === 'pending-sign-off' || marker.interim,
+    incidentRefs: [...marker.incidentRefs, incident.reference],
+    notifyOnDecision: told ? marker.notifyOnDecision : [...marker.notifyOnDecision, incident.reporter],
+  };
+}
+
 /** What `check` shows staff: in force now (active and not past review) or interim pending sign-off. Lapsed markers stop showing (§8). */
-export function isInForce(measure: Measure, now: Date): boolean {
+export function isInForce(measure: Pick<Measure, 'status' | 'interim' | 'reviewDue'>, now: Date): boolean {
   if (measure.status === 'pending-sign-off') return measure.interim;
   return measure.status === 'active' && new Date(measure.reviewDue).getTime() > now.getTime();
 }

@@ -13,10 +13,9 @@ export interface OutboxEntry {
   customerKey: string;
   status: 'pending' | 'sent' | 'failed';
   recipient: Recipient;
-  /** send: a new message; update: replace a message sent earlier (e.g. an approval card once decided). */
-  action: { kind: 'send'; card: Record<string, unknown>; summary: string } | { kind: 'update'; activityId: string; card: Record<string, unknown> };
-  /** When set, the sent message's id is recorded on this measure so the card can be updated after the decision. */
-  trackOn: { measureId: string } | null;
+  action: OutboxAction;
+  /** The id Teams gave the message this entry sent (kept so `update` entries can replace it). */
+  activityId: string | null;
   /** Whether a failed delivery to a dead conversation falls back to the case managers (not for the fallback itself). */
   fallback: boolean;
   attempts: number;
@@ -27,13 +26,28 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
+/** The record a card shows, rendered when it is delivered: a measure awaiting (or past) sign-off. */
+export interface Subject {
+  measureId: string;
+}
+
+/**
+ * send: a message rendered when it was queued (a notice). show: a card rendered from its subject as it is when
+ * delivered (a sign-off request), so it is never sent out of date. update: brings the message a `show` entry sent up
+ * to date (entry id `of`), again from its subject as it is then; so updates can arrive in any order and never roll back.
+ */
+export type OutboxAction =
+  | { kind: 'send'; card: Record<string, unknown>; summary: string }
+  | { kind: 'show'; subject: Subject; summary: string }
+  | { kind: 'update'; of: string };
+
 export function outboxEntry(
   id: string,
   customerKey: string,
   recipient: Recipient,
-  action: OutboxEntry['action'],
+  action: OutboxAction,
   now: Date,
-  extra: Partial<Pick<OutboxEntry, 'trackOn' | 'fallback' | 'createdBy'>> = {},
+  extra: Partial<Pick<OutboxEntry, 'fallback' | 'createdBy'>> = {},
 ): OutboxEntry {
   return {
     type: 'outbox',
@@ -42,7 +56,7 @@ export function outboxEntry(
     status: 'pending',
     recipient,
     action,
-    trackOn: extra.trackOn ?? null,
+    activityId: null,
     fallback: extra.fallback ?? true,
     attempts: 0,
     nextAttemptAt: now.toISOString(),

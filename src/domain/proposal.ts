@@ -144,7 +144,6 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
     notifyCustomer: notify,
     noNotificationJustification: notify ? null : v.noNotificationJustification,
     priorWarningSkipReason: v.priorWarningSkipReason || null,
-    signOffMessages: [],
     notifyOnDecision: [],
     policyVersion: facts.policyVersion,
   });

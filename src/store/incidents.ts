@@ -1,11 +1,10 @@
 import type { Container } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
-import { writeTogether } from './batch';
 import { readDocument, recordOf, type Bounded, type Stored } from './documents';
 import { referenceFor } from '../domain/reference';
 import type { Incident } from '../domain/records';
-import type { Measure } from '../domain/measure';
-import type { CustomerFile, Effect, IncidentRepository } from '../app/ports';
+import { headerOf, type IncidentHeader } from '../domain/summary';
+import type { IncidentRepository } from '../app/ports';
 import { isConflict, isNotFound } from './errors';
 import type { CosmosStore } from './cosmos';
 
@@ -25,26 +24,13 @@ export class IncidentStore implements IncidentRepository {
   private readonly references: Container;
   private readonly bounded: Bounded;
 
-  constructor(
-    db: CosmosStore,
-    private readonly atomicBatch: boolean,
-  ) {
+  constructor(db: CosmosStore) {
     this.cases = db.containers.cases;
     this.references = db.containers.references;
     this.bounded = db.bounded;
   }
 
-  /**
-   * Records an incident and its effects, once: the reference derives from the submission, so a retried or
-   * double-clicked delivery finds its record there (`exists`) and completes whatever a failed first try left pending.
-   * Usual cost in Azure: the claim + one batch.
-   */
-  async record(incident: Incident, effects: Effect[]): Promise<'created' | 'exists'> {
-    const written = await writeTogether(this.cases, incident.customerKey, { primary: incident, effects }, this.atomicBatch, this.bounded);
-    return written === 'written' ? 'created' : 'exists';
-  }
-
-  async claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string }> {
+  async claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string; fresh: boolean }> {
     for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
       const doc: ReferenceDoc = {
         id: referenceFor(submissionKey, attempt),
@@ -56,11 +42,11 @@ export class IncidentStore implements IncidentRepository {
       try {
         beforeWrite();
         await this.references.items.create(doc, this.bounded());
-        return { reference: doc.id, customerKey };
+        return { reference: doc.id, customerKey, fresh: true };
       } catch (error) {
         if (!isConflict(error)) throw error;
         const { resource } = await this.references.item(doc.id, doc.id).read<ReferenceDoc>(this.bounded());
-        if (resource?.submissionKey === submissionKey) return { reference: resource.id, customerKey: resource.customerKey };
+        if (resource?.submissionKey === submissionKey) return { reference: resource.id, customerKey: resource.customerKey, fresh: false };
         // Another submission owns this reference: derive the next candidate.
       }
     }
@@ -100,26 +86,23 @@ export class IncidentStore implements IncidentRepository {
     return resources.map(recordOf);
   }
 
-  /** A customer's measures (markers and proposals) and incident count: one partition query. */
-  async customerFile(customerKey: string): Promise<CustomerFile> {
+  /** One customer's incidents before `before`, newest first: a bounded query in their partition, headers only. */
+  async history(customerKey: string, before: string | null, limit: number): Promise<IncidentHeader[]> {
     const { resources } = await this.cases.items
-      .query<Stored<Measure | Incident>>(
+      .query<Incident>(
         {
-          // The key is repeated in the filter: the embedded server ignores the partitionKey option, and a wrong
-          // customer's marker shown in `check` is a real harm.
-          query: 'SELECT * FROM c WHERE c.customerKey = @key AND (c.type = "measure" OR c.type = "incident")',
-          parameters: [{ name: '@key', value: customerKey }],
+          // The key is repeated in the filter: the embedded server ignores the partitionKey option.
+          query:
+            'SELECT TOP @limit c.reference, c.reportedAt, c.occurredAt, c.category, c.serviceArea, c.safetyFlags FROM c WHERE c.customerKey = @key AND c.type = "incident" AND c.reportedAt < @before ORDER BY c.reportedAt DESC',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@key', value: customerKey },
+            { name: '@before', value: before ?? '9999' },
+          ],
         },
         { partitionKey: customerKey, ...this.bounded() },
       )
       .fetchAll();
-    const records = resources.map((r) => recordOf<Measure | Incident>(r));
-    const incidents = records.filter((r): r is Incident => r.type === 'incident');
-    const newest = incidents.sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))[0];
-    return {
-      measures: records.filter((r): r is Measure => r.type === 'measure'),
-      incidentCount: incidents.length,
-      customerName: newest?.customerName ?? null,
-    };
+    return resources.map(headerOf);
   }
 }

@@ -65,11 +65,12 @@ describe('use cases over in-memory ports: the same proposal sent twice', () => {
     const proposal = {
       incidentRef: reference,
       formId: 'form-propose-0002',
-      kind: 'pairs-visit',
+      kind: 'referral',
       reasons: 'Threatened an officer with a hammer at a home visit.',
       reviewDate: '2027-03-01',
       vulnerabilitiesConsidered: 'None known to the officer or in the housing system.',
-      notifyCustomer: 'yes',
+      notifyCustomer: 'no',
+      noNotificationJustification: 'Telling him now would put the officer at further risk: police advise not until interview.',
     };
     const first = await proposeMeasure(app.ctx, actor('alex'), proposal);
     const notifiedAfterFirst = app.notified.length;
@@ -78,5 +79,25 @@ describe('use cases over in-memory ports: the same proposal sent twice', () => {
     expect(cardText('card' in second ? second.card : {})).to.include('This form had already been sent: the measure is recorded once.');
     expect(app.measures.values().filter((m) => !m.interim)).to.have.length(1);
     expect(app.notified).to.have.length(notifiedAfterFirst);
+    expect((await app.customers.summary('T004512')).measureCount).to.equal(2);
+  });
+
+  it('a kind already open for the customer is refused in the form, naming it (one measure of each kind)', async () => {
+    const app = await memoryApp(FIXED_NOW);
+    const res = await submitIncident(app.ctx, actor('stranger'), violentIncident('memory-propose-03'));
+    const reference = /UB-\w{3}-\w{3}/.exec(cardText('card' in res ? res.card : {}))![0];
+    const refused = await proposeMeasure(app.ctx, actor('alex'), {
+      incidentRef: reference,
+      formId: 'form-propose-0003',
+      kind: 'pairs-visit',
+      reasons: 'Threatened an officer with a hammer at a home visit.',
+      reviewDate: '2027-03-01',
+      vulnerabilitiesConsidered: 'None known to the officer or in the housing system.',
+      notifyCustomer: 'yes',
+    });
+    expect(cardText('card' in refused ? refused.card : {})).to.include(
+      'Visits and meetings in pairs is already awaiting Head of Service sign-off for this customer',
+    );
+    expect(app.measures.values().map((m) => m.id)).to.deep.equal([`${reference}:pairs-visit`]);
   });
 });

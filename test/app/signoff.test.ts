@@ -21,10 +21,12 @@ describe('use cases over in-memory ports: report and sign-off', () => {
     measureId = `${/UB-\w{3}-\w{3}/.exec(cardText('card' in res ? res.card : {}))![0]}:pairs-visit`;
   });
 
+  const committed = () => app.customers.effects.map((e) => ('id' in e ? e.id : e.type));
+
   it('a §5.1 report: incident, audit event, interim pairs-visit marker and both sign-off cards, queued together', () => {
-    expect(app.incidents.incidents.size).to.equal(1);
+    expect(app.customers.incidents.size).to.equal(1);
     expect(app.measures.values().map((m) => [m.id, m.status, m.interim])).to.deep.equal([[measureId, 'pending-sign-off', true]]);
-    expect(app.incidents.effects.map((e) => e.id)).to.deep.equal([
+    expect(committed()).to.deep.equal([
       `${measureId.split(':')[0]}:reported`,
       `${measureId}:signoff:${PEOPLE.megan.aadObjectId}`,
       `${measureId}:signoff:${PEOPLE.adele.aadObjectId}`,
@@ -35,7 +37,7 @@ describe('use cases over in-memory ports: report and sign-off', () => {
   it('the same form sent again is recorded once, under the same reference', async () => {
     const again = await submitIncident(app.ctx, actor('stranger'), violentIncident('memory-form-0001'));
     expect(cardText('card' in again ? again.card : {})).to.include(measureId.split(':')[0]);
-    expect(app.incidents.incidents.size).to.equal(1);
+    expect(app.customers.incidents.size).to.equal(1);
     expect(app.notified).to.have.length(1);
   });
 
@@ -43,7 +45,13 @@ describe('use cases over in-memory ports: report and sign-off', () => {
     const res = await decideSignOff(app.ctx, actor('megan'), { measureId, customerKey: 'T004512', ...approve });
     expect(cardText('card' in res ? res.card : {})).to.include('Approved');
     expect(app.measures.values()[0]!.status).to.equal('active');
-    expect(app.measures.effects.map((e) => e.id)).to.deep.equal([`${measureId}:decided`, `${measureId}:decided:${PEOPLE.stranger.aadObjectId}`]);
+    expect(committed().slice(3)).to.deep.equal([
+      `${measureId}:decided`,
+      `${measureId}:update:decided:${PEOPLE.megan.aadObjectId}`,
+      `${measureId}:update:decided:${PEOPLE.adele.aadObjectId}`,
+      `${measureId}:decided:${PEOPLE.stranger.aadObjectId}`,
+    ]);
+    expect((await app.customers.summary('T004512')).markers.map((m) => [m.id, m.status])).to.deep.equal([[measureId, 'active']]);
   });
 
   it('someone else is refused and nothing changes', async () => {
@@ -52,7 +60,7 @@ describe('use cases over in-memory ports: report and sign-off', () => {
       error: { status: 403, code: 'NotApprover', message: 'Only the Head of Service for this service area, or their deputy, can decide this.' },
     });
     expect(app.measures.values()[0]!.status).to.equal('pending-sign-off');
-    expect(app.measures.effects).to.have.length(0);
+    expect(committed()).to.have.length(3);
   });
 
   it('two deciders at once: exactly one decision; the other is told who decided first', async () => {
@@ -60,7 +68,7 @@ describe('use cases over in-memory ports: report and sign-off', () => {
       decideSignOff(app.ctx, actor('megan'), { measureId, customerKey: 'T004512', ...approve }),
       decideSignOff(app.ctx, actor('adele'), { measureId, customerKey: 'T004512', outcome: 'reject', reason: 'Not serious enough for pairs.' }),
     ]);
-    expect(app.measures.effects.filter((e) => e.id === `${measureId}:decided`)).to.have.length(1);
+    expect(committed().filter((id) => id === `${measureId}:decided`)).to.have.length(1);
     const texts = [a, b].map((r) => cardText('card' in r ? r.card : {}));
     expect(texts.filter((t) => t.includes('decided this first'))).to.have.length(1);
   });
@@ -80,7 +88,7 @@ describe('the decision shell (load → decide → commit with the version → re
     const seen: number[] = [];
     const outcome = await decideOn(records, { id: 'M1', partition: 'K1' }, (m, attempt) => {
       seen.push(attempt);
-      if (attempt === 1) records.put({ ...m, signOffMessages: [] }); // someone else's write lands first
+      if (attempt === 1) records.put({ ...m }); // someone else's write lands first
       return { commit: { ...m, status: 'active' as const }, effects: [], answer: attempt };
     });
     expect(outcome).to.deep.equal({ answer: 2 });

@@ -118,7 +118,7 @@ describe('outbox (durable proactive messages with retries: R-outbox-with-the-dec
   });
 
   describe('outboxEntry', () => {
-    it('defaults: pending, no attempts, due now, falls back to the case managers, nothing tracked', () => {
+    it('defaults: pending, no attempts, due now, falls back to the case managers, no message id yet', () => {
       const e = outboxEntry('m1:signoff:hos', 'T004512', { kind: 'person', personId: 'hos-housing' }, SEND, NOW);
       expect(e).to.deep.equal({
         type: 'outbox',
@@ -127,7 +127,7 @@ describe('outbox (durable proactive messages with retries: R-outbox-with-the-dec
         status: 'pending',
         recipient: { kind: 'person', personId: 'hos-housing' },
         action: SEND,
-        trackOn: null,
+        activityId: null,
         fallback: true,
         attempts: 0,
         nextAttemptAt: NOW.toISOString(),
@@ -138,15 +138,11 @@ describe('outbox (durable proactive messages with retries: R-outbox-with-the-dec
       } satisfies OutboxEntry);
     });
 
-    it('extras override the defaults (a card update that must not fall back, tracked on a measure)', () => {
-      const update: OutboxEntry['action'] = { kind: 'update', activityId: 'act-1', card: CARD };
+    it('extras override the defaults (a card update that must not fall back)', () => {
+      const update: OutboxEntry['action'] = { kind: 'update', of: 'm1:signoff:hos' };
       const by = { id: 'cm-1', name: 'Casey Manager' };
-      const e = outboxEntry('m1:outcome:act-1', 'T004512', { kind: 'conversation', conversationKey: 'conversation:a:1' }, update, NOW, {
-        fallback: false,
-        trackOn: { measureId: 'm1' },
-        createdBy: by,
-      });
-      expect(e).to.deep.include({ status: 'pending', attempts: 0, fallback: false, trackOn: { measureId: 'm1' }, createdBy: by });
+      const e = outboxEntry('m1:update:decided:hos', 'T004512', { kind: 'person', personId: 'hos' }, update, NOW, { fallback: false, createdBy: by });
+      expect(e).to.deep.include({ status: 'pending', attempts: 0, fallback: false, action: update, createdBy: by });
     });
   });
 });

@@ -4,6 +4,7 @@ import { EMULATOR_KEY, startEmbeddedCosmos, type EmbeddedCosmos } from '../../sr
 import { referenceFor, submissionKey } from '../../src/domain/reference';
 import type { Measure } from '../../src/domain/measure';
 import type { OutboxEntry } from '../../src/domain/outbox';
+import type { CustomerSummary } from '../../src/domain/summary';
 import { FakeConnector } from '../support/connector';
 import { startCosmosProxy, waitUntil, type CosmosProxy, type Fault } from '../support/cosmos-proxy';
 import { PEOPLE, TENANT, activityFor, cardText, startHarness, violentIncident, type Harness, type PersonKey, type Posted } from '../support/harness';
@@ -95,11 +96,15 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
       return { ...posted, reference };
     },
     state: async (customerRef, _given, reference) => {
-      const incident = await doc<{ pendingEffects?: unknown }>(reference!, customerRef);
-      if (!incident) return (await docs(customerRef, 'measure')).length + (await docs(customerRef, 'audit')).length === 0 ? 'absent' : 'partial';
+      const incident = await doc(reference!, customerRef);
+      const summary = await doc<CustomerSummary & { pendingEffects?: unknown }>('customer', customerRef);
+      if (!incident)
+        return (await docs(customerRef, 'measure')).length + (await docs(customerRef, 'audit')).length === 0 && !summary ? 'absent' : 'partial';
       const measureId = `${reference}:pairs-visit`;
       const complete =
-        incident.pendingEffects === undefined &&
+        summary?.pendingEffects === undefined &&
+        summary?.incidentCount === 1 &&
+        summary.markers.map((m) => m.id).join() === measureId &&
         !!(await doc(`${reference}:reported`, customerRef)) &&
         !!(await doc(measureId, customerRef)) &&
         (await allSent(customerRef, signOffIds(measureId)));
@@ -107,26 +112,31 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
     },
   };
 
+  /** No pending effects left on the customer's summary (the record every decision commits through). */
+  const settled = async (customerRef: string) =>
+    (await doc<{ pendingEffects?: unknown }>('customer', customerRef))?.pendingEffects === undefined;
+
   const proposeFlow: Flow = {
-    name: 'proposal (visits in pairs: measure, audit, two sign-off cards)',
+    name: 'proposal (a referral the customer is not told of: measure, audit, two sign-off cards)',
     setup: async (h, customerRef) => ({ reference: (await report(h, customerRef)).reference }),
     act: (h, _customerRef, given) =>
       invoke(h, 'alex', 'measure.propose', {
         incidentRef: given.reference,
         formId: `recovery-proposal-${++formCounter}`,
-        kind: 'pairs-visit',
+        kind: 'referral',
         reasons: 'Threatened an officer with a hammer at a home visit.',
         reviewDate: '2027-04-01',
         vulnerabilitiesConsidered: 'None known to the officer or in the housing system.',
-        notifyCustomer: 'yes',
+        notifyCustomer: 'no',
+        noNotificationJustification: 'Telling him now would put the officer at further risk: police advise not until interview.',
       }),
     state: async (customerRef) => {
-      const proposed = (await docs<Measure & { pendingEffects?: unknown }>(customerRef, 'measure')).filter((m) => !m.interim);
+      const proposed = (await docs<Measure>(customerRef, 'measure')).filter((m) => m.kind === 'referral');
       if (proposed.length === 0) return 'absent';
       if (proposed.length > 1) return 'partial';
       const m = proposed[0]!;
       const complete =
-        m.pendingEffects === undefined && !!(await doc(`${m.id}:proposed`, customerRef)) && (await allSent(customerRef, signOffIds(m.id)));
+        (await settled(customerRef)) && !!(await doc(`${m.id}:proposed`, customerRef)) && (await allSent(customerRef, signOffIds(m.id)));
       return complete ? 'complete' : 'partial';
     },
   };
@@ -136,9 +146,8 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
     setup: async (h, customerRef) => {
       const { reference } = await report(h, customerRef);
       const measureId = `${reference}:pairs-visit`;
-      await waitUntil(
-        'both sign-off cards are sent and their ids recorded',
-        async () => (await doc<Measure>(measureId, customerRef))?.signOffMessages.length === 2,
+      await waitUntil('both sign-off cards are sent and their ids recorded', async () =>
+        (await Promise.all(signOffIds(measureId).map((id) => doc<OutboxEntry>(id, customerRef)))).every((e) => e?.activityId),
       );
       return { measureId };
     },
@@ -150,12 +159,20 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
         vulnerabilitiesConsidered: 'None known; checked the housing system on the day.',
       }),
     state: async (customerRef, given) => {
-      const m = (await doc<Measure & { pendingEffects?: unknown }>(given.measureId!, customerRef))!;
+      const m = (await doc<Measure>(given.measureId!, customerRef))!;
       const audits = (await docs<{ action: string; subject: string }>(customerRef, 'audit')).filter((a) => a.action.startsWith('signoff.'));
-      if (!m.signOff?.decision) return audits.length === 0 && m.pendingEffects === undefined ? 'absent' : 'partial';
-      const expected = [...m.signOffMessages.map((msg) => `${m.id}:outcome:${msg.activityId}`), `${m.id}:decided:${PEOPLE.stranger.aadObjectId}`];
+      const summary = await doc<CustomerSummary & { pendingEffects?: unknown }>('customer', customerRef);
+      if (!m.signOff?.decision) return audits.length === 0 && summary?.pendingEffects === undefined ? 'absent' : 'partial';
+      const expected = [
+        ...['megan', 'adele'].map((who) => `${m.id}:update:decided:${PEOPLE[who as PersonKey].aadObjectId}`),
+        `${m.id}:decided:${PEOPLE.stranger.aadObjectId}`,
+      ];
       const complete =
-        m.pendingEffects === undefined && audits.length === 1 && m.signOffMessages.length === 2 && (await allSent(customerRef, expected));
+        !!summary &&
+        summary.pendingEffects === undefined &&
+        summary.markers.some((x) => x.id === m.id && x.status === 'active') &&
+        audits.length === 1 &&
+        (await allSent(customerRef, expected));
       return complete ? 'complete' : 'partial';
     },
   };

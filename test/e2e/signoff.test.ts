@@ -64,6 +64,8 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
   }
   const readMeasure = async (id: string, customerKey: string) =>
     (await h.bot.cosmos.containers.cases.item(id, customerKey).read<Measure>()).resource!;
+  const readEntry = async (id: string, customerKey: string) =>
+    (await h.bot.cosmos.containers.cases.item(id, customerKey).read<OutboxEntry>()).resource ?? null;
   const decideAs = (who: PersonKey, measureId: string, customerKey: string, extra: object) =>
     h.invoke('signoff.decide', { measureId, customerKey, ...extra }, who);
 
@@ -77,13 +79,11 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
     expect(cardText(sent)).not.to.include('Approve'); // buttons only through refresh, for the approver
 
     // The message ids are stored (for updateActivity later), not guessed: the ids the connector answered with.
-    await waitUntil(
-      'both sign-off message ids are recorded on the measure',
-      async () => (await readMeasure(measureId, 'T100001')).signOffMessages.length >= 2,
+    const requestIds = ['megan', 'adele'].map((who) => `${measureId}:signoff:${PEOPLE[who as PersonKey].aadObjectId}`);
+    await waitUntil('both sign-off message ids are recorded on their outbox entries', async () =>
+      (await Promise.all(requestIds.map((id) => readEntry(id, 'T100001')))).every((e) => e?.activityId),
     );
-    const messages = (await readMeasure(measureId, 'T100001')).signOffMessages;
-    expect(messages).to.have.length(2);
-    for (const m of messages) expect(m.activityId).to.match(/^activity-\d+$/);
+    for (const id of requestIds) expect((await readEntry(id, 'T100001'))!.activityId).to.match(/^activity-\d+$/);
 
     // Refresh: the approver sees buttons; anyone else sees status only.
     expect(cardText((await h.invoke('signoff.refresh', { measureId, customerKey: 'T100001' }, 'megan')).body.value)).to.include('Approve');
@@ -145,6 +145,20 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
     expect(resources).to.have.length(1);
     // Both sign-off cards end up showing the decision, whether they were sent before it or after it.
     await waitFor(h, 'both sign-off cards updated', (r) => r.method === 'PUT' && cardText(r.body).includes('T100002'), 2);
+  });
+
+  it('a further §5.1 report joins the measure awaiting sign-off: the cards sent are updated to list it, nobody is asked twice', async () => {
+    const first = await reportViolence('T100004');
+    await waitFor(h, 'sign-off cards', (r) => signOffCardTo('megan')(r) || signOffCardTo('adele')(r), 2);
+    const second = await reportViolence('T100004');
+    const updates = await waitFor(h, 'both cards updated', (r) => r.method === 'PUT' && cardText(r.body).includes(second.reference), 2);
+    for (const u of updates) expect(cardText(u.body)).to.include(first.reference);
+    await outboxSettled(h);
+    expect(h.connector.received.filter((r) => signOffCardTo('megan')(r) || signOffCardTo('adele')(r))).to.have.length(2);
+    expect((await readMeasure(first.measureId, 'T100004')).incidentRefs).to.deep.equal([first.reference, second.reference]);
+    const check = cardText((await h.message('check T100004', 'stranger')).replies[0]!.body);
+    expect(check.match(/Visits and meetings in pairs/g)).to.have.length(1);
+    expect(check).to.include('2 incidents on record');
   });
 
   it('a reject needs a reason; an interim marker rejected is lifted and check stops showing it', async () => {

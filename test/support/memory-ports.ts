@@ -4,15 +4,18 @@ import type {
   AuditTrail,
   ConversationRecord,
   Conversations,
-  CustomerFile,
+  CustomerRepository,
   DecisionRepository,
   Effect,
   IncidentRepository,
+  MeasureChange,
   MeasureRepository,
   Versioned,
 } from '../../src/app/ports';
+import { emptySummary, headerOf, type CustomerSummary, type IncidentHeader } from '../../src/domain/summary';
 import type { Measure } from '../../src/domain/measure';
 import type { AuditEvent, Incident } from '../../src/domain/records';
+import type { OutboxEntry } from '../../src/domain/outbox';
 import { referenceFor } from '../../src/domain/reference';
 import type { Directory } from '../../src/app/ports';
 import { FileDirectory } from '../../src/directory/file-directory';
@@ -55,28 +58,75 @@ export class MemoryRecords<T extends { id: string }> implements DecisionReposito
     return [...this.records.values()].map((r) => structuredClone(r.value));
   }
 
+  /** Whether a record is still at the version it was read at. */
+  unchanged(read: Versioned<T>): boolean {
+    const stored = this.records.get(key(read.value.id, this.partitionOf(read.value)));
+    return !!stored && String(stored.etag) === read.version.etag;
+  }
+
   protected addEffects(effects: Effect[]): void {
-    for (const e of effects) if (!this.effects.some((x) => x.id === e.id)) this.effects.push(structuredClone(e));
+    for (const e of effects) if (!this.effects.some((x) => 'id' in x && 'id' in e && x.id === e.id)) this.effects.push(structuredClone(e));
   }
 }
 
-export class MemoryMeasures extends MemoryRecords<Measure> implements MeasureRepository {
-  constructor() {
-    super((m) => m.customerKey);
+/**
+ * One customer partition's records as the store keeps them: summaries (versioned), incidents, measures (versioned),
+ * and every other effect in order. Commits check the summary's version and each changed measure's, as the Cosmos
+ * store checks ETags, and refuse a create whose id is taken, as a batch does.
+ */
+export class MemoryCustomers implements CustomerRepository {
+  readonly summaries = new MemoryRecords<CustomerSummary & { id: string }>((s) => s.customerKey);
+  readonly incidents = new Map<string, Incident>();
+  readonly measures = new MemoryRecords<Measure>((m) => m.customerKey);
+  /** Audit events and outbox entries committed, in order. */
+  readonly effects: Effect[] = [];
+
+  async summary(customerKey: string): Promise<CustomerSummary> {
+    return (await this.read(customerKey)).value;
   }
 
-  async create(measure: Measure, effects: Effect[]): Promise<'created' | 'exists'> {
-    if (this.records.has(key(measure.id, measure.customerKey))) return 'exists';
-    this.put(measure);
-    this.addEffects(effects);
-    return 'created';
+  async read(customerKey: string): Promise<Versioned<CustomerSummary>> {
+    const found = await this.summaries.read(customerKey, customerKey);
+    if (!found) return { value: emptySummary(customerKey), version: { etag: '' } };
+    const { id: _id, ...value } = found.value;
+    return { value, version: found.version };
   }
 
-  async addSignOffMessage(id: string, customerKey: string, message: { conversationKey: string; activityId: string }): Promise<Measure | null> {
-    const stored = this.records.get(key(id, customerKey));
-    if (!stored) return null;
-    this.put({ ...stored.value, signOffMessages: [...stored.value.signOffMessages, message] });
-    return structuredClone(this.records.get(key(id, customerKey))!.value);
+  /** Checks and writes with no await in between: atomic, like a Cosmos batch. */
+  async commit(current: Versioned<CustomerSummary>, next: CustomerSummary, effects: Effect[]): Promise<boolean> {
+    const stored = this.summaries.records.get(key(next.customerKey, next.customerKey));
+    if ((stored ? String(stored.etag) : '') !== current.version.etag) return false;
+    for (const e of effects) {
+      if (e.type === 'change' && !this.measures.unchanged(e.before)) return false;
+      if (e.type !== 'change' && this.has(e)) return false;
+    }
+    this.summaries.put({ ...next, id: next.customerKey });
+    for (const e of effects) {
+      if (e.type === 'change') this.measures.put(e.after);
+      else if (e.type === 'measure') this.measures.put(e);
+      else if (e.type === 'incident') this.incidents.set(e.reference, structuredClone(e));
+      else this.effects.push(structuredClone(e));
+    }
+    return true;
+  }
+
+  private has(e: Exclude<Effect, MeasureChange>): boolean {
+    if (e.type === 'incident') return this.incidents.has(e.reference);
+    if (e.type === 'measure') return this.measures.records.has(key(e.id, e.customerKey));
+    return this.effects.some((x) => 'id' in x && x.id === e.id);
+  }
+
+  /** The outbox entries committed. */
+  outbox(): OutboxEntry[] {
+    return this.effects.filter((e): e is OutboxEntry => e.type === 'outbox');
+  }
+}
+
+export class MemoryMeasures implements MeasureRepository {
+  constructor(private readonly customers: MemoryCustomers) {}
+
+  async read(id: string, customerKey: string): Promise<Versioned<Measure> | null> {
+    return this.customers.measures.read(id, customerKey);
   }
 
   async awaitingSignOffBy(personId: string, limit = 20): Promise<Measure[]> {
@@ -85,59 +135,63 @@ export class MemoryMeasures extends MemoryRecords<Measure> implements MeasureRep
       .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt))
       .slice(0, limit);
   }
+
+  async history(customerKey: string, before: string | null, limit: number): Promise<Measure[]> {
+    return this.values()
+      .filter((m) => m.customerKey === customerKey && m.proposedAt < (before ?? '9999'))
+      .sort((a, b) => b.proposedAt.localeCompare(a.proposedAt))
+      .slice(0, limit);
+  }
+
+  /** Stores a measure as given (setting up a test, or a change "someone else" made). */
+  put(m: Measure): void {
+    this.customers.measures.put(m);
+  }
+
+  values(): Measure[] {
+    return this.customers.measures.values();
+  }
 }
 
 export class MemoryIncidents implements IncidentRepository {
-  readonly incidents = new Map<string, Incident>();
   readonly claims = new Map<string, { submissionKey: string; customerKey: string }>();
-  readonly effects: Effect[] = [];
 
-  constructor(private readonly measures: MemoryMeasures) {}
+  constructor(private readonly customers: MemoryCustomers) {}
 
-  async claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string }> {
+  async claimReference(submissionKey: string, customerKey: string): Promise<{ reference: string; customerKey: string; fresh: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const reference = referenceFor(submissionKey, attempt);
       const claim = this.claims.get(reference);
       if (!claim) {
         this.claims.set(reference, { submissionKey, customerKey });
-        return { reference, customerKey };
+        return { reference, customerKey, fresh: true };
       }
-      if (claim.submissionKey === submissionKey) return { reference, customerKey: claim.customerKey };
+      if (claim.submissionKey === submissionKey) return { reference, customerKey: claim.customerKey, fresh: false };
     }
   }
 
-  async record(incident: Incident, effects: Effect[]): Promise<'created' | 'exists'> {
-    if (this.incidents.has(incident.reference)) return 'exists';
-    this.incidents.set(incident.reference, structuredClone(incident));
-    for (const e of effects) if (e.type === 'measure') void this.measures.create(e, []);
-    this.effects.push(...effects.filter((e) => e.type !== 'measure'));
-    return 'created';
-  }
-
   async read(reference: string, customerKey: string): Promise<Incident | null> {
-    const found = this.incidents.get(reference);
+    const found = this.customers.incidents.get(reference);
     return found?.customerKey === customerKey ? structuredClone(found) : null;
   }
 
   async findByReference(reference: string): Promise<Incident | null> {
-    return structuredClone(this.incidents.get(reference) ?? null);
+    return structuredClone(this.customers.incidents.get(reference) ?? null);
   }
 
   async reportedBy(personId: string, limit: number): Promise<Incident[]> {
-    return [...this.incidents.values()]
+    return [...this.customers.incidents.values()]
       .filter((i) => i.reporter.id === personId)
       .sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))
       .slice(0, limit);
   }
 
-  async customerFile(customerKey: string): Promise<CustomerFile> {
-    const incidents = [...this.incidents.values()].filter((i) => i.customerKey === customerKey);
-    const newest = incidents.sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))[0];
-    return {
-      measures: this.measures.values().filter((m) => m.customerKey === customerKey),
-      incidentCount: incidents.length,
-      customerName: newest?.customerName ?? null,
-    };
+  async history(customerKey: string, before: string | null, limit: number): Promise<IncidentHeader[]> {
+    return [...this.customers.incidents.values()]
+      .filter((i) => i.customerKey === customerKey && i.reportedAt < (before ?? '9999'))
+      .sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))
+      .slice(0, limit)
+      .map(headerOf);
   }
 }
 
@@ -170,6 +224,7 @@ export class MemoryConversations implements Conversations {
 
 export interface MemoryApp {
   ctx: AppContext;
+  customers: MemoryCustomers;
   measures: MemoryMeasures;
   incidents: MemoryIncidents;
   audit: MemoryAudit;
@@ -180,12 +235,14 @@ export interface MemoryApp {
 
 /** An AppContext over in-memory ports, a directory and a fixed clock. */
 export function memoryPorts(now: Date, directory: Directory): MemoryApp {
-  const measures = new MemoryMeasures();
-  const incidents = new MemoryIncidents(measures);
+  const customers = new MemoryCustomers();
+  const measures = new MemoryMeasures(customers);
+  const incidents = new MemoryIncidents(customers);
   const audit = new MemoryAudit();
   const conversations = new MemoryConversations();
   const notified: { id: string; customerKey: string }[][] = [];
   const ctx: AppContext = {
+    customers,
     incidents,
     measures,
     conversations,
@@ -196,7 +253,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     newId: randomUUID,
     policyVersion: TEST_POLICY_VERSION,
   };
-  return { ctx, measures, incidents, audit, conversations, notified };
+  return { ctx, customers, measures, incidents, audit, conversations, notified };
 }
 
 /** The same, with the sample directory (src/directory/local-directory.json). */

@@ -1,11 +1,12 @@
 import { isCustomerRef, normaliseCustomerRef } from '../../domain/customer';
-import { MEASURE_KINDS, isInForce, type Measure } from '../../domain/measure';
+import { MEASURE_KINDS } from '../../domain/measure';
+import { markersInForce, type MarkerSummary } from '../../domain/summary';
 import { formatUk } from '../../domain/time';
 import { renderCard } from '../../cards/render';
 import type { CustomerCheckCard } from '../../cards/types';
 import type { AppContext, Reply } from '../context';
 
-function measureView(m: Measure): CustomerCheckCard['inForce'][number] {
+function measureView(m: MarkerSummary): CustomerCheckCard['inForce'][number] {
   const interim = m.interim && m.status === 'pending-sign-off';
   return {
     title: `${MEASURE_KINDS[m.kind].label}${interim ? ' (interim, pending sign-off)' : ''}`,
@@ -27,9 +28,10 @@ export async function checkCustomer(ctx: AppContext, args: string): Promise<Repl
     return { text: `“${args.slice(0, 30)}” is not a customer reference: use 2–20 letters, digits, - or / as in the housing system.` };
   const customerRef = normaliseCustomerRef(args);
   const now = ctx.now();
-  const file = await ctx.incidents.customerFile(customerRef);
-  const inForce = file.measures.filter((m) => isInForce(m, now));
-  const pending = file.measures.filter((m) => m.status === 'pending-sign-off' && !m.interim);
+  // One point read, whatever the customer's history: the hot path before every visit.
+  const file = await ctx.customers.summary(customerRef);
+  const inForce = markersInForce(file, now);
+  const pending = file.markers.filter((m) => m.status === 'pending-sign-off' && !m.interim);
   const pairs = inForce.some((m) => m.kind === 'pairs-visit');
   const headline = pairs
     ? 'Visit in pairs only.'

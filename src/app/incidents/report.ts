@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { INCIDENT_FIELDS, isCategory, validateIncident, type IncidentFormValues } from '../../domain/incident';
-import { interimPairsVisit } from '../../domain/measure';
+import { INCIDENT_FIELDS, isCategory, needsSection51Response, validateIncident, type IncidentFormValues } from '../../domain/incident';
+import { interimPairsVisit, withFurtherIncident, type Measure } from '../../domain/measure';
 import type { CategoryId } from '../../domain/policy';
 import { submissionKey } from '../../domain/reference';
 import { auditEvent, type Incident } from '../../domain/records';
 import { fail, ok, type Result } from '../../domain/result';
 import { formIdSchema, formInputs, valuesOf } from '../../domain/form-values';
-import { ukDate, ukTime } from '../../domain/time';
-import { signOffRequests } from '../signoff/requests';
+import { openMarker, type CustomerSummary } from '../../domain/summary';
+import { formatUk, ukDate, ukTime } from '../../domain/time';
+import { signOffRequests, signOffUpdates } from '../signoff/requests';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
-import type { Effect } from '../ports';
+import { aboutCustomer, customer, decideOn, type Decision } from '../decide';
+import { noticeTo } from '../notices';
+import { endLapsed } from '../measures/lapse';
+import type { Effect, ServiceArea, Versioned } from '../ports';
 import { confirmationCard, incidentFormCard } from './views';
 
 /** Anything larger than this in one input is not a form a person filled in. */
@@ -81,7 +85,6 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
   // Step 1: the reference this submission derives. A retry gets its own claim back, with its first customer.
   const claim = await ctx.incidents.claimReference(key, report.customerRef);
   const reference = claim.reference;
-  const at = now.toISOString();
   const incident: Incident = {
     ...report,
     type: 'incident',
@@ -90,22 +93,73 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
     customerKey: report.customerRef,
     submissionKey: key,
     reporter,
-    reportedAt: at,
+    reportedAt: now.toISOString(),
     policyVersion: ctx.policyVersion,
   };
-  const audit = auditEvent(`${reference}:reported`, incident.customerKey, now, reporter, 'incident.reported', reference, {
+  // Step 2: the incident and what follows from it, once, as a decision about the customer. The same form sent again
+  // (even for another customer) finds the first submission, which stands.
+  const recorded =
+    claim.customerKey === incident.customerKey
+      ? await decideOn(ctx.customers, customer(incident.customerKey), (summary) => record(ctx, summary, incident, area, claim.fresh), {
+          committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')),
+        })
+      : { answer: await ctx.incidents.read(reference, claim.customerKey) };
+  if (!('answer' in recorded)) throw new Error(`Recording incident ${reference}: the customer's records kept changing`);
+  const stored = recorded.answer ?? (await ctx.incidents.read(reference, claim.customerKey));
+  if (!stored) throw new Error(`Incident ${reference} is claimed but not stored yet`);
+  const created = stored === incident;
+  const storedArea = serviceAreas.find((a) => a.id === stored.serviceArea);
+  return { card: confirmationCard(stored, storedArea?.name ?? stored.serviceArea, created) };
+}
+
+/**
+ * The incident, its audit event and what §5.1 asks (docs/rules.md#R-one-marker-per-kind): visits in pairs from now,
+ * asked of the Head of Service once per customer. A further §5.1 incident joins the open visits-in-pairs measure; one
+ * whose review date passed unreviewed has lapsed and a new one starts. The answer is the incident as recorded
+ * (this one when created now, the stored one for a retry whose first try was written).
+ */
+async function record(
+  ctx: AppContext,
+  summary: CustomerSummary,
+  incident: Incident,
+  area: ServiceArea,
+  fresh: boolean,
+): Promise<Decision<CustomerSummary, Incident | null>> {
+  if (!fresh) {
+    const earlier = await ctx.incidents.read(incident.reference, incident.customerKey);
+    if (earlier) return { answer: earlier };
+  }
+  const now = new Date(incident.reportedAt);
+  const audit = auditEvent(`${incident.reference}:reported`, incident.customerKey, now, incident.reporter, 'incident.reported', incident.reference, {
     category: incident.category,
     safetyFlags: incident.safetyFlags,
   });
-  // §5.1: visits in pairs from now, and the Head of Service is asked to confirm or lift it.
-  const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy });
-  const effects: Effect[] = [audit, ...(interim ? [interim, ...(await signOffRequests(ctx, interim, now))] : [])];
-  // Step 2: the incident and what follows from it, once. The same form sent again (even for another customer) finds
-  // the first submission, which stands.
-  const created = claim.customerKey === incident.customerKey && (await ctx.incidents.record(incident, effects)) === 'created';
-  const recorded = created ? incident : await ctx.incidents.read(reference, claim.customerKey);
-  if (!recorded) throw new Error(`Incident ${reference} is claimed but not stored yet`);
-  if (created) ctx.notify(effects.filter((e) => e.type === 'outbox'));
-  const stored = serviceAreas.find((a) => a.id === recorded.serviceArea);
-  return { card: confirmationCard(recorded, stored?.name ?? recorded.serviceArea, created) };
+  if (!needsSection51Response(incident)) return aboutCustomer(summary, [incident, audit], incident);
+  const lapsed = await endLapsed(ctx, summary, 'pairs-visit', now);
+  const open = lapsed.length ? undefined : openMarker(summary, 'pairs-visit');
+  const marker = open ? await ctx.measures.read(open.id, incident.customerKey) : null;
+  if (marker) return aboutCustomer(summary, [incident, audit, ...(await joined(ctx, marker, incident, now))], incident);
+  // No open measure, or one that lapsed unreviewed (§8): visits in pairs start again from now.
+  const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy })!;
+  return aboutCustomer(summary, [incident, audit, ...lapsed, interim, ...signOffRequests(interim, now)], incident);
+}
+
+/** A further §5.1 incident added to the open visits-in-pairs measure: the cards already sent list it; nobody is asked twice. */
+async function joined(ctx: AppContext, marker: Versioned<Measure>, incident: Incident, now: Date): Promise<Effect[]> {
+  const before = marker.value;
+  const after = withFurtherIncident(before, incident);
+  const audit = auditEvent(`${before.id}:incident:${incident.reference}`, before.customerKey, now, incident.reporter, 'measure.incident-added', before.id, {
+    incident: incident.reference,
+    status: before.status,
+  });
+  const change: Effect = { type: 'change', before: marker, after };
+  if (before.status === 'pending-sign-off') return [change, audit, ...signOffUpdates(after, incident.reference, now)];
+  // In force: the review date stands, and the case managers are told the behaviour persisted (§8).
+  const notice = {
+    title: `Behaviour persisted: customer ${before.customerKey}`,
+    text: `${incident.reference} (${formatUk(incident.occurredAt)}) is a further incident needing visits in pairs (§5.1). Visits in pairs are already in force, review due ${formatUk(before.reviewDue, false)}: consider further action (§8).`,
+    color: 'Attention' as const,
+  };
+  const managers = await ctx.directory.caseManagers();
+  return [change, audit, ...managers.map((m) => noticeTo(`${incident.reference}:persisted:${m.id}`, before.customerKey, m.id, notice, now))];
 }

@@ -5,6 +5,7 @@ import { latestReviewDate } from '../../domain/measure';
 import { PROPOSAL_FIELDS, build, checkProposal, type ProposalValues } from '../../domain/proposal';
 import { needsSection51Response } from '../../domain/incident';
 import { auditEvent, type Incident } from '../../domain/records';
+import { alreadyOpen, type CustomerSummary } from '../../domain/summary';
 import { fail, ok, type Result } from '../../domain/result';
 import { formIdSchema, formInputs, valuesOf } from '../../domain/form-values';
 import { ukDate } from '../../domain/time';
@@ -12,6 +13,8 @@ import { serviceAreaById } from '../roles';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { mayView } from '../cases/access';
 import { signOffRequests } from '../signoff/requests';
+import { aboutCustomer, customer, decideOn } from '../decide';
+import { endLapsed } from './lapse';
 import { proposalForm, proposedCard } from './views';
 
 const formData = z.looseObject({
@@ -61,27 +64,34 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
   const { incident, values } = loaded;
   if (!loaded.formId) return actionError(400, 'BadRequest', 'This form has no id: open the case again.');
   const now = ctx.now();
-  const file = await ctx.incidents.customerFile(incident.customerKey);
-  // Only a warning the customer was actually given counts (§5.2: it gives them the chance to amend their behaviour).
-  const priorWarning = file.measures.some((m) => m.kind === 'warning' && m.notifyCustomer && ['active', 'lapsed', 'lifted'].includes(m.status));
-  const checked = checkProposal(values, { incidents: [incident], priorWarning, now, policyVersion: ctx.policyVersion });
-  if (!checked.ok) return { card: proposalForm(incident, loaded.formId, values, checked.error, now) };
   const area = await serviceAreaById(ctx.directory, incident.serviceArea);
   if (!area) return actionError(409, 'UnknownServiceArea', `Service area ${incident.serviceArea} is no longer configured: ask an admin.`);
   const proposer = await personOf(ctx, actor);
-  // The id derives from the form, so a double click or a retried delivery proposes once.
-  const id = `${incident.reference}:${checked.value.kind}:${createHash('sha256').update(`${actor.id}|${loaded.formId}`).digest('hex').slice(0, 10)}`;
-  const measure = build(checked.value, id, area, proposer, [incident.reporter, proposer]);
-  const requests = await signOffRequests(ctx, measure, now);
-  const audit = auditEvent(`${id}:proposed`, measure.customerKey, now, proposer, 'measure.proposed', id, {
-    kind: measure.kind,
-    status: measure.status,
-  });
-  if ((await ctx.measures.create(measure, [audit, ...requests])) === 'created') {
-    ctx.notify(requests);
-    return { card: proposedCard(measure, false) };
-  }
-  // The same form sent again: what was recorded the first time stands (and may have been decided since).
-  const stored = (await ctx.measures.read(id, measure.customerKey))?.value;
-  return { card: proposedCard(stored ?? measure, true) };
+  const formId = loaded.formId;
+  const outcome = await decideOn<CustomerSummary, ActionResult>(
+    ctx.customers,
+    customer(incident.customerKey),
+    async (summary) => {
+      // Only a warning the customer was actually given counts (§5.2: it gives them the chance to amend their behaviour).
+      const checked = checkProposal(values, { incidents: [incident], priorWarning: summary.warned, now, policyVersion: ctx.policyVersion });
+      if (!checked.ok) return { answer: { card: proposalForm(incident, formId, values, checked.error, now) } };
+      // The id derives from the form, so a double click or a retried delivery proposes once.
+      const id = `${incident.reference}:${checked.value.kind}:${createHash('sha256').update(`${actor.id}|${formId}`).digest('hex').slice(0, 10)}`;
+      const earlier = (await ctx.measures.read(id, incident.customerKey))?.value;
+      // The same form sent again: what was recorded the first time stands (and may have been decided since).
+      if (earlier) return { answer: { card: proposedCard(earlier, true) } };
+      const clash = alreadyOpen(summary, checked.value.kind, now);
+      if (clash) return { answer: { card: proposalForm(incident, formId, values, { kind: clash }, now) } };
+      const measure = build(checked.value, id, area, proposer, [incident.reporter, proposer]);
+      const audit = auditEvent(`${id}:proposed`, measure.customerKey, now, proposer, 'measure.proposed', id, {
+        kind: measure.kind,
+        status: measure.status,
+      });
+      const lapsed = await endLapsed(ctx, summary, measure.kind, now);
+      return aboutCustomer(summary, [...lapsed, measure, audit, ...signOffRequests(measure, now)], { card: proposedCard(measure, false) });
+    },
+    { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
+  );
+  if ('answer' in outcome) return outcome.answer;
+  return actionError(409, 'Conflict', "This customer's records keep changing: send the proposal again.");
 }

@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { CUSTOMER_REF_PATTERN } from '../../domain/customer';
 import { RECORD_ID_PATTERN, auditEvent, type Person } from '../../domain/records';
 import type { Measure } from '../../domain/measure';
-import { outboxEntry, type OutboxEntry } from '../../domain/outbox';
 import { MAX_DECISION_TEXT, decide, mayDecide } from '../../domain/signoff';
 import { formatUk } from '../../domain/time';
 import { fail, ok, type Result } from '../../domain/result';
-import { renderCard } from '../../cards/render';
+import type { AdaptiveCard } from '../../cards/render';
+import type { CustomerSummary } from '../../domain/summary';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
-import { decideOn, type Decision } from '../decide';
-import { peopleFor } from './requests';
+import { aboutCustomer, customer, decideOn } from '../decide';
+import { noticeTo } from '../notices';
+import type { Effect, Versioned } from '../ports';
+import { peopleFor, signOffUpdates } from './requests';
 import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard } from './views';
 
 /** Ids from card data are checked before they reach Cosmos (which refuses /, \\, # and ? in ids with an error). */
@@ -45,19 +47,22 @@ export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknow
   return { card: mayDecide(m, actor.id) ? signOffDecideCard(m, people) : signOffStatusCard(m, people) };
 }
 
-/** `signoff.decide`: through the decision shell (src/app/decide.ts); of two clicks at once exactly one wins. */
+/** `signoff.decide`: a decision about the customer (src/app/decide.ts); of two clicks at once exactly one wins. */
 export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown): Promise<ActionResult> {
   const parsed = decision.safeParse(data);
   if (!parsed.success) return badRequest(parsed.error);
   const by = await personOf(ctx, actor);
-  const outcome = await decideOn<Measure, ActionResult>(
-    ctx.measures,
-    { id: parsed.data.measureId, partition: parsed.data.customerKey },
-    async (m, attempt) => {
-      if (!m.signOff) return { answer: NOT_FOUND };
+  const { measureId, customerKey } = parsed.data;
+  const outcome = await decideOn<CustomerSummary, ActionResult>(
+    ctx.customers,
+    customer(customerKey),
+    async (summary, attempt) => {
+      const current = await ctx.measures.read(measureId, customerKey);
+      const m = current?.value;
+      if (!current || !m?.signOff) return { answer: NOT_FOUND };
       const now = ctx.now();
       const result = decide(m, by, parsed.data, now);
-      if (result.ok) return decided(result.value, by, now);
+      if (result.ok) return aboutCustomer(summary, decided(current, result.value, by, now), { card: signOffOutcomeCard(result.value) });
       if (result.error.code === 'AlreadyDecided') {
         // On a later attempt, the change that made the first one fail was this other decision.
         const d = m.signOff.decision!;
@@ -74,48 +79,34 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
     { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
   );
   if ('answer' in outcome) return outcome.answer;
-  return outcome.undecided === 'not-found' ? NOT_FOUND : actionError(409, 'Conflict', 'This record keeps changing while you decide: open it again.');
+  return actionError(409, 'Conflict', 'This record keeps changing while you decide: open it again.');
 }
 
-/** A sign-off decision to commit: the decided measure, its audit event, the card updates and the notices. */
-function decided(m: Measure, by: Person, now: Date): Decision<Measure, ActionResult> {
-  const audit = auditEvent(`${m.id}:decided`, m.customerKey, now, by, `signoff.${m.signOff!.decision!.outcome}`, m.id, {
+/** What a sign-off decision writes: the decided measure, its audit event, the card updates and the notices. */
+function decided(current: Versioned<Measure>, m: Measure, by: Person, now: Date): Effect[] {
+  const d = m.signOff!.decision!;
+  const audit = auditEvent(`${m.id}:decided`, m.customerKey, now, by, `signoff.${d.outcome}`, m.id, {
     kind: m.kind,
     reasons: m.signOff!.reasons,
     status: m.status,
   });
-  return { commit: m, effects: [audit, ...decisionMessages(m, now)], answer: { card: signOffOutcomeCard(m) } };
+  // The reporters and the proposer are told; not the decider, who knows.
+  const told = [...new Map(m.notifyOnDecision.filter((p) => p.id !== d.by.id).map((p) => [p.id, p])).values()];
+  const notice = decisionNotice(m);
+  return [
+    { type: 'change', before: current, after: m },
+    audit,
+    ...signOffUpdates(m, 'decided', now),
+    ...told.map((p) => noticeTo(`${m.id}:decided:${p.id}`, m.customerKey, p.id, notice, now)),
+  ];
 }
 
 /**
- * Replaces one sent sign-off card with the decided one. Queued with the decision for the cards already sent, and by
- * the dispatcher for a card whose id is recorded only after the decision.
+ * The sign-off card for a measure as it is now, for the outbox to deliver (src/domain/outbox.ts `show` and `update`):
+ * the status while it waits, the outcome once decided. Null when the measure is gone or needs no sign-off.
  */
-export function outcomeUpdate(m: Measure, message: { conversationKey: string; activityId: string }, now: Date): OutboxEntry {
-  return outboxEntry(
-    `${m.id}:outcome:${message.activityId}`,
-    m.customerKey,
-    { kind: 'conversation', conversationKey: message.conversationKey },
-    { kind: 'update', activityId: message.activityId, card: signOffOutcomeCard(m) },
-    now,
-    { fallback: false },
-  );
-}
-
-/** After a decision: every sign-off card sent is updated, and the reporter and proposer are told. */
-function decisionMessages(m: Measure, now: Date): OutboxEntry[] {
-  const updates = m.signOffMessages.map((msg) => outcomeUpdate(m, msg, now));
-  const notice = decisionNotice(m);
-  const decider = m.signOff!.decision!.by.id;
-  const told = [...new Map(m.notifyOnDecision.filter((p) => p.id !== decider).map((p) => [p.id, p])).values()];
-  const notices = told.map((p) =>
-    outboxEntry(
-      `${m.id}:decided:${p.id}`,
-      m.customerKey,
-      { kind: 'person', personId: p.id },
-      { kind: 'send', card: renderCard('notice', { ...notice, color: 'Default' }), summary: notice.title },
-      now,
-    ),
-  );
-  return [...updates, ...notices];
+export async function signOffCardNow(ctx: AppContext, measureId: string, customerKey: string): Promise<AdaptiveCard | null> {
+  const m = (await ctx.measures.read(measureId, customerKey))?.value;
+  if (!m?.signOff) return null;
+  return m.signOff.decision ? signOffOutcomeCard(m) : signOffStatusCard(m, await peopleFor(ctx, m));
 }

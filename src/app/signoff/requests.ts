@@ -2,7 +2,7 @@ import type { Measure } from '../../domain/measure';
 import { outboxEntry, type OutboxEntry } from '../../domain/outbox';
 import { serviceAreaById } from '../roles';
 import type { AppContext } from '../context';
-import { signOffStatusCard, type SignOffPeople } from './views';
+import type { SignOffPeople } from './views';
 
 /** Who a sign-off card names and whose Teams ids get its refresh. */
 export async function peopleFor(ctx: AppContext, m: Measure): Promise<SignOffPeople> {
@@ -22,17 +22,37 @@ export async function peopleFor(ctx: AppContext, m: Measure): Promise<SignOffPeo
   };
 }
 
-/** The sign-off cards for the Head of Service and deputy (§5.2), queued with the measure that needs them. */
-export async function signOffRequests(ctx: AppContext, m: Measure, now: Date): Promise<OutboxEntry[]> {
-  const s = m.signOff;
-  if (!s) return [];
-  const card = signOffStatusCard(m, await peopleFor(ctx, m));
+/** The people asked to decide a measure (§5.2): the Head of Service and the deputy. */
+function asked(m: Measure): string[] {
+  return m.signOff ? [m.signOff.approverId, m.signOff.deputyId].filter((id): id is string => !!id) : [];
+}
+
+const requestId = (m: Measure, personId: string) => `${m.id}:signoff:${personId}`;
+
+/**
+ * The sign-off cards for the Head of Service and deputy (§5.2), queued with the measure that needs them. Each card is
+ * rendered when it is delivered, from the measure as it is then, so it never goes out of date.
+ */
+export function signOffRequests(m: Measure, now: Date): OutboxEntry[] {
   const summary = `Sign-off needed: customer ${m.customerKey}`;
-  return [s.approverId, s.deputyId]
-    .filter((id): id is string => !!id)
-    .map((personId) =>
-      outboxEntry(`${m.id}:signoff:${personId}`, m.customerKey, { kind: 'person', personId }, { kind: 'send', card, summary }, now, {
-        trackOn: { measureId: m.id },
-      }),
-    );
+  return asked(m).map((personId) =>
+    outboxEntry(requestId(m, personId), m.customerKey, { kind: 'person', personId }, { kind: 'show', subject: { measureId: m.id }, summary }, now),
+  );
+}
+
+/**
+ * Brings every sign-off card sent for this measure up to date (after a decision, or a further incident): once per
+ * `occasion`, each copy is replaced by the measure's card as it is when the update is delivered.
+ */
+export function signOffUpdates(m: Measure, occasion: string, now: Date): OutboxEntry[] {
+  return asked(m).map((personId) =>
+    outboxEntry(
+      `${m.id}:update:${occasion}:${personId}`,
+      m.customerKey,
+      { kind: 'person', personId },
+      { kind: 'update', of: requestId(m, personId) },
+      now,
+      { fallback: false },
+    ),
+  );
 }

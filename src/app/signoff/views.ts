@@ -16,6 +16,15 @@ export interface SignOffPeople {
   userIds: string[];
 }
 
+/** How many incident references a card lists: a persistent customer's measure may rest on hundreds (§8). */
+const LISTED = 5;
+
+/** The newest references a measure rests on, and how many earlier ones. */
+function incidentsListed(refs: readonly string[]): string {
+  const newest = refs.slice(-LISTED).reverse().join(', ');
+  return refs.length > LISTED ? `${newest} and ${refs.length - LISTED} earlier` : newest;
+}
+
 function common(m: Measure, p: SignOffPeople) {
   return {
     measureId: m.id,
@@ -24,7 +33,7 @@ function common(m: Measure, p: SignOffPeople) {
     serviceArea: p.serviceAreaName,
     why: (m.signOff?.reasons ?? []).map((r) => WHY[r]).join('; '),
     proposed: `${m.proposedBy.name}, ${formatUk(m.proposedAt)}`,
-    incidents: m.incidentRefs.join(', '),
+    incidents: incidentsListed(m.incidentRefs),
     userIds: p.userIds,
   };
 }

@@ -1,0 +1,149 @@
+import { needsSection51Response } from './incident';
+import { MEASURE_KINDS, isInForce, type Measure, type MeasureKind, type MeasureStatus } from './measure';
+import { formatUk } from './time';
+import type { CategoryId } from './policy';
+import type { Incident } from './records';
+
+/**
+ * What `check` and the head of `case` show about one customer, kept as one small record beside their history and
+ * changed in the same write as every incident and measure (docs/architecture.md#customer-summary). It is a projection:
+ * `summarise` over the records in the order they were written gives it exactly, so a repeated or retried write, which
+ * the store refuses, can never count twice.
+ */
+export interface CustomerSummary {
+  type: 'customer';
+  customerKey: string;
+  /** The name on the newest incident (the housing system's customer reference is the key; names are as reported). */
+  customerName: string | null;
+  incidentCount: number;
+  /** Measures ever proposed or put in place for this customer, ended ones included. */
+  measureCount: number;
+  /** The newest incidents, newest first: what `case` lists before "N more". */
+  recent: IncidentHeader[];
+  /** Every measure that is open: awaiting sign-off or active (one per kind, docs/rules.md#R-one-marker-per-kind). */
+  markers: MarkerSummary[];
+  /** A warning the customer was given has been in force (§5.2: formal measures normally follow one). */
+  warned: boolean;
+}
+
+/** An incident as lists show it: no narrative (need-to-know). */
+export interface IncidentHeader {
+  reference: string;
+  reportedAt: string;
+  occurredAt: string;
+  category: CategoryId;
+  serviceArea: string;
+  section51: boolean;
+}
+
+/** An open measure as `check` shows it: its kind and instructions, never the reasons behind it. */
+export interface MarkerSummary {
+  id: string;
+  kind: MeasureKind;
+  status: Extract<MeasureStatus, 'pending-sign-off' | 'active'>;
+  interim: boolean;
+  instructions: string;
+  reviewDue: string;
+  proposedAt: string;
+  incidentCount: number;
+  notifyCustomer: boolean;
+}
+
+/** A warning that reached these statuses was given to the customer (rejected or never-decided ones were not). */
+const WARNED: readonly MeasureStatus[] = ['active', 'lapsed', 'lifted'];
+
+/** How many incident headers a summary keeps. */
+export const RECENT_INCIDENTS = 5;
+
+export function emptySummary(customerKey: string): CustomerSummary {
+  return { type: 'customer', customerKey, customerName: null, incidentCount: 0, measureCount: 0, recent: [], markers: [], warned: false };
+}
+
+/** Open: awaiting a decision or active (an active marker past its review date has lapsed but is still open until reviewed, §8). */
+export function isOpen(m: Pick<Measure, 'status'>): boolean {
+  return m.status === 'pending-sign-off' || m.status === 'active';
+}
+
+/** The open measure of this kind, if any: there is at most one (docs/rules.md#R-one-marker-per-kind). */
+export function openMarker(summary: CustomerSummary, kind: MeasureKind): MarkerSummary | undefined {
+  return summary.markers.find((m) => m.kind === kind);
+}
+
+/** The open measure of this kind if it is active but past its review date: it has lapsed, unreviewed (§8). */
+export function lapsedMarker(summary: CustomerSummary, kind: MeasureKind, now: Date): MarkerSummary | undefined {
+  const open = openMarker(summary, kind);
+  return open?.status === 'active' && !isInForce(open, now) ? open : undefined;
+}
+
+/**
+ * One measure of each kind at a time (docs/rules.md#R-one-marker-per-kind): a kind that is already open is not proposed
+ * again, since two sets of instructions of one kind would contradict each other; an open one changes at its review
+ * (§8). Returns why, or null.
+ */
+export function alreadyOpen(summary: CustomerSummary, kind: MeasureKind, now: Date): string | null {
+  const open = openMarker(summary, kind);
+  if (!open || lapsedMarker(summary, kind, now)) return null;
+  const state = open.status === 'active' ? `in force, review due ${formatUk(open.reviewDue, false)}` : 'awaiting Head of Service sign-off';
+  return `${MEASURE_KINDS[kind].label} is already ${state} for this customer (proposed ${formatUk(open.proposedAt, false)}). One measure of each kind at a time: it changes at its review (§8).`;
+}
+
+/** What is written with a decision about a customer, in the summary's terms: incidents and measures created, measures changed. */
+export interface Written {
+  incidents?: readonly Incident[];
+  created?: readonly Measure[];
+  changed?: readonly Measure[];
+}
+
+/** The summary after a write. Pure: the same summary and write give the same result. */
+export function summarise(summary: CustomerSummary, written: Written): CustomerSummary {
+  const incidents = written.incidents ?? [];
+  const measures = [...(written.created ?? []), ...(written.changed ?? [])];
+  const recent = [...incidents.map(headerOf), ...summary.recent]
+    .sort((a, b) => b.reportedAt.localeCompare(a.reportedAt) || b.reference.localeCompare(a.reference))
+    .slice(0, RECENT_INCIDENTS);
+  const newest = [...incidents].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))[0];
+  const touched = new Set(measures.map((m) => m.id));
+  const markers = [...summary.markers.filter((m) => !touched.has(m.id)), ...measures.filter(isOpen).map(markerOf)].sort((a, b) =>
+    a.proposedAt.localeCompare(b.proposedAt),
+  );
+  return {
+    ...summary,
+    customerName: newest && (!summary.recent[0] || newest.reportedAt >= summary.recent[0].reportedAt) ? newest.customerName : summary.customerName,
+    incidentCount: summary.incidentCount + incidents.length,
+    measureCount: summary.measureCount + (written.created?.length ?? 0),
+    recent,
+    markers,
+    warned: summary.warned || measures.some((m) => m.kind === 'warning' && m.notifyCustomer && WARNED.includes(m.status)),
+  };
+}
+
+/** The markers `check` shows as in force now (an active marker past its review date has lapsed, §8). */
+export function markersInForce(summary: CustomerSummary, now: Date): MarkerSummary[] {
+  return summary.markers.filter((m) => isInForce(m, now));
+}
+
+/** An incident's header (the fields lists show). */
+export function headerOf(i: Pick<Incident, 'reference' | 'reportedAt' | 'occurredAt' | 'category' | 'serviceArea' | 'safetyFlags'>): IncidentHeader {
+  return {
+    reference: i.reference,
+    reportedAt: i.reportedAt,
+    occurredAt: i.occurredAt,
+    category: i.category,
+    serviceArea: i.serviceArea,
+    section51: needsSection51Response(i),
+  };
+}
+
+function markerOf(m: Measure): MarkerSummary {
+  return {
+    id: m.id,
+    kind: m.kind,
+    status: m.status as MarkerSummary['status'],
+    interim: m.interim,
+    instructions: m.instructions,
+    reviewDue: m.reviewDue,
+    proposedAt: m.proposedAt,
+    incidentCount: m.incidentRefs.length,
+    notifyCustomer: m.notifyCustomer,
+  };
+}
