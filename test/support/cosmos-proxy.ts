@@ -7,6 +7,21 @@ export { waitUntil } from './wait';
 /** How an injected fault looks to the client: a Cosmos 503, or the connection cut mid-request. */
 export type Fault = 503 | 'reset';
 
+/** A request as Cosmos saw it: which container, and whether it was a query (everything else is a point operation or batch). */
+export interface Seen {
+  method: string;
+  container: string | null;
+  path: string;
+  query: boolean;
+}
+
+const seenOf = (req: IncomingMessage): Seen => ({
+  method: req.method ?? '',
+  container: /\/colls\/([^/]+)/.exec(req.url ?? '')?.[1] ?? null,
+  path: req.url ?? '',
+  query: req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['content-type'] === 'application/query+json',
+});
+
 const isBatchRequest = (req: IncomingMessage) =>
   req.method === 'POST' && /^\/dbs\/[^/]+\/colls\/cases\/docs\/?$/.test(req.url ?? '') && req.headers['x-ms-cosmos-is-batch-request'] === 'true';
 
@@ -23,6 +38,7 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
   const firstBatch = new Promise<void>((resolve) => (batchArrived = resolve));
   let delayed = 0;
   let forwarded = 0;
+  let seen: Seen[] = [];
   let held: (() => void)[] | null = null;
   let failNext: { count: number; fault: Fault } | null = null;
   let failAfter: { allowed: number; fault: Fault; count: number } | null = null;
@@ -39,6 +55,7 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
     req.on('end', () => {
       const forward = () => {
         forwarded++;
+        seen.push(seenOf(req));
         const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
         const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (upRes) => {
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
@@ -72,6 +89,12 @@ export async function startCosmosProxy(upstream: string, batchDelayMs = 0) {
     delayed: () => delayed,
     /** Requests passed to Cosmos so far. */
     forwarded: () => forwarded,
+    /** The requests passed to Cosmos since the last call (and forgets them). */
+    takeSeen: (): Seen[] => {
+      const out = seen;
+      seen = [];
+      return out;
+    },
     /** Requests held unanswered right now. */
     heldCount: () => held?.length ?? 0,
     /** From now on, requests get no answer (until release()). */
