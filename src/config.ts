@@ -32,6 +32,7 @@ const variables = z.object({
   GRAPH_ADMIN_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
   SERVICE_AREAS_JSON: z.string().min(2).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  OUTBOX_SCAN_MS: ms(1000, 86_400_000, 300_000),
   COSMOS_ATOMIC_BATCH: booleanText.optional(),
   POLICY_ADOPTED_ON: z.iso.date('a date, YYYY-MM-DD').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -157,6 +158,8 @@ export interface Config {
         managedIdentityClientId: string | undefined;
       };
   outboxPollMs: number;
+  /** How often the outbox's slow full scan recovers entries whose pointer was lost (docs/architecture.md#outbox). */
+  outboxScanMs: number;
   logLevel: string;
   /** When the landlord adopted the policy text the app carries (recorded with every decision); null if not configured. */
   policyAdoptedOn: string | null;
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           }
         : { mode: 'file', file: c.DIRECTORY_FILE },
     outboxPollMs: c.OUTBOX_POLL_MS,
+    outboxScanMs: c.OUTBOX_SCAN_MS,
     logLevel: c.LOG_LEVEL,
     policyAdoptedOn: c.POLICY_ADOPTED_ON ?? null,
     limits: {

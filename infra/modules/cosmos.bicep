@@ -94,7 +94,7 @@ var containers = [
           order: 'ascending'
         }
       ]
-      // OutboxStore.due (cross-partition; the range filter is on the sort property):
+      // OutboxStore.scan, the outbox's slow full scan (cross-partition; the range filter is on the sort property):
       //   WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt
       [
         {
@@ -125,6 +125,13 @@ var containers = [
   {
     id: 'leases'
     partitionKeyPath: '/id'
+    compositeIndexes: []
+  }
+  {
+    // The outbox's pending index (OutboxStore.dueIndex: WHERE c.due <= @now ORDER BY c.due, one partition): a range
+    // index serves it.
+    id: 'pending'
+    partitionKeyPath: '/queue'
     compositeIndexes: []
   }
 ]

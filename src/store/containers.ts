@@ -5,12 +5,14 @@
  * - references: incident reference → customer partition; also makes every reference unique forever.
  * - conversations: where to reach a person or channel proactively.
  * - leases: one instance runs each scheduled job.
+ * - pending: the outbox's pending index, pointers in one partition, so a poll is one small query, not a scan of all history.
  */
 export const CONTAINERS = {
   cases: { id: 'cases', partitionKey: '/customerKey' },
   references: { id: 'references', partitionKey: '/id' },
   conversations: { id: 'conversations', partitionKey: '/id' },
   leases: { id: 'leases', partitionKey: '/id' },
+  pending: { id: 'pending', partitionKey: '/queue' },
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -1,0 +1,430 @@
+import { expect } from 'chai';
+import pino from 'pino';
+import { OutboxDispatcher, type DispatcherDeps } from '../../src/jobs/outbox-dispatcher';
+import { outboxEntry, type OutboxEntry, type Subject } from '../../src/domain/outbox';
+import type { ConversationRecord, Conversations, Directory, DirectoryPerson, Outbox, OutboxPointer, Versioned } from '../../src/app/ports';
+import { DeliveryError, type Messenger } from '../../src/app/messenger';
+import { personKey } from '../../src/store/conversations';
+import { waitUntil } from '../support/wait';
+
+type Card = Record<string, unknown>;
+
+const CUSTOMER = 'T004512';
+const ALEX = 'alex-0001';
+const CASE_MANAGER: DirectoryPerson = { id: 'case-manager-0001', name: 'Casey Manager' };
+const cardSaying = (text: string): Card => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text }] });
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+const notice = (id: string, personId = ALEX) =>
+  outboxEntry(id, CUSTOMER, { kind: 'person', personId }, { kind: 'send', card: cardSaying(id), summary: `notice ${id}` }, new Date());
+const show = (id: string, measureId: string) =>
+  outboxEntry(id, CUSTOMER, { kind: 'person', personId: ALEX }, { kind: 'show', subject: { measureId }, summary: 'Sign-off needed' }, new Date());
+const update = (id: string, of: string) =>
+  outboxEntry(id, CUSTOMER, { kind: 'person', personId: ALEX }, { kind: 'update', of }, new Date(), { fallback: false });
+
+/** The Outbox port in memory, with ETags. It logs every call: each is one Cosmos request in OutboxStore. */
+class MemoryOutbox implements Outbox {
+  private readonly stored = new Map<string, { entry: OutboxEntry; etag: number }>();
+  readonly pointers = new Map<string, OutboxPointer>();
+  readonly calls: string[] = [];
+  /** Calls that fail once, as a Cosmos request may: 'dueIndex', 'scan', 'add', 'read:<id>', 'update:<id>'… */
+  private readonly failures = new Set<string>();
+
+  failOnce(call: string): void {
+    this.failures.add(call);
+  }
+
+  /** Writes an entry as another writer would (its version changes). */
+  put(entry: OutboxEntry): void {
+    this.stored.set(entry.id, { entry: structuredClone(entry), etag: (this.stored.get(entry.id)?.etag ?? 0) + 1 });
+  }
+
+  get(id: string): OutboxEntry {
+    return structuredClone(this.stored.get(id)!.entry);
+  }
+
+  count(call: string): number {
+    return this.calls.filter((c) => c === call).length;
+  }
+
+  async dueIndex(now: Date, limit: number): Promise<OutboxPointer[]> {
+    this.call('dueIndex');
+    const due = [...this.pointers.values()].filter((p) => p.due <= now.toISOString());
+    return due.sort((a, b) => a.due.localeCompare(b.due)).slice(0, limit);
+  }
+
+  async scan(now: Date, limit: number): Promise<OutboxPointer[]> {
+    this.call('scan');
+    const due = [...this.stored.values()].map((s) => s.entry).filter((e) => e.status === 'pending' && e.nextAttemptAt <= now.toISOString());
+    return due
+      .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))
+      .slice(0, limit)
+      .map((e) => ({ id: e.id, customerKey: e.customerKey, due: e.nextAttemptAt }));
+  }
+
+  async read(id: string, customerKey: string): Promise<Versioned<OutboxEntry> | null> {
+    this.call(`read:${id}`);
+    const s = this.stored.get(id);
+    return s?.entry.customerKey === customerKey ? { value: structuredClone(s.entry), version: { etag: String(s.etag) } } : null;
+  }
+
+  async update(current: Versioned<OutboxEntry>, next: OutboxEntry): Promise<Versioned<OutboxEntry> | null> {
+    this.call(`update:${next.id}`);
+    if (String(this.stored.get(next.id)?.etag) !== current.version.etag) return null;
+    this.put(next);
+    return { value: this.get(next.id), version: { etag: String(this.stored.get(next.id)!.etag) } };
+  }
+
+  async add(_customerKey: string, entries: OutboxEntry[]): Promise<void> {
+    this.call('add');
+    for (const e of entries) if (!this.stored.has(e.id)) this.put(e);
+  }
+
+  async point(pointer: OutboxPointer): Promise<void> {
+    this.call(`point:${pointer.id}`);
+    this.pointers.set(pointer.id, { ...pointer });
+  }
+
+  async unpoint(id: string): Promise<void> {
+    this.call(`unpoint:${id}`);
+    this.pointers.delete(id);
+  }
+
+  private call(name: string): void {
+    this.calls.push(name);
+    if (this.failures.delete(name)) throw Object.assign(new Error(`Cosmos failed: ${name}`), { code: 503 });
+  }
+}
+
+/** Teams: records what was sent and updated; can refuse the next attempts, or hold sends until released. */
+class FakeMessenger implements Messenger {
+  readonly sent: { to: unknown; card: Card; summary: string; activityId: string }[] = [];
+  readonly updated: { to: unknown; activityId: string; card: Card }[] = [];
+  /** What the next attempts throw, in order. */
+  readonly failures: Error[] = [];
+  /** Sends wait for this while it is set (a slow Teams). */
+  gate: Promise<void> | null = null;
+  waiting = 0;
+  onSend: (summary: string) => void = () => undefined;
+
+  async send(reference: Record<string, unknown>, card: Card, summary: string): Promise<string> {
+    this.waiting++;
+    await this.gate;
+    this.waiting--;
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const activityId = `activity-${this.sent.length + 1}`;
+    this.sent.push({ to: reference.key, card, summary, activityId });
+    this.onSend(summary);
+    return activityId;
+  }
+
+  async update(reference: Record<string, unknown>, activityId: string, card: Card): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.updated.push({ to: reference.key, activityId, card });
+  }
+}
+
+class FakeConversations implements Conversations {
+  readonly records = new Map<string, ConversationRecord>();
+
+  reachable(key: string): void {
+    this.records.set(key, { id: key, reference: { key }, userId: null, updatedAt: new Date().toISOString(), dead: null });
+  }
+
+  async userIdOf(): Promise<string | null> {
+    return null;
+  }
+  async remember(): Promise<void> {}
+  async forget(): Promise<void> {}
+  async get(key: string): Promise<ConversationRecord | null> {
+    return this.records.get(key) ?? null;
+  }
+  async markDead(key: string, status: number, now: Date): Promise<void> {
+    const record = this.records.get(key);
+    if (record) record.dead = { at: now.toISOString(), status };
+  }
+}
+
+const directory: Directory = {
+  person: async (id) => ({ id, name: `Person ${id}` }),
+  isCaseManager: async (id) => id === CASE_MANAGER.id,
+  isAdmin: async () => false,
+  caseManagers: async () => [CASE_MANAGER],
+  serviceAreas: async () => [],
+};
+
+const unavailable = () => new DeliveryError(503, null, 'Service Unavailable');
+
+describe('OutboxDispatcher (pending index, slow scan, cards rendered at delivery)', () => {
+  let outbox: MemoryOutbox;
+  let messenger: FakeMessenger;
+  let conversations: FakeConversations;
+  /** The state of each measure a card shows (the card is rendered from it at delivery). */
+  let subjects: Map<string, string>;
+  let recovered: boolean[];
+  let dispatcher: OutboxDispatcher;
+
+  function dispatcherWith(deps: Partial<DispatcherDeps> = {}): OutboxDispatcher {
+    dispatcher = new OutboxDispatcher({
+      outbox,
+      conversations,
+      directory,
+      messenger,
+      now: () => new Date(),
+      log: pino({ level: 'silent' }),
+      undeliveredNotice: (entry, name, why) => ({ card: cardSaying(`${entry.id} to ${name}: ${why}`), summary: `Undelivered: ${entry.id}` }),
+      cardFor: async (subject: Subject) => {
+        const state = subjects.get(subject.measureId);
+        return state === undefined ? null : cardSaying(`${subject.measureId} is ${state}`);
+      },
+      recover: async (full) => {
+        recovered.push(full);
+        return 0;
+      },
+      pollMs: 20,
+      scanMs: 60_000,
+      random: () => 0, // the shortest backoff: a first retry after 250 ms
+      perConversationIntervalMs: 1,
+      ...deps,
+    });
+    return dispatcher;
+  }
+
+  /** Starts a dispatcher and waits for its first poll (the index read and the full scan). */
+  async function started(deps: Partial<DispatcherDeps> = {}): Promise<OutboxDispatcher> {
+    dispatcherWith(deps).start();
+    await waitUntil('the first poll', () => outbox.count('scan') >= 1 && outbox.count('dueIndex') >= 1, 2000, 5);
+    return dispatcher;
+  }
+
+  const status = (id: string) => outbox.get(id).status;
+
+  beforeEach(() => {
+    outbox = new MemoryOutbox();
+    messenger = new FakeMessenger();
+    conversations = new FakeConversations();
+    conversations.reachable(personKey(ALEX));
+    conversations.reachable(personKey(CASE_MANAGER.id));
+    subjects = new Map();
+    recovered = [];
+  });
+  afterEach(() => dispatcher.stop());
+
+  describe('finding work', () => {
+    it('a hinted entry is read, claimed and sent at once, with no index write (3 outbox calls)', async () => {
+      await started();
+      const mark = outbox.calls.length;
+      outbox.put(notice('n1'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      await waitUntil('n1 is recorded as sent', () => status('n1') === 'sent', 2000, 5);
+
+      expect(messenger.sent.map((s) => [s.to, s.summary])).to.deep.equal([[personKey(ALEX), 'notice n1']]);
+      expect(outbox.get('n1')).to.include({ attempts: 1, activityId: 'activity-1', lastError: null });
+      // Polls go on beside it (one index read each); the delivery itself is one read, the claim and the result.
+      expect(outbox.calls.slice(mark).filter((c) => c !== 'dueIndex')).to.deep.equal(['read:n1', 'update:n1', 'update:n1']);
+      expect(outbox.pointers.size).to.equal(0);
+    });
+
+    it('an idle poll is one index read: no scan, no other call; recovery runs before each poll (full only before the scan)', async () => {
+      await started();
+      await waitUntil('ten polls', () => outbox.count('dueIndex') >= 10, 2000, 5);
+      await dispatcher.stop();
+
+      expect(outbox.calls[0]).to.equal('dueIndex');
+      expect(outbox.calls.filter((c) => c !== 'dueIndex')).to.deep.equal(['scan']);
+      expect(recovered[0]).to.equal(true);
+      expect(recovered.slice(1)).to.deep.equal(Array<boolean>(outbox.count('dueIndex') - 1).fill(false));
+    });
+
+    it('the full scan runs at start and every scanMs, recovering an entry that has neither hint nor pointer', async () => {
+      const scans: number[] = [];
+      const scan = outbox.scan.bind(outbox);
+      outbox.scan = async (now, limit) => {
+        scans.push(Date.now());
+        return scan(now, limit);
+      };
+      outbox.put(notice('lost')); // its hint and pointer were lost in a crash
+      dispatcherWith({ scanMs: 150 }).start();
+
+      await waitUntil('three scans', () => scans.length >= 3, 3000, 5);
+      await dispatcher.stop();
+      expect(outbox.calls.slice(0, 2), 'the first poll scans').to.deep.equal(['dueIndex', 'scan']);
+      for (let n = 1; n < scans.length; n++) expect(scans[n]! - scans[n - 1]!, `scan ${n} waits scanMs`).to.be.at.least(149);
+      expect(recovered.filter(Boolean)).to.have.length(scans.length);
+      expect(status('lost')).to.equal('sent');
+      expect(outbox.calls.filter((c) => c.startsWith('point') || c.startsWith('unpoint'))).to.deep.equal([]);
+    });
+
+    it('drops stale pointers (sent, failed, missing) and moves one whose entry is leased elsewhere to its time', async () => {
+      const sent = { ...notice('was-sent'), status: 'sent' as const };
+      const failed = { ...notice('was-failed'), status: 'failed' as const };
+      const leased = { ...notice('leased'), attempts: 1, nextAttemptAt: inSeconds(30) };
+      for (const e of [sent, failed, leased]) outbox.put(e);
+      for (const id of ['was-sent', 'was-failed', 'missing', 'leased']) outbox.pointers.set(id, { id, customerKey: CUSTOMER, due: inSeconds(-1) });
+
+      await started();
+      await waitUntil(
+        'the pointers are settled',
+        () => outbox.pointers.size === 1 && outbox.pointers.get('leased')?.due === leased.nextAttemptAt,
+        2000,
+        5,
+      );
+      expect(messenger.sent).to.deep.equal([]);
+      expect(outbox.get('leased')).to.deep.equal(leased);
+    });
+
+    it('runOnce delivers everything due and says how many it found', async () => {
+      outbox.put(notice('a'));
+      outbox.put(notice('b', CASE_MANAGER.id));
+      expect(await dispatcherWith().runOnce()).to.equal(2);
+      expect(messenger.sent.map((s) => s.summary).sort()).to.deep.equal(['notice a', 'notice b']);
+      expect(await dispatcher.runOnce()).to.equal(0);
+    });
+  });
+
+  describe('retries', () => {
+    it('a failed attempt points the entry; the index read delivers it when due, then the pointer goes', async () => {
+      await started();
+      messenger.failures.push(unavailable());
+      outbox.put(notice('n1'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      await waitUntil('n1 is sent on its second attempt', () => status('n1') === 'sent', 3000, 5);
+
+      expect(outbox.get('n1')).to.include({ attempts: 2, lastError: null });
+      expect(messenger.sent).to.have.length(1);
+      const calls = outbox.calls.filter((c) => c.endsWith(':n1'));
+      // First attempt: read, claim, point, reschedule. Second (found by the index): read, claim, sent, unpoint.
+      expect(calls).to.deep.equal(['read:n1', 'update:n1', 'point:n1', 'update:n1', 'read:n1', 'update:n1', 'update:n1', 'unpoint:n1']);
+      expect(outbox.count('scan'), 'no scan was needed').to.equal(1);
+      expect(outbox.pointers.size).to.equal(0);
+    });
+
+    it('a failing Cosmos call is retried at the next poll (read, claim, index read, scan), and delivery goes on', async () => {
+      outbox.failOnce('scan');
+      await started();
+      await waitUntil('the failed scan is tried again at the next poll, not after scanMs', () => outbox.count('scan') >= 2, 2000, 5);
+
+      outbox.failOnce('read:n1');
+      outbox.failOnce('update:n2');
+      outbox.failOnce('dueIndex');
+      outbox.put(notice('n1'));
+      outbox.put(notice('n2', CASE_MANAGER.id));
+      dispatcher.kick([
+        { id: 'n1', customerKey: CUSTOMER },
+        { id: 'n2', customerKey: CUSTOMER },
+      ]);
+      await waitUntil('both are sent', () => status('n1') === 'sent' && status('n2') === 'sent', 2000, 5);
+      expect(messenger.sent).to.have.length(2);
+    });
+  });
+
+  describe('what is held in memory', () => {
+    it('lanes queue pointers, never cards: an entry is read fresh when its turn comes, so a change meanwhile is what goes', async () => {
+      await started();
+      let release = () => undefined as void;
+      messenger.gate = new Promise<void>((resolve) => (release = resolve));
+      outbox.put(notice('first'));
+      outbox.put(notice('second'));
+      dispatcher.kick([{ id: 'first', customerKey: CUSTOMER }]);
+      await waitUntil('the first send is under way', () => messenger.waiting === 1, 2000, 5);
+      dispatcher.kick([{ id: 'second', customerKey: CUSTOMER }]);
+      const lanes = dispatcher['lanes'];
+      await waitUntil('the second waits in the lane', () => lanes.get(personKey(ALEX))?.queue.length === 1, 2000, 5);
+      expect(lanes.get(personKey(ALEX))!.queue).to.deep.equal([{ id: 'second', customerKey: CUSTOMER, indexed: false }]);
+
+      outbox.put({ ...notice('second'), action: { kind: 'send', card: cardSaying('second, corrected'), summary: 'notice second' } });
+      messenger.gate = null;
+      release();
+      await waitUntil('both are sent', () => messenger.sent.length === 2, 2000, 5);
+      expect(messenger.sent[1]!.card).to.deep.equal(cardSaying('second, corrected'));
+      expect(outbox.count('read:second'), 'read to find its lane, then again when its turn came').to.equal(2);
+    });
+  });
+
+  describe('cards rendered at delivery', () => {
+    it('show: renders the card from its subject as it is when delivered, and records the activity id', async () => {
+      await started();
+      subjects.set('m1', 'awaiting sign-off');
+      outbox.put(show('s1', 'm1'));
+      subjects.set('m1', 'approved'); // decided after the request was queued, before it went
+      dispatcher.kick([{ id: 's1', customerKey: CUSTOMER }]);
+      await waitUntil('s1 is sent', () => status('s1') === 'sent', 2000, 5);
+
+      expect(messenger.sent.map((s) => s.card)).to.deep.equal([cardSaying('m1 is approved')]);
+      expect(outbox.get('s1').activityId).to.equal(messenger.sent[0]!.activityId);
+    });
+
+    it('show: a subject that is gone fails the entry, with no fallback notice', async () => {
+      await started();
+      outbox.put(show('s1', 'deleted-measure'));
+      dispatcher.kick([{ id: 's1', customerKey: CUSTOMER }]);
+      await waitUntil('s1 fails', () => status('s1') === 'failed', 2000, 5);
+
+      expect(outbox.get('s1').lastError).to.match(/no longer exists/);
+      expect(messenger.sent).to.deep.equal([]);
+      expect(outbox.count('add'), 'no fallback').to.equal(0);
+    });
+
+    it('update: waits (without counting attempts) while its card is still being retried, then updates it as it is then', async () => {
+      await started();
+      subjects.set('m1', 'awaiting sign-off');
+      messenger.failures.push(unavailable());
+      messenger.onSend = () => subjects.set('m1', 'approved'); // decided right after the card went
+      outbox.put(show('s1', 'm1'));
+      dispatcher.kick([{ id: 's1', customerKey: CUSTOMER }]);
+      await waitUntil('s1 is put off after its first attempt', () => outbox.get('s1').attempts === 1 && outbox.pointers.has('s1'), 2000, 5);
+
+      outbox.put(update('u1', 's1'));
+      dispatcher.kick([{ id: 'u1', customerKey: CUSTOMER }]);
+      await waitUntil('u1 waits for s1', () => outbox.pointers.has('u1'), 2000, 5);
+      expect(outbox.get('u1')).to.include({ status: 'pending', attempts: 0, lastError: 'waiting for s1 to be sent' });
+      expect(outbox.pointers.get('u1')!.due > outbox.get('s1').nextAttemptAt, 'due after the card’s next attempt').to.equal(true);
+
+      await waitUntil('u1 is sent', () => status('u1') === 'sent', 3000, 5);
+      expect(messenger.sent.map((s) => s.card)).to.deep.equal([cardSaying('m1 is awaiting sign-off')]);
+      expect(messenger.updated).to.deep.equal([{ to: personKey(ALEX), activityId: outbox.get('s1').activityId, card: cardSaying('m1 is approved') }]);
+      expect(outbox.get('u1').attempts).to.equal(1);
+      expect(outbox.pointers.size).to.equal(0);
+    });
+
+    it('update: gives up on a card that failed, with no fallback', async () => {
+      await started();
+      subjects.set('m1', 'approved');
+      outbox.put({ ...show('s1', 'm1'), status: 'failed', lastError: 'Teams answered 403: the bot can no longer reach them' });
+      outbox.put(update('u1', 's1'));
+      dispatcher.kick([{ id: 'u1', customerKey: CUSTOMER }]);
+      await waitUntil('u1 fails', () => status('u1') === 'failed', 2000, 5);
+
+      expect(outbox.get('u1').lastError).to.match(/^the card it updates was not delivered \(Teams answered 403/);
+      expect(messenger.sent).to.deep.equal([]);
+      expect(messenger.updated).to.deep.equal([]);
+      expect(outbox.count('add'), 'no fallback').to.equal(0);
+    });
+  });
+
+  describe('undeliverable', () => {
+    it('a notice to someone the bot cannot reach fails and falls back to the case managers', async () => {
+      await started();
+      outbox.put(notice('n1', 'never-chatted'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      await waitUntil('the case manager is told', () => messenger.sent.length === 1, 2000, 5);
+
+      expect(outbox.get('n1')).to.include({ status: 'failed', lastError: 'no conversation with the bot yet' });
+      expect(messenger.sent.map((s) => [s.to, s.summary])).to.deep.equal([[personKey(CASE_MANAGER.id), 'Undelivered: n1']]);
+    });
+
+    it('the case managers are told even when storing their notices fails at first: the entry is tried again, not marked failed', async () => {
+      await started({ leaseMs: 100 });
+      outbox.failOnce('add');
+      outbox.put(notice('n1', 'never-chatted'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      await waitUntil('n1 fails on its second attempt, after the lease', () => status('n1') === 'failed', 3000, 5);
+
+      expect(outbox.get('n1').attempts).to.equal(2);
+      await waitUntil('the notice is sent', () => status(`n1:fallback:${CASE_MANAGER.id}`) === 'sent', 2000, 5);
+      expect(messenger.sent.map((s) => s.summary)).to.deep.equal(['Undelivered: n1']);
+    });
+  });
+});
