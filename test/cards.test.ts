@@ -8,21 +8,32 @@ import { helpReply } from '../src/app/help';
 import { checkCustomer } from '../src/app/incidents/check';
 import { myReports } from '../src/app/incidents/my-reports';
 import { pendingForMe } from '../src/app/signoff/pending';
-import { undeliveredNotice } from '../src/app/notices';
+import { noticeTo, undeliveredNotice } from '../src/app/notices';
 import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard, type SignOffPeople } from '../src/app/signoff/views';
-import { decide } from '../src/domain/signoff';
+import { MAX_DECISION_TEXT, decide } from '../src/domain/signoff';
 import { COMMANDS } from '../src/app/commands';
 import { proposeMeasure, showProposalForm } from '../src/app/measures/propose';
-import { showCase } from '../src/app/cases/show';
+import { showCase, showCaseHistory } from '../src/app/cases/show';
 import type { ActionResult, Actor, AppContext, Reply } from '../src/app/context';
-import { INCIDENT_FIELDS, validateIncident, type IncidentFormValues } from '../src/domain/incident';
-import { CATEGORIES } from '../src/domain/policy';
-import { interimPairsVisit, type Measure } from '../src/domain/measure';
-import { PROPOSAL_FIELDS, checkProposal, type ProposalValues } from '../src/domain/proposal';
-import type { AuditEvent } from '../src/domain/records';
+import { INCIDENT_FIELDS, LIMITS, validateIncident, type FieldErrors, type IncidentFormValues } from '../src/domain/incident';
+import { CATEGORIES, CATEGORY_IDS, CHANNELS, IMMEDIATE_ACTIONS, SAFETY_FLAGS, type CategoryId } from '../src/domain/policy';
+import {
+  ADJUSTMENTS,
+  CONTACT_CHANNELS,
+  MEASURE_KINDS,
+  MEASURE_KIND_IDS,
+  interimPairsVisit,
+  latestReviewDate,
+  type Measure,
+  type MeasureKind,
+} from '../src/domain/measure';
+import { PROPOSAL_FIELDS, build, checkProposal, type ProposalValues } from '../src/domain/proposal';
+import { RECENT_INCIDENTS, alreadyOpen, emptySummary, summarise } from '../src/domain/summary';
+import type { Incident, Person } from '../src/domain/records';
+import { formatUk, ukDate } from '../src/domain/time';
 import { outboxEntry } from '../src/domain/outbox';
-import type { DirectoryPerson, ServiceArea } from '../src/app/ports';
-import { memoryPorts, withMethods } from './support/memory-ports';
+import type { Directory, DirectoryPerson, ServiceArea } from '../src/app/ports';
+import { memoryPorts, type MemoryApp } from './support/memory-ports';
 import { TEST_POLICY_VERSION, sampleIncident, samplePersistenceIncident } from './support/fixtures';
 import { unfinishedActionCard } from '../src/app/failure';
 import { violentIncident } from './support/harness';
@@ -145,13 +156,17 @@ function versionProblems(declared: unknown): string[] {
   return [];
 }
 
-/** Teams refuses a message over about 28 KB; a card well under that leaves room for the rest of the activity. */
+/**
+ * Teams refuses a message over about 28 KB; a card well under that leaves room for the rest of the activity. Counted
+ * twice: in UTF-8 bytes, and in UTF-16 code units (Teams counts the message payload in UTF-16).
+ */
 const MAX_CARD_BYTES = 20 * 1024;
 
 /**
  * Everything wrong with a card as Teams would receive it: unexpanded template expressions, left-over template keys,
- * a version above 1.5, a size over MAX_CARD_BYTES, and every event the adaptivecards library logs while parsing and
- * validating at target 1.5 (unknown element/action types, bad enum values, duplicate ids, empty choice sets, …).
+ * a version above 1.5, a size over MAX_CARD_BYTES (as JSON, in UTF-8 bytes or in UTF-16 code units), and every event
+ * the adaptivecards library logs while parsing and validating at target 1.5 (unknown element/action types, bad enum
+ * values, duplicate ids, empty choice sets, …).
  * `typed`: text people typed into the card's data, which may itself contain "${" (not counted as unexpanded).
  */
 function problemsOf(card: AdaptiveCard, typed: readonly string[] = []): string[] {
@@ -162,6 +177,7 @@ function problemsOf(card: AdaptiveCard, typed: readonly string[] = []): string[]
   if (leftover >= 0) problems.push(`unexpanded expression near ${withoutTyped.slice(leftover, leftover + 60)}`);
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > MAX_CARD_BYTES) problems.push(`${bytes} bytes, over ${MAX_CARD_BYTES}`);
+  if (json.length > MAX_CARD_BYTES) problems.push(`${json.length} UTF-16 code units, over ${MAX_CARD_BYTES}`);
   for (const o of objectsIn(card))
     for (const key of Object.keys(o)) if (key.startsWith('$') && key !== '$schema') problems.push(`template key ${key} left in the card`);
   if (card.type !== 'AdaptiveCard') problems.push(`type is ${String(card.type)}`);
@@ -230,6 +246,52 @@ function formState(over: Partial<FormState>): FormState {
   return { category: 'aggressive', formId: 'form-5f2c', values: {}, errors: {}, serviceAreas: SERVICE_AREAS, today: '2026-11-20', ...over };
 }
 
+/** The nth incident of a made-up history, like `base`: a reference of its own (UB-222-222, UB-222-223, …), reported n hours before NOW. */
+function nthIncident(base: Incident, n: number, over: Partial<Incident> = {}): Incident {
+  const alphabet = '23456789ABCDEFGHJKMNPQRSTVWXYZ'; // src/domain/reference.ts
+  let code = '';
+  for (let x = n, i = 0; i < 6; i++, x = Math.floor(x / alphabet.length)) code = alphabet[x % alphabet.length]! + code;
+  const reportedAt = new Date(NOW.getTime() - n * 3_600_000).toISOString();
+  return {
+    ...base,
+    id: `inc-n${n}`,
+    submissionKey: `sk-n${n}`,
+    reference: `UB-${code.slice(0, 3)}-${code.slice(3)}`,
+    reportedAt,
+    occurredAt: reportedAt,
+    ...over,
+  };
+}
+
+/** Who reported the incidents below (so `my reports` for Alex Wilber, user-1, lists two). */
+const COLLEAGUE: Person = { id: 'user-3', name: 'Megan Bowen' };
+
+/** T004512's earlier incidents: the case card lists them under "Other incidents for this customer". */
+const EARLIER = [
+  nthIncident(VIOLENCE, 30, {
+    reporter: COLLEAGUE,
+    category: 'demands',
+    channel: 'email',
+    behaviours: ['excessive-correspondence'],
+    description: 'Nine emails in a morning demanding a named officer call back within the hour.',
+    safetyFlags: [],
+    actions: [],
+    crimeReference: null,
+  }),
+  nthIncident(VIOLENCE, 50, {
+    reporter: COLLEAGUE,
+    channel: 'phone',
+    behaviours: ['derogatory-remarks'],
+    safetyFlags: [],
+    actions: ['warned', 'call-terminated'],
+    crimeReference: null,
+  }),
+];
+/** A §4.3 customer with 12 incidents, newest first: more than the case card lists, and more than a page of history. */
+const PERSISTENT = Array.from({ length: 12 }, (_, i) =>
+  nthIncident(PERSISTENCE, 100 + 24 * i, { customerKey: 'T007001', customerRef: 'T007001', customerName: 'Lee Marsh', reporter: COLLEAGUE }),
+);
+
 const PAIRS = interimPairsVisit(VIOLENCE, { approverId: 'hos-housing', deputyId: 'dep-housing' })!;
 
 /** Another measure on the same customer, built from the interim one so the test does not restate every field. */
@@ -251,14 +313,21 @@ function measure(over: Partial<Measure>): Measure {
   };
 }
 
+/** T004512's contact restriction, in force, and a warning that lapsed (the case card counts it as ended). */
+const RESTRICTION = measure({ id: `${EARLIER[0]!.reference}:contact-restriction`, incidentRefs: [EARLIER[0]!.reference] });
+const LAPSED_WARNING = measure({ id: `${EARLIER[1]!.reference}:warning`, kind: 'warning', status: 'lapsed', reviewDue: '2026-05-01T00:00:00.000Z' });
+
 const SIGNOFF_PEOPLE: SignOffPeople = {
   approverName: 'Jo Head',
   deputyName: 'Sam Deputy',
   serviceAreaName: 'Housing Management',
   userIds: ['29:1abc', '29:2def'],
 };
+/** T009981's contact restriction, proposed without telling the customer: awaiting Head of Service sign-off. */
 const NO_NOTIFY = measure({
+  customerKey: 'T009981',
   status: 'pending-sign-off',
+  proposedAt: '2026-11-18T15:00:00.000Z',
   notifyCustomer: false,
   noNotificationJustification: 'Telling the customer would put the neighbour who reported the threats at risk of retaliation.',
   signOff: {
@@ -273,38 +342,16 @@ const NO_NOTIFY = measure({
 const APPROVED = decideOrThrow(PAIRS, 'approve');
 const LIFTED = decideOrThrow(PAIRS, 'reject');
 
-function decideOrThrow(m: Measure, outcome: 'approve' | 'reject'): Measure {
-  const r = decide(
-    m,
-    { id: 'hos-housing', name: 'Jo Head' },
-    { outcome, reason: 'Spoke to both officers; risk confirmed.', vulnerabilitiesConsidered: 'No known vulnerabilities; checked Active H.' },
-    NOW,
-  );
+function decideOrThrow(
+  m: Measure,
+  outcome: 'approve' | 'reject',
+  by: Person = { id: 'hos-housing', name: 'Jo Head' },
+  texts = { reason: 'Spoke to both officers; risk confirmed.', vulnerabilitiesConsidered: 'No known vulnerabilities; checked Active H.' },
+): Measure {
+  const r = decide(m, by, { outcome, ...texts }, NOW);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
-
-const FILES: Record<string, { measures: Measure[]; incidentCount: number; customerName: string | null }> = {
-  T004512: {
-    measures: [PAIRS, measure({}), measure({ id: 'old', kind: 'warning', status: 'lapsed', reviewDue: '2026-05-01T00:00:00.000Z' })],
-    incidentCount: 3,
-    customerName: 'Sam O’Neill',
-  },
-  T009981: {
-    measures: [
-      measure({
-        id: 'p1',
-        customerKey: 'T009981',
-        kind: 'warning',
-        status: 'pending-sign-off',
-        interim: false,
-        proposedAt: '2026-11-18T15:00:00.000Z',
-      }),
-    ],
-    incidentCount: 1,
-    customerName: 'Pat Jones',
-  },
-};
 
 /** §4.1 verbal abuse on the phone, a customer with nothing on file yet (the case card's "None yet."). */
 const NEW_CUSTOMER = sampleIncident({
@@ -313,6 +360,7 @@ const NEW_CUSTOMER = sampleIncident({
   customerKey: 'T000777',
   customerRef: 'T000777',
   customerName: 'Chris Doe',
+  reporter: COLLEAGUE,
   channel: 'phone',
   behaviours: ['derogatory-remarks'],
   description: 'Swore at me repeatedly and called me useless; I warned him, then ended the call.',
@@ -320,7 +368,12 @@ const NEW_CUSTOMER = sampleIncident({
   actions: ['warned', 'call-terminated'],
   crimeReference: null,
 });
-const INCIDENTS = [VIOLENCE, PERSISTENCE, NEW_CUSTOMER];
+
+/** What is on file: T004512 (3 incidents, 3 measures), T009981 (1 and 1), T000777 (1, none) and T007001 (12, none). */
+const RECORDS = {
+  incidents: [VIOLENCE, ...EARLIER, PERSISTENCE, NEW_CUSTOMER, ...PERSISTENT],
+  measures: [PAIRS, RESTRICTION, LAPSED_WARNING, NO_NOTIFY],
+};
 
 const CASE_MANAGER: Actor = { id: 'cm-1', name: 'Casey Manager', tenantId: 'tenant-1' };
 const HEAD_OF_HOUSING: Actor = { id: 'hos-housing', name: 'Jo Head', tenantId: 'tenant-1' };
@@ -332,40 +385,36 @@ const PEOPLE: DirectoryPerson[] = [
   { id: 'hos-repairs', name: 'Robin Repairs' },
   { id: 'user-1', name: 'Alex Wilber' },
 ];
-
-/** What the handlers wrote, for the content tests. */
-const written = { audit: [] as AuditEvent[], measures: [] as Measure[] };
-let ids = 0;
-
-/** Typed in-memory ports with canned answers for the handlers below, a directory and a clock. */
-const memory = memoryPorts(NOW, {
+const DIRECTORY: Directory = {
   person: async (id: string) => PEOPLE.find((p) => p.id === id) ?? null,
   isCaseManager: async (id: string) => id === 'cm-1',
   isAdmin: async () => false,
   caseManagers: async () => PEOPLE.filter((p) => p.id === 'cm-1'),
   serviceAreas: async () => SERVICE_AREAS,
-});
-const ctx: AppContext = {
-  ...memory.ctx,
-  newId: () => `form-${String(++ids).padStart(4, '0')}-5f2c`,
-  incidents: withMethods(memory.incidents, {
-    customerFile: async (key: string) => FILES[key] ?? { measures: [], incidentCount: 0, customerName: null },
-    reportedBy: async (personId: string) => (personId === 'user-1' ? [VIOLENCE, PERSISTENCE] : []),
-    findByReference: async (reference: string) => INCIDENTS.find((i) => i.reference === reference) ?? null,
-  }),
-  measures: withMethods(memory.measures, {
-    awaitingSignOffBy: async (personId: string) => (personId === 'hos-housing' ? [PAIRS, NO_NOTIFY] : []),
-    create: async (m, effects) => {
-      written.measures.push(m);
-      written.audit.push(...effects.filter((e): e is AuditEvent => e.type === 'audit'));
-      return 'created' as const;
-    },
-  }),
-  audit: { append: async (e: AuditEvent) => void written.audit.push(e) },
-  conversations: withMethods(memory.conversations, {
-    userIdOf: async (personId: string) => (personId === 'hos-housing' ? '29:1abc' : null),
-  }),
 };
+
+/**
+ * In-memory ports (test/support/memory-ports.ts) holding these records, each customer's summary as the store keeps it
+ * (`summarise` over everything written for them), with this directory, a clock at NOW and form ids numbered from 1.
+ */
+function world(directory: Directory, records: { incidents: readonly Incident[]; measures: readonly Measure[] }): MemoryApp {
+  const app = memoryPorts(NOW, directory);
+  for (const key of new Set([...records.incidents, ...records.measures].map((r) => r.customerKey))) {
+    const theirs = <T extends { customerKey: string }>(list: readonly T[]) => list.filter((r) => r.customerKey === key);
+    const summary = summarise(emptySummary(key), { incidents: theirs(records.incidents), created: theirs(records.measures) });
+    app.customers.summaries.put({ ...summary, id: key });
+  }
+  for (const i of records.incidents) app.customers.incidents.set(i.reference, i);
+  for (const m of records.measures) app.measures.put(m);
+  let ids = 0;
+  return { ...app, ctx: { ...app.ctx, newId: () => `form-${String(++ids).padStart(4, '0')}-5f2c` } };
+}
+
+/** The records on file, read by the fixtures below (and every case view audited there, for the content tests). */
+const MAIN = world(DIRECTORY, RECORDS);
+const ctx = MAIN.ctx;
+/** The same records afresh, for a fixture that writes: each run starts from them, and no other fixture sees its writes. */
+const fresh = () => world(DIRECTORY, RECORDS).ctx;
 
 /** A §5.3 contact restriction with a problem in several fields: no channel left, §6 not considered, a 0 limit, no justification. */
 const BAD_RESTRICTION: ProposalValues = {
@@ -392,6 +441,21 @@ const badProposal = checkProposal(BAD_RESTRICTION, { incidents: [PERSISTENCE], p
 if (badProposal.ok) throw new Error('fixture BAD_RESTRICTION should be refused');
 const BAD_PROPOSAL_ERRORS = badProposal.error;
 
+/** Visits in pairs proposed for an incident through proposeMeasure: the customer told, §6 considered, review in six months. */
+const proposePairs = (on: AppContext, incidentRef: string, formId: string, values: ProposalValues) =>
+  proposeMeasure(on, CASE_MANAGER, {
+    incidentRef,
+    formId,
+    kind: 'pairs-visit',
+    reviewDate: '2027-05-20',
+    vulnerabilitiesConsidered: 'No vulnerabilities recorded in Active H or known to the officer.',
+    notifyCustomer: 'yes',
+    ...values,
+  }).then(actionCard);
+/** The same for UB-7K3-M9Q while its interim visits in pairs (PAIRS) await sign-off: one measure of each kind at a time. */
+const proposePairsAgain = (on: AppContext) =>
+  proposePairs(on, 'UB-7K3-M9Q', 'form-7d1e-0004', { reasons: 'Pushed an officer and threatened to "sort him out" on 20 Nov (UB-7K3-M9Q).' });
+
 function actionCard(result: ActionResult): AdaptiveCard {
   if (!('card' in result)) return expect.fail(`expected a card, got error ${JSON.stringify(result.error)}`);
   return result.card;
@@ -403,9 +467,289 @@ function cardOf(reply: Reply): AdaptiveCard {
 }
 
 type Fixture = () => AdaptiveCard | Promise<AdaptiveCard>;
+type FixturesOf = { [N in TemplateName]: Record<string, Fixture> };
 
-/** At least one realistic expansion of every template in TEMPLATES, by template name. */
-const FIXTURES: Record<string, Record<string, Fixture>> = {
+// ---------------------------------------------------------------------------------------------------------------
+// Worst-case data: every message stays under 20 KB whatever the data. The longest texts the validators allow, in the
+// characters that cost the most, and the most items the code puts on a card, all through the real view functions.
+
+/** Text as long as the validators count (`length` UTF-16 code units), in characters that cost the most once sent. */
+type Typed = (length: number) => string;
+const TYPED: Record<string, Typed> = {
+  // 2 UTF-8 bytes for each unit counted (𝒜 is 2 units and 4 bytes); an odd length ends in é.
+  'é and 𝒜': (n) => '𝒜'.repeat(Math.floor(n / 2)) + 'é'.repeat(n % 2),
+  // JSON escapes both: 2 bytes, and 2 UTF-16 units, for each unit counted.
+  'quotes and backslashes': (n) => '"\\'.repeat(Math.floor(n / 2)) + '"'.repeat(n % 2),
+};
+
+/** A display name (Entra ID allows 256 characters), and an id as long as src/teams/activities.ts accepts (Teams user ids). */
+const NAME_MAX = 256;
+const ID_MAX = 256;
+/** Service areas are configuration with no limit in the code: assume 10, with 100-character names and 40-character ids. */
+const AREAS = 10;
+const AREA_NAME_MAX = 100;
+/** The longest form id formIdSchema accepts, and the longest message text src/teams/activities.ts accepts (`help` echoes it). */
+const FORM_ID = 'f'.repeat(64);
+const MESSAGE_MAX = 50_000;
+/** Card data "Try again" carries, at most (src/app/failure.ts; worstRetry checks the card agrees). */
+const MAX_RETRY_DATA_BYTES = 12_000;
+/** The worst customer's history: incidents (their visits in pairs rest on all of them), and measures that ended. */
+const HISTORY = 10_000;
+const ENDED_MEASURES = 20;
+/** Measures awaiting one Head of Service: more than `pending` lists. */
+const AWAITING = 25;
+/** The measures a sign-off card can be about at its largest: visits in pairs (interim, two reasons) and a contact restriction. */
+const SIGNED_OFF = ['pairs-visit', 'contact-restriction'] as const;
+
+/** The nth customer reference of the longest kind (20 characters). */
+const customerRefNo = (n: number) => `W${String(n).padStart(19, '0')}`;
+const WORST_REF = customerRefNo(0);
+const areaId = (n: number) => `area-${String(n).padStart(35, '0')}`;
+const REPORTER = 'reporter-worst';
+const HOS = 'hos-worst';
+const worstPerson = (typed: Typed, id: string): Person => ({ id, name: typed(NAME_MAX) });
+const actorOf = (p: Person): Actor => ({ ...p, tenantId: 'tenant-1' });
+const ticked = (options: readonly { id: string }[]) => options.map((o) => o.id).join(',');
+
+/** Each input's maxLength in a form template: what Teams lets people type (the validators' limits, checked below). */
+function maxLengths(template: unknown): Record<string, number> {
+  return Object.fromEntries(objectsIn(template).flatMap((o) => (typeof o.maxLength === 'number' ? [[String(o.id), o.maxLength]] : [])));
+}
+const PROPOSAL_MAX = maxLengths(TEMPLATES['measure-form']);
+
+function worstAreas(typed: Typed): ServiceArea[] {
+  return Array.from({ length: AREAS }, (_, i) => ({ id: areaId(i), name: typed(AREA_NAME_MAX), headOfService: HOS, deputy: 'dep-worst' }));
+}
+
+/** An incident form with every text at its longest and every box ticked: the most validateIncident accepts. */
+function worstIncidentValues(typed: Typed, category: CategoryId): IncidentFormValues {
+  return {
+    customerRef: WORST_REF,
+    customerName: typed(LIMITS.customerName),
+    occurredDate: '2026-11-19',
+    occurredTime: '10:40',
+    channel: CHANNELS.reduce((a, b) => (b.label.length > a.label.length ? b : a)).id,
+    serviceArea: areaId(0),
+    behaviours: ticked(CATEGORIES[category].behaviours),
+    description: typed(LIMITS.description),
+    safetyFlags: ticked(SAFETY_FLAGS),
+    actions: ticked(IMMEDIATE_ACTIONS),
+    crimeReference: typed(LIMITS.crimeReference),
+    vulnerabilityKnown: 'yes',
+    vulnerabilityNote: typed(LIMITS.vulnerabilityNote),
+  };
+}
+
+/**
+ * The worst form refused: every text at its longest, every box ticked, and every other field wrong (a reference that
+ * is not one, no real date or time, choices that are not on the list), with the messages validateIncident gives.
+ */
+function refusedIncident(typed: Typed, category: CategoryId): { values: IncidentFormValues; errors: FieldErrors } {
+  const longest = worstIncidentValues(typed, category);
+  const values: IncidentFormValues = {
+    ...longest,
+    customerRef: `#${WORST_REF.slice(1)}`,
+    occurredDate: '2026-1-1',
+    occurredTime: '99:99',
+    channel: 'x',
+    serviceArea: 'x',
+    behaviours: `${longest.behaviours},x`,
+    safetyFlags: `${longest.safetyFlags},x`,
+    actions: `${longest.actions},x`,
+    vulnerabilityKnown: 'x',
+  };
+  const result = validateIncident(values, category, [areaId(0)], NOW);
+  return { values, errors: result.ok ? expect.fail('the refused form is accepted') : result.error };
+}
+
+/** The worst form as validateIncident records it, reported by someone with the longest name. */
+function worstIncident(typed: Typed, category: CategoryId, n: number, reportedAt: string): Incident {
+  const report = validateIncident(worstIncidentValues(typed, category), category, [areaId(0)], NOW);
+  if (!report.ok) throw new Error(`the worst-case ${category} report is refused: ${JSON.stringify(report.error)}`);
+  return nthIncident(VIOLENCE, n, { ...report.value, customerKey: report.value.customerRef, reporter: worstPerson(typed, REPORTER), reportedAt });
+}
+
+/**
+ * A proposal with every text at its longest, every adjustment and channel ticked and both limits set; the customer
+ * not told (except of a warning, which must be). `refused`: the same, refused on four fields at once (a review date
+ * too far ahead, every channel ruled out by an adjustment, each limit missing half).
+ */
+function worstProposal(typed: Typed, kind: MeasureKind, refused = false): ProposalValues {
+  return {
+    ...Object.fromEntries(Object.entries(PROPOSAL_MAX).map(([field, max]) => [field, typed(max)])),
+    kind,
+    reviewDate: refused ? '2099-12-31' : ukDate(latestReviewDate(NOW)),
+    adjustments: ticked(refused ? ADJUSTMENTS : ADJUSTMENTS.filter((a) => a.id !== 'difficulty-phone')),
+    notifyCustomer: kind === 'warning' ? 'yes' : 'no',
+    channels: ticked(CONTACT_CHANNELS),
+    maxContactsCount: '999',
+    maxContactsPer: refused ? '' : 'month',
+    declineWithoutNewEvidence: 'true',
+    maxIssuesCount: refused ? '' : '999',
+    maxIssuesPer: 'quarter',
+  };
+}
+
+/** The worst proposal of a kind as checkProposal and build make it, proposed by someone with the longest name. */
+function worstMeasure(typed: Typed, kind: MeasureKind, incident: Incident, area: ServiceArea): Measure {
+  const checked = checkProposal(worstProposal(typed, kind), {
+    incidents: [incident],
+    priorWarning: false,
+    now: NOW,
+    policyVersion: TEST_POLICY_VERSION,
+  });
+  if (!checked.ok) throw new Error(`the worst-case ${kind} proposal is refused: ${JSON.stringify(checked.error)}`);
+  return build(checked.value, `${incident.reference}:${kind}:${'0'.repeat(10)}`, area, worstPerson(typed, 'proposer-worst'), [incident.reporter]);
+}
+
+/** A decision with the longest texts, by a Head of Service with the longest name. */
+const worstDecision = (typed: Typed, m: Measure, outcome: 'approve' | 'reject') =>
+  decideOrThrow(m, outcome, worstPerson(typed, HOS), { reason: typed(MAX_DECISION_TEXT), vulnerabilitiesConsidered: typed(MAX_DECISION_TEXT) });
+
+interface WorstWorld {
+  ctx: AppContext;
+  areas: ServiceArea[];
+  /** One incident of each category, older than the newest RECENT_INCIDENTS (so the case card lists that many others). */
+  viewed: Record<CategoryId, Incident>;
+  /** Awaiting sign-off, resting on all HISTORY incidents: visits in pairs (interim, for two reasons), a contact restriction. */
+  awaiting: Record<(typeof SIGNED_OFF)[number], Measure>;
+  people: SignOffPeople;
+}
+
+/**
+ * The worst customer (WORST_REF): HISTORY incidents, one open measure of each kind, every text at its longest, and
+ * ENDED_MEASURES that ended; AWAITING measures for one Head of Service; every name and service area at its longest.
+ */
+function buildWorstWorld(typed: Typed): WorstWorld {
+  const areas = worstAreas(typed);
+  const reporter = worstPerson(typed, REPORTER);
+  const past = sampleIncident({
+    customerKey: WORST_REF,
+    customerRef: WORST_REF,
+    customerName: typed(LIMITS.customerName),
+    serviceArea: areaId(0),
+    reporter,
+  });
+  const history = Array.from({ length: HISTORY }, (_, i) => nthIncident(past, i + 1));
+  const viewed = Object.fromEntries(
+    CATEGORY_IDS.map((c, i) => [c, worstIncident(typed, c, HISTORY + 1 + i, `2026-11-19T11:0${5 + i}:00.000Z`)]),
+  ) as Record<CategoryId, Incident>;
+  const onHistory = (m: Measure): Measure => ({ ...m, incidentRefs: history.map((i) => i.reference) });
+  const proposed = MEASURE_KIND_IDS.map((kind) => onHistory(worstMeasure(typed, kind, viewed.aggressive, areas[0]!)));
+  // Visits in pairs stay interim as a further §5.1 incident leaves them (withFurtherIncident); the others are approved.
+  const open = proposed.map((m) => (m.kind === 'pairs-visit' ? { ...m, interim: true } : m.signOff ? worstDecision(typed, m, 'approve') : m));
+  const pairs = open.find((m) => m.kind === 'pairs-visit')!;
+  const statuses = ['rejected', 'lifted', 'lapsed'] as const;
+  const ended = Array.from({ length: ENDED_MEASURES }, (_, i) => ({
+    ...proposed[i % proposed.length]!,
+    id: `${viewed.aggressive.reference}:ended:${i}`,
+    status: statuses[i % statuses.length]!,
+    incidentRefs: [viewed.aggressive.reference],
+    proposedAt: new Date(NOW.getTime() - (i + 1) * 86_400_000).toISOString(),
+  }));
+  const elsewhere = Array.from({ length: AWAITING - 1 }, (_, i) => ({
+    ...pairs,
+    id: `${pairs.id}:${i}`,
+    customerKey: customerRefNo(i + 1),
+    incidentRefs: [viewed.aggressive.reference],
+    proposedAt: new Date(NOW.getTime() - (400 + i) * 86_400_000).toISOString(),
+  }));
+  const directory: Directory = {
+    person: async (id: string) => worstPerson(typed, id),
+    isCaseManager: async (id: string) => id === CASE_MANAGER.id,
+    isAdmin: async () => false,
+    caseManagers: async () => [worstPerson(typed, CASE_MANAGER.id)],
+    serviceAreas: async () => areas,
+  };
+  const { ctx } = world(directory, { incidents: [...history, ...Object.values(viewed)], measures: [...open, ...ended, ...elsewhere] });
+  return {
+    ctx,
+    areas,
+    viewed,
+    awaiting: { 'pairs-visit': pairs, 'contact-restriction': proposed.find((m) => m.kind === 'contact-restriction')! },
+    people: {
+      approverName: typed(NAME_MAX),
+      deputyName: typed(NAME_MAX),
+      serviceAreaName: areas[0]!.name,
+      userIds: ['a', 'b'].map((c) => `29:${c.repeat(ID_MAX - 3)}`),
+    },
+  };
+}
+const worstWorlds = new Map<Typed, WorstWorld>();
+const worstWorld = (typed: Typed): WorstWorld => worstWorlds.get(typed) ?? worstWorlds.set(typed, buildWorstWorld(typed)).get(typed)!;
+
+/** "Try again" with the most data it carries: a report whose description fills MAX_RETRY_DATA_BYTES of JSON exactly. */
+function worstRetry(typed: Typed): AdaptiveCard {
+  const data = (n: number) => ({ formId: FORM_ID, ...worstIncidentValues(typed, 'aggressive'), description: typed(n) });
+  let [fits, over] = [0, MAX_RETRY_DATA_BYTES];
+  while (over - fits > 1) {
+    const mid = Math.floor((fits + over) / 2);
+    if (Buffer.byteLength(JSON.stringify(data(mid)), 'utf8') <= MAX_RETRY_DATA_BYTES) fits = mid;
+    else over = mid;
+  }
+  const card = (n: number) => unfinishedActionCard({ why: 'timeout', wrote: true }, 'incident.submit', data(n));
+  const carries = (c: AdaptiveCard) => ofType(c, 'Action.Execute').length === 1;
+  if (!carries(card(fits)) || carries(card(over))) throw new Error(`"Try again" no longer carries at most ${MAX_RETRY_DATA_BYTES} bytes`);
+  return card(fits);
+}
+
+/** Every template's worst cases for one kind of typed text. */
+function worstCases(typed: Typed): FixturesOf {
+  const w = () => worstWorld(typed);
+  const perCategory = (make: (c: CategoryId) => AdaptiveCard | Promise<AdaptiveCard>) =>
+    Object.fromEntries(CATEGORY_IDS.map((c) => [`${CATEGORIES[c].label} (§${CATEGORIES[c].section})`, () => make(c)]));
+  const perMeasure = (make: (m: Measure) => AdaptiveCard) =>
+    Object.fromEntries(SIGNED_OFF.map((kind) => [MEASURE_KINDS[kind].label, () => make(w().awaiting[kind])]));
+  const historyPage = (list: 'incidents' | 'measures') => () =>
+    showCaseHistory(w().ctx, CASE_MANAGER, { reference: w().viewed.aggressive.reference, list }).then(actionCard);
+  return {
+    help: { 'a command not understood': () => cardOf(helpReply('unknown', true, typed(MESSAGE_MAX))) },
+    notice: {
+      'a rejection, to the reporter': () => {
+        const entry = noticeTo('n', WORST_REF, REPORTER, decisionNotice(worstDecision(typed, w().awaiting['pairs-visit'], 'reject')), NOW);
+        return entry.action.kind === 'send' ? (entry.action.card as AdaptiveCard) : expect.fail('a notice is sent as rendered');
+      },
+    },
+    'incident-form': perCategory((category) =>
+      incidentFormCard({ category, formId: FORM_ID, ...refusedIncident(typed, category), serviceAreas: worstAreas(typed), today: '2026-11-20' }),
+    ),
+    'incident-confirmation': perCategory((c) => confirmationCard(w().viewed[c], w().areas[0]!.name, false)),
+    'customer-check': { 'one open measure of each kind': () => checkCustomer(w().ctx, WORST_REF).then(cardOf) },
+    'my-reports': { [`the newest of ${HISTORY}`]: () => myReports(w().ctx, actorOf(worstPerson(typed, REPORTER))).then(cardOf) },
+    'signoff-request': perMeasure((m) => signOffStatusCard(m, w().people)),
+    'signoff-decide': perMeasure((m) => {
+      const refused = decide(m, worstPerson(typed, HOS), { outcome: 'reject', reason: '', vulnerabilitiesConsidered: '' }, NOW);
+      return signOffDecideCard(m, w().people, refused.ok ? expect.fail('a rejection needs a reason') : refused.error.message);
+    }),
+    'signoff-outcome': Object.fromEntries(
+      (['approve', 'reject'] as const).flatMap((outcome) =>
+        Object.entries(
+          perMeasure((m) => {
+            const d = worstDecision(typed, m, outcome);
+            return signOffOutcomeCard(d, `${d.signOff!.decision!.by.name} decided this first, at ${formatUk(NOW)}: your click changed nothing.`);
+          }),
+        ).map(([kind, make]) => [`${kind}, ${outcome}`, make]),
+      ),
+    ),
+    pending: { [`${AWAITING} awaiting`]: () => pendingForMe(w().ctx, actorOf(worstPerson(typed, HOS))).then(cardOf) },
+    case: perCategory((c) => showCase(w().ctx, CASE_MANAGER, w().viewed[c].reference).then(cardOf)),
+    'case-history': { 'a page of incidents': historyPage('incidents'), 'a page of measures': historyPage('measures') },
+    'measure-form': {
+      'refused on four fields': () =>
+        proposeMeasure(w().ctx, CASE_MANAGER, {
+          incidentRef: w().viewed.aggressive.reference,
+          formId: FORM_ID,
+          ...worstProposal(typed, 'contact-restriction', true),
+        }).then(actionCard),
+    },
+    retry: { 'the most data "Try again" carries': () => worstRetry(typed) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The fixtures: at least one realistic expansion of every template in TEMPLATES, and its worst cases.
+
+const REALISTIC: FixturesOf = {
   help: {
     welcome: () => cardOf(helpReply('welcome', true)),
     help: () => cardOf(helpReply('help', true)),
@@ -417,15 +761,10 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
     attention: () => renderCard('notice', { title: 'That form has expired', text: 'Type report to start a new one.', color: 'Attention' }),
     good: () => renderCard('notice', { title: 'Approved', text: 'Visits in pairs confirmed by Jo Head (§5.1).', color: 'Good' }),
     'visits in pairs proposed through proposeMeasure, awaiting sign-off': () =>
-      proposeMeasure(ctx, CASE_MANAGER, {
-        incidentRef: 'UB-7K3-M9Q',
-        formId: 'form-7d1e-0003',
-        kind: 'pairs-visit',
-        reasons: 'Pushed an officer and threatened to "sort him out" on 20 Nov (UB-7K3-M9Q).',
-        reviewDate: '2027-05-20',
-        vulnerabilitiesConsidered: 'No vulnerabilities recorded in Active H or known to the officer.',
-        notifyCustomer: 'yes',
-      }).then(actionCard),
+      proposePairs(fresh(), 'UB-9PQ-R2S', 'form-7d1e-0003', {
+        reasons: 'Swore at an officer and said he would "be waiting" for her at the next visit (UB-9PQ-R2S).',
+        priorWarningSkipReason: 'He named the officer and the day of her next visit: no time to warn him first.',
+      }),
   },
   'incident-form': {
     'blank §4.1 form': () => incidentFormCard(formState({})),
@@ -469,10 +808,20 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
       signOffOutcomeCard(LIFTED, 'Jo Head decided this first, at 26 Nov 2026, 10:05: your click changed nothing.'),
   },
   case: {
-    'case manager: §5.1 case with measures, Propose button': () => showCase(ctx, CASE_MANAGER, 'ub-7k3-m9q').then(cardOf),
+    'case manager: §5.1 case with measures and other incidents, Propose button': () => showCase(ctx, CASE_MANAGER, 'ub-7k3-m9q').then(cardOf),
     'Head of Service of the area: same case, no Propose button': () => showCase(ctx, HEAD_OF_HOUSING, 'UB-7K3-M9Q').then(cardOf),
     'case manager: no measures yet': () => showCase(ctx, CASE_MANAGER, 'UB-9PQ-R2S').then(cardOf),
     'case manager: §4.3 case, known vulnerability': () => showCase(ctx, CASE_MANAGER, 'UB-4HX-2TW').then(cardOf),
+    'case manager: more incidents than the card lists': () => showCase(ctx, CASE_MANAGER, PERSISTENT[0]!.reference).then(cardOf),
+  },
+  'case-history': {
+    'incidents: a full page, and more': () =>
+      showCaseHistory(ctx, CASE_MANAGER, { reference: PERSISTENT[0]!.reference, list: 'incidents' }).then(actionCard),
+    'measures: all of them on one page': () => showCaseHistory(ctx, CASE_MANAGER, { reference: 'UB-7K3-M9Q', list: 'measures' }).then(actionCard),
+    'incidents: nothing older': () =>
+      showCaseHistory(ctx, CASE_MANAGER, { reference: PERSISTENT[0]!.reference, list: 'incidents', before: PERSISTENT.at(-1)!.reportedAt }).then(
+        actionCard,
+      ),
   },
   'measure-form': {
     'fresh, for a §5.1 incident (visits in pairs suggested)': () =>
@@ -481,6 +830,7 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
       showProposalForm(ctx, CASE_MANAGER, { incidentRef: 'UB-4HX-2TW', formId: 'form-7d1e-0001' }).then(actionCard),
     'contact restriction refused by proposeMeasure: errors under several fields, values kept': () =>
       proposeMeasure(ctx, CASE_MANAGER, { incidentRef: 'UB-4HX-2TW', formId: 'form-7d1e-0002', ...BAD_RESTRICTION }).then(actionCard),
+    'visits in pairs again while the interim ones await sign-off: refused on kind': () => proposePairsAgain(fresh()),
   },
   retry: {
     'a submission that timed out after writing: the same data goes back on "Try again"': () =>
@@ -491,7 +841,7 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
         customerKey: 'T004512',
         outcome: 'approve',
       }),
-    'worst case: data too large to carry, no button': () =>
+    'data too large to carry, no button': () =>
       unfinishedActionCard({ why: 'failed', wrote: true }, 'incident.submit', { description: 'x'.repeat(20_000) }),
   },
   pending: {
@@ -500,9 +850,25 @@ const FIXTURES: Record<string, Record<string, Fixture>> = {
   },
 };
 
+/** Every template's fixtures: the realistic ones, then its worst cases for each kind of typed text. */
+const WORST_CASES = Object.entries(TYPED).map(([text, typed]) => ({ text, cases: worstCases(typed) }));
+const FIXTURES: Record<string, Record<string, Fixture>> = Object.fromEntries(
+  (Object.keys(TEMPLATES) as TemplateName[]).map((name) => [
+    name,
+    {
+      ...REALISTIC[name],
+      ...Object.fromEntries(
+        WORST_CASES.flatMap(({ text, cases }) =>
+          Object.entries(cases[name]).map(([variant, make]) => [`worst case, text in ${text}: ${variant}`, make]),
+        ),
+      ),
+    },
+  ]),
+);
+
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('Adaptive Card templates (cards/*.json), expanded with realistic data', () => {
+describe('Adaptive Card templates (cards/*.json), expanded with realistic and worst-case data', () => {
   it('the checker finds problems (an unknown element, a bad enum value, a duplicate id, a version above 1.5, a leftover ${…})', () => {
     const bad = {
       type: 'AdaptiveCard',
@@ -525,11 +891,15 @@ describe('Adaptive Card templates (cards/*.json), expanded with realistic data',
     expect(problems).to.include('unexpanded expression near ${missing}');
   });
 
-  it('the checker allows "${" only in what people typed, and finds a card over 20 KB', () => {
+  it('the checker allows "${" only in what people typed, and finds a card over 20 KB in UTF-8 bytes or in UTF-16 code units', () => {
     const card = (text: string) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text, wrap: true }] }) as AdaptiveCard;
+    const sizeProblems = (text: string) => problemsOf(card(text)).filter((p) => /, over 20480$/.test(p));
     expect(problemsOf(card('He wrote ${x}'), ['${x}'])).to.deep.equal([]);
     expect(problemsOf(card('He wrote ${x} ${y}'), ['${x}']).join('\n')).to.include('unexpanded expression near ${y}');
-    expect(problemsOf(card('x'.repeat(MAX_CARD_BYTES))).join('\n')).to.match(/^\d+ bytes, over 20480$/m);
+    expect(sizeProblems('x'.repeat(MAX_CARD_BYTES - 100))).to.deep.equal([]);
+    // é: 2 bytes in UTF-8, 1 unit in UTF-16; a quote: 2 of each, as JSON escapes it.
+    expect(sizeProblems('é'.repeat(MAX_CARD_BYTES / 2)).join('\n')).to.match(/^\d+ bytes, over 20480$/);
+    expect(sizeProblems('"'.repeat(MAX_CARD_BYTES / 2)).join('\n')).to.match(/^\d+ bytes, over 20480\n\d+ UTF-16 code units, over 20480$/);
   });
 
   // Teams reads a TextBlock's text and a fact's title and value as Markdown: data bound there could plant a link
@@ -582,12 +952,44 @@ describe('Adaptive Card templates (cards/*.json), expanded with realistic data',
       });
 
       for (const [variant, make] of Object.entries(fixtures)) {
-        it(`${variant}: parses at Adaptive Cards 1.5 with no events or warnings and no leftover \${`, async () => {
+        it(`${variant}: parses at Adaptive Cards 1.5 with no events or warnings, no leftover \${, and is under 20 KB`, async () => {
           expect(problemsOf(await make())).to.deep.equal([]);
         });
       }
     });
   }
+});
+
+describe('every message under 20 KB whatever the data: the worst cases are the most the validators allow', () => {
+  const typed = Object.values(TYPED)[0]!;
+
+  it('every template has a worst case for each kind of typed text (checked with the fixtures above)', () => {
+    for (const name of Object.keys(TEMPLATES))
+      for (const text of Object.keys(TYPED))
+        expect(
+          Object.keys(FIXTURES[name]!).filter((v) => v.startsWith(`worst case, text in ${text}:`)),
+          `${name}, ${text}`,
+        ).to.have.length.greaterThan(0);
+  });
+
+  it('each proposal input is as long as checkProposal accepts: its maxLength, the length the worst cases use', () => {
+    const facts = { incidents: [PERSISTENCE], priorWarning: false, now: NOW, policyVersion: TEST_POLICY_VERSION };
+    const errorAt = (field: string, length: number) => {
+      const result = checkProposal({ [field]: typed(length) }, facts);
+      return result.ok ? undefined : result.error[field as keyof ProposalValues];
+    };
+    expect(Object.keys(PROPOSAL_MAX)).to.have.length.greaterThan(5);
+    for (const [field, max] of Object.entries(PROPOSAL_MAX)) {
+      expect(errorAt(field, max), `${field} at ${max}`).to.equal(undefined);
+      expect(errorAt(field, max + 1), `${field} at ${max + 1}`).to.be.a('string');
+    }
+  });
+
+  it('the incident and decision inputs are as long as their validators accept (LIMITS, MAX_DECISION_TEXT)', () => {
+    const { customerName, description, crimeReference, vulnerabilityNote } = LIMITS;
+    expect(maxLengths(TEMPLATES['incident-form'])).to.deep.include({ customerName, description, crimeReference, vulnerabilityNote });
+    expect(maxLengths(TEMPLATES['signoff-decide'])).to.deep.equal({ vulnerabilitiesConsidered: MAX_DECISION_TEXT, reason: MAX_DECISION_TEXT });
+  });
 });
 
 describe('card content', () => {
@@ -678,7 +1080,11 @@ describe('card content', () => {
       expect(all).to.include('Visit in pairs only.');
       expect(all.join('\n')).to.include('(interim, pending sign-off)');
       expect(all.join('\n')).to.include('Contact by email only');
-      expect(ofType(card, 'Container').map((c) => c.style)).to.deep.equal(['attention', 'warning']);
+      const styles = ofType(card, 'Container').map((c) => [textOf((c.items as JsonObject[])[0]!), c.style]);
+      expect(styles).to.have.deep.members([
+        ['Visits and meetings in pairs (interim, pending sign-off)', 'attention'],
+        ['Contact restrictions', 'warning'],
+      ]);
       expect(all.join('\n')).to.include('3 incidents on record');
       expect(all.join('\n')).not.to.include('Warning that behaviour is unacceptable');
       expect(JSON.stringify(card), 'no reasons or incident narratives').not.to.include('SECRET-NARRATIVE');
@@ -701,18 +1107,21 @@ describe('card content', () => {
     });
   });
 
+  /** How the case card and its history list one of T007001's incidents: reference, when, category, area; no narrative. */
+  const persistentLine = (i: Incident) => `**${i.reference}** · ${formatUk(i.occurredAt)} · Unreasonable persistence · Repairs & Maintenance`;
+
   describe('case card (need-to-know, R-roles-case-view; every view audited, R-roles-case-view-audited)', () => {
     const proposeButtons = (card: AdaptiveCard) => ofType(card, 'Action.Execute').filter((a) => a.verb === 'measure.form');
 
     it('a case manager sees the full case with a Propose button for this incident, and the view is audited', async () => {
-      const before = written.audit.length;
-      const card = await FIXTURES.case!['case manager: §5.1 case with measures, Propose button']!();
+      const before = MAIN.audit.events.length;
+      const card = await FIXTURES.case!['case manager: §5.1 case with measures and other incidents, Propose button']!();
       expect(proposeButtons(card).map((a) => a.data)).to.deep.equal([{ incidentRef: 'UB-7K3-M9Q' }]);
       const all = texts(card).join('\n');
       expect(all).to.include('Case UB-7K3-M9Q');
       expect(all).to.include('door frame');
       expect(all).to.include('**Visits and meetings in pairs** · awaiting Head of Service sign-off (interim), review 20 May 2027');
-      const views = written.audit.slice(before);
+      const views = MAIN.audit.events.slice(before);
       expect(views).to.have.length(1);
       expect(views[0]).to.deep.include({
         customerKey: 'T004512',
@@ -735,13 +1144,81 @@ describe('card content', () => {
     });
 
     it('other staff, and the Head of Service of another area, get no details and leave no view in the audit trail', async () => {
-      const before = written.audit.length;
+      const before = MAIN.audit.events.length;
       for (const actor of [STAFF, { id: 'hos-repairs', name: 'Robin Repairs', tenantId: 'tenant-1' }]) {
         const reply = await showCase(ctx, actor, 'UB-7K3-M9Q');
         expect(reply).to.have.keys('text');
         expect(JSON.stringify(reply)).not.to.include('door frame');
       }
-      expect(written.audit.length).to.equal(before);
+      expect(MAIN.audit.events.length).to.equal(before);
+    });
+
+    const incidentLines = (card: AdaptiveCard) => texts(card).filter((t) => t.startsWith('**UB-'));
+    const historyButtons = (card: AdaptiveCard) =>
+      ofType(card, 'Action.Execute')
+        .filter((a) => a.verb === 'case.history')
+        .map((a) => ({ title: a.title, data: a.data }));
+
+    it('lists the open measures and the other incidents (no narratives), says what is not shown, and offers all the measures', async () => {
+      const card = await FIXTURES.case!['case manager: §5.1 case with measures and other incidents, Propose button']!();
+      expect(texts(card)).to.include.members([
+        '**Contact restrictions** · in force, review 1 Mar 2027',
+        '1 earlier measure has ended (not shown).',
+        'Other incidents for this customer',
+      ]);
+      expect(incidentLines(card)).to.deep.equal([
+        `**${EARLIER[0]!.reference}** · ${formatUk(EARLIER[0]!.occurredAt)} · Unreasonable demands · Housing Management`,
+        `**${EARLIER[1]!.reference}** · ${formatUk(EARLIER[1]!.occurredAt)} · Aggressive or abusive behaviour · Housing Management`,
+      ]);
+      expect(JSON.stringify(card)).not.to.include(EARLIER[0]!.description);
+      expect(historyButtons(card)).to.deep.equal([{ title: 'All measures', data: { reference: 'UB-7K3-M9Q', list: 'measures' } }]);
+    });
+
+    it(`lists at most the ${RECENT_INCIDENTS} newest incidents of a customer, counts the older ones, and offers them`, async () => {
+      const card = await FIXTURES.case!['case manager: more incidents than the card lists']!();
+      const others = PERSISTENT.slice(1, RECENT_INCIDENTS);
+      expect(incidentLines(card)).to.deep.equal(others.map(persistentLine));
+      expect(texts(card)).to.include(`${PERSISTENT.length - others.length - 1} older incidents not shown.`);
+      expect(historyButtons(card)).to.deep.equal([{ title: 'Older incidents', data: { reference: PERSISTENT[0]!.reference, list: 'incidents' } }]);
+    });
+  });
+
+  describe('case history (a page at a time, newest first; every view audited)', () => {
+    const buttons = (card: AdaptiveCard) => ofType(card, 'Action.Execute').map((a) => ({ title: a.title, verb: a.verb, data: a.data }));
+    const back = (reference: string) => ({ title: 'Back to the case', verb: 'case.show', data: { reference } });
+
+    it('incidents: a page of ten, no narratives, then Older (from the last one shown) and Back', async () => {
+      const before = MAIN.audit.events.length;
+      const card = await FIXTURES['case-history']!['incidents: a full page, and more']!();
+      const page = PERSISTENT.slice(0, 10);
+      expect(texts(card)[0]).to.equal('Incidents for customer T007001, newest first');
+      expect(texts(card).filter((t) => t.startsWith('**UB-'))).to.deep.equal(page.map(persistentLine));
+      expect(JSON.stringify(card)).not.to.include(PERSISTENCE.description);
+      expect(buttons(card)).to.deep.equal([
+        { title: 'Older', verb: 'case.history', data: { reference: PERSISTENT[0]!.reference, list: 'incidents', before: page.at(-1)!.reportedAt } },
+        back(PERSISTENT[0]!.reference),
+      ]);
+      expect(MAIN.audit.events.slice(before).map((e) => e.action)).to.deep.equal(['case.history-viewed']);
+    });
+
+    it('measures: each kind with its status, review and proposer, never the reasons', async () => {
+      const card = await FIXTURES['case-history']!['measures: all of them on one page']!();
+      const line = (m: Measure, status: string) =>
+        `**${MEASURE_KINDS[m.kind].label}** · ${status}, review ${formatUk(m.reviewDue, false)}; proposed ${formatUk(m.proposedAt, false)} by ${m.proposedBy.name}`;
+      expect(texts(card)[0]).to.equal('Measures for customer T004512, newest first');
+      expect(texts(card).slice(2)).to.have.members([
+        line(PAIRS, 'awaiting Head of Service sign-off (interim)'),
+        line(RESTRICTION, 'in force'),
+        line(LAPSED_WARNING, 'lapsed'),
+      ]);
+      expect(JSON.stringify(card)).not.to.include('SECRET-NARRATIVE');
+      expect(buttons(card)).to.deep.equal([back('UB-7K3-M9Q')]);
+    });
+
+    it('past the oldest: says nothing older is recorded, with only the way back', async () => {
+      const card = await FIXTURES['case-history']!['incidents: nothing older']!();
+      expect(texts(card)).to.include('Nothing older is recorded.');
+      expect(buttons(card)).to.deep.equal([back(PERSISTENT[0]!.reference)]);
     });
   });
 
@@ -800,6 +1277,25 @@ describe('card content', () => {
       for (const input of shown)
         expect(String(input.value ?? ''), String(input.id)).to.equal(BAD_RESTRICTION[input.id as keyof ProposalValues] ?? '');
     });
+
+    it('a kind already open for the customer: the form again, why under the kind, the values kept, nothing written', async () => {
+      const app = world(DIRECTORY, RECORDS);
+      const card = await proposePairsAgain(app.ctx);
+      const why = alreadyOpen(await ctx.customers.summary('T004512'), 'pairs-visit', NOW);
+      expect(why).to.be.a('string').and.include('Visits and meetings in pairs is already awaiting Head of Service sign-off');
+      expect(
+        textElements(card)
+          .filter((t) => t.color === 'Attention')
+          .map((t) => t.text),
+      ).to.include.members([why, 'Not proposed: please correct the field marked below.']);
+      const value = (id: string) => inputs(card).find((i) => i.id === id)!.value;
+      expect([value('kind'), value('reasons')]).to.deep.equal([
+        'pairs-visit',
+        'Pushed an officer and threatened to "sort him out" on 20 Nov (UB-7K3-M9Q).',
+      ]);
+      expect(app.measures.values()).to.have.length(RECORDS.measures.length);
+      expect(app.customers.effects).to.deep.equal([]);
+    });
   });
 
   it('help lists every command, with the report button, in personal chat', () => {
@@ -818,6 +1314,7 @@ describe('card content', () => {
 
   it('my reports lists references, newest first as the store returns them; empty says so', async () => {
     const two = texts(await FIXTURES['my-reports']!['two reports']!());
+    expect(two.filter((t) => t.startsWith('**UB-'))).to.have.length(2);
     expect(two).to.include('**UB-7K3-M9Q** · Sam O’Neill (T004512)');
     expect(two).to.include('**UB-4HX-2TW** · Pat Jones (T009981)');
     expect(two).not.to.include('You have not reported any incidents yet.');
@@ -890,30 +1387,18 @@ const HOSTILE_MEASURE = measure({
     decision: null,
   },
 });
-const hostileDecision = decide(
+const HOSTILE_REJECTED = decideOrThrow(
   HOSTILE_MEASURE,
+  'reject',
   { id: 'hos-housing', name: HOSTILE.decider },
-  { outcome: 'reject', reason: HOSTILE.rejectReason, vulnerabilitiesConsidered: HOSTILE.considered },
-  NOW,
+  { reason: HOSTILE.rejectReason, vulnerabilitiesConsidered: HOSTILE.considered },
 );
-if (!hostileDecision.ok) throw new Error(hostileDecision.error.message);
-const HOSTILE_REJECTED = hostileDecision.value;
 const HOSTILE_PEOPLE: SignOffPeople = { ...SIGNOFF_PEOPLE, approverName: HOSTILE.approver, deputyName: HOSTILE.deputy };
+/** A referral in force for the same customer, with the hostile instructions (what `check` shows). */
+const HOSTILE_REFERRAL = measure({ id: `${HOSTILE_INCIDENT.reference}:referral`, kind: 'referral', instructions: HOSTILE.instructions });
 
-/** The test context, with the hostile incident and measures on file. */
-const hostileCtx: AppContext = {
-  ...ctx,
-  incidents: withMethods(memory.incidents, {
-    customerFile: async () => ({
-      measures: [HOSTILE_MEASURE, measure({ instructions: HOSTILE.instructions })],
-      incidentCount: 1,
-      customerName: null,
-    }),
-    reportedBy: async () => [HOSTILE_INCIDENT],
-    findByReference: async (reference: string) => (reference === HOSTILE_INCIDENT.reference ? HOSTILE_INCIDENT : null),
-  }),
-  measures: withMethods(ctx.measures, { awaitingSignOffBy: async () => [HOSTILE_MEASURE] }),
-};
+/** The hostile incident and measures on file, afresh for each card (a proposal writes). */
+const hostileCtx = () => world(DIRECTORY, { incidents: [HOSTILE_INCIDENT], measures: [HOSTILE_MEASURE, HOSTILE_REFERRAL] }).ctx;
 
 /** Each card that shows what people typed, with the hostile strings it must show (as TextRuns) or keep (in inputs). */
 const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: string[] }[] = [
@@ -936,18 +1421,18 @@ const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: stri
   },
   {
     name: 'case',
-    make: () => showCase(hostileCtx, CASE_MANAGER, HOSTILE_INCIDENT.reference).then(cardOf),
+    make: () => showCase(hostileCtx(), CASE_MANAGER, HOSTILE_INCIDENT.reference).then(cardOf),
     shown: [HOSTILE.customerName, HOSTILE.description, HOSTILE.vulnerabilityNote, HOSTILE.crimeReference, HOSTILE.reporter],
   },
   {
     name: 'measure form, known vulnerability',
-    make: () => showProposalForm(hostileCtx, CASE_MANAGER, { incidentRef: HOSTILE_INCIDENT.reference, formId: 'form-h0st-0001' }).then(actionCard),
+    make: () => showProposalForm(hostileCtx(), CASE_MANAGER, { incidentRef: HOSTILE_INCIDENT.reference, formId: 'form-h0st-0001' }).then(actionCard),
     shown: [HOSTILE.vulnerabilityNote],
   },
   {
     name: 'measure form, refused with the values kept',
     make: () =>
-      proposeMeasure(hostileCtx, CASE_MANAGER, {
+      proposeMeasure(hostileCtx(), CASE_MANAGER, {
         incidentRef: HOSTILE_INCIDENT.reference,
         formId: 'form-h0st-0002',
         ...BAD_RESTRICTION,
@@ -960,7 +1445,7 @@ const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: stri
   {
     name: 'measure proposed (notice)',
     make: () =>
-      proposeMeasure(hostileCtx, CASE_MANAGER, {
+      proposeMeasure(hostileCtx(), CASE_MANAGER, {
         incidentRef: HOSTILE_INCIDENT.reference,
         formId: 'form-h0st-0003',
         kind: 'warning',
@@ -975,12 +1460,12 @@ const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: stri
   },
   {
     name: 'customer check',
-    make: () => checkCustomer(hostileCtx, 'T004512').then(cardOf),
+    make: () => checkCustomer(hostileCtx(), 'T004512').then(cardOf),
     shown: [HOSTILE.instructions],
   },
   {
     name: 'my reports',
-    make: () => myReports(hostileCtx, STAFF).then(cardOf),
+    make: () => myReports(hostileCtx(), STAFF).then(cardOf),
     shown: [HOSTILE.customerName],
   },
   {
@@ -1006,7 +1491,7 @@ const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: stri
   },
   {
     name: 'pending',
-    make: () => pendingForMe(hostileCtx, HEAD_OF_HOUSING).then(cardOf),
+    make: () => pendingForMe(hostileCtx(), HEAD_OF_HOUSING).then(cardOf),
     shown: [HOSTILE.proposer],
   },
   {

@@ -19,12 +19,12 @@ function explain(u: Unfinished, again: string): { title: string; text: string } 
     : { title: 'Nothing was saved', text: `${cause} and nothing was saved. ${again} in a moment.` };
 }
 
-/** Card data echoed back on "Try again" is a request, never trusted as a record; a huge one is not worth carrying. */
-const MAX_RETRY_DATA_CHARS = 12_000;
+/** Card data echoed back on "Try again" is a request, never trusted as a record; a huge one is not worth carrying (bytes of JSON). */
+const MAX_RETRY_DATA_BYTES = 12_000;
 
 /** The card that replaces the one clicked: what happened, and a button that sends the same action again. */
 export function unfinishedActionCard(u: Unfinished, verb: string, data: Record<string, unknown>): AdaptiveCard {
-  const canRetry = JSON.stringify(data).length <= MAX_RETRY_DATA_CHARS;
+  const canRetry = Buffer.byteLength(JSON.stringify(data), 'utf8') <= MAX_RETRY_DATA_BYTES;
   const { title, text } = explain(u, canRetry ? 'Press “Try again”' : 'Open the card again and press it once more');
   return renderCard('retry', { title, text, canRetry, verb, data: canRetry ? data : {} });
 }

@@ -336,7 +336,14 @@ export const CARD_FIELDS = {
     olderIncidents: 'boolean',
     canPropose: 'boolean',
   },
-  'case-history': { reference: 'string', title: 'string', emptyText: 'string', items: [{ heading: 'string', text: 'string' }], more: 'boolean', next: 'any' },
+  'case-history': {
+    reference: 'string',
+    title: 'string',
+    emptyText: 'string',
+    items: [{ heading: 'string', text: 'string' }],
+    more: 'boolean',
+    next: 'any',
+  },
   'measure-form': {
     customerKey: 'string',
     incidentRef: 'string',

@@ -1,3 +1,4 @@
+import { plainText } from './text';
 import { z } from 'zod';
 
 /** The chosen values of a multi-select Input.ChoiceSet: comma-separated, trimmed, without repeats. */
@@ -25,7 +26,7 @@ export const boundedText = (max: number, what: string) =>
   z
     .string()
     .default('')
-    .transform((v) => v.trim())
+    .transform((v) => plainText(v).trim())
     .refine((v) => v.length <= max, `${what} must be ${max} characters or fewer`);
 
 /** A form instance's id: what makes a submission idempotent (a retry or double click sends the same one). */

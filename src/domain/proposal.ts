@@ -52,10 +52,10 @@ const count = z
 
 const schema = z.object({
   kind: z.enum(MEASURE_KIND_IDS as [MeasureKind, ...MeasureKind[]], { error: 'Choose the measure' }),
-  reasons: boundedText(2000, 'Reasons').refine((v) => v.length >= 10, 'Give the reasons for this measure (at least 10 characters)'),
+  reasons: boundedText(1500, 'Reasons').refine((v) => v.length >= 10, 'Give the reasons for this measure (at least 10 characters)'),
   instructions: boundedText(500, 'Instructions to staff'),
   reviewDate: z.string({ error: 'Enter the review date' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the review date'),
-  vulnerabilitiesConsidered: boundedText(2000, 'Vulnerabilities considered').refine(
+  vulnerabilitiesConsidered: boundedText(1500, 'Vulnerabilities considered').refine(
     (v) => v.length >= 10,
     'Record how the customer’s vulnerabilities and reasonable adjustments were considered (§6)',
   ),
@@ -64,8 +64,8 @@ const schema = z.object({
     'adjustments',
   ),
   notifyCustomer: z.enum(['yes', 'no'], { error: 'Say whether the customer will be told in writing' }),
-  noNotificationJustification: boundedText(4000, 'Justification'),
-  priorWarningSkipReason: boundedText(1000, 'Reason'),
+  noNotificationJustification: boundedText(2000, 'Justification'),
+  priorWarningSkipReason: boundedText(500, 'Reason'),
   channels: multiChoice(
     CONTACT_CHANNELS.map((c) => c.id),
     'contact channels',

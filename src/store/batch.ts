@@ -65,9 +65,13 @@ export async function writeTogether(container: Container, partitionKey: string, 
     t.replacing
       ? { operationType: 'Replace', partitionKey, id: t.primary.id, resourceBody: body, ifMatch: t.replacing.etag }
       : { operationType: 'Create', partitionKey, resourceBody: body },
-    ...t.changes.map(
-      (c): OperationInput => ({ operationType: 'Replace', partitionKey, id: c.doc.id, resourceBody: withoutEtag(c.doc), ifMatch: c.ifMatch }),
-    ),
+    ...t.changes.map((c): OperationInput => ({
+      operationType: 'Replace',
+      partitionKey,
+      id: c.doc.id,
+      resourceBody: withoutEtag(c.doc),
+      ifMatch: c.ifMatch,
+    })),
     ...t.effects.map((doc): OperationInput => ({ operationType: 'Create', partitionKey, resourceBody: withoutEtag(doc) })),
   ];
   let results;

@@ -113,8 +113,7 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
   };
 
   /** No pending effects left on the customer's summary (the record every decision commits through). */
-  const settled = async (customerRef: string) =>
-    (await doc<{ pendingEffects?: unknown }>('customer', customerRef))?.pendingEffects === undefined;
+  const settled = async (customerRef: string) => (await doc<{ pendingEffects?: unknown }>('customer', customerRef))?.pendingEffects === undefined;
 
   const proposeFlow: Flow = {
     name: 'proposal (a referral the customer is not told of: measure, audit, two sign-off cards)',

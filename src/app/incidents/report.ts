@@ -148,10 +148,18 @@ async function record(
 async function joined(ctx: AppContext, marker: Versioned<Measure>, incident: Incident, now: Date): Promise<Effect[]> {
   const before = marker.value;
   const after = withFurtherIncident(before, incident);
-  const audit = auditEvent(`${before.id}:incident:${incident.reference}`, before.customerKey, now, incident.reporter, 'measure.incident-added', before.id, {
-    incident: incident.reference,
-    status: before.status,
-  });
+  const audit = auditEvent(
+    `${before.id}:incident:${incident.reference}`,
+    before.customerKey,
+    now,
+    incident.reporter,
+    'measure.incident-added',
+    before.id,
+    {
+      incident: incident.reference,
+      status: before.status,
+    },
+  );
   const change: Effect = { type: 'change', before: marker, after };
   if (before.status === 'pending-sign-off') return [change, audit, ...signOffUpdates(after, incident.reference, now)];
   // In force: the review date stands, and the case managers are told the behaviour persisted (§8).

@@ -2,8 +2,12 @@ import { ADJUSTMENTS, CONTACT_CHANNELS, MEASURE_KINDS, latestReviewDate, type Me
 import { PROPOSAL_FIELDS, type ProposalErrors, type ProposalField, type ProposalValues } from '../../domain/proposal';
 import type { Incident } from '../../domain/records';
 import { fieldsToCorrect } from '../../domain/form-values';
+import { brief } from '../../domain/text';
 import { formatUk, ukDate } from '../../domain/time';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
+
+/** How much of the reporter's vulnerability note the form quotes (the case has all of it): keeps the form under 20 KB. */
+const NOTE_QUOTED = 300;
 
 const asNumber = (v: string | undefined) => (v !== undefined && /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : null);
 const blank = () => Object.fromEntries(PROPOSAL_FIELDS.map((f) => [f, ''])) as Record<ProposalField, string>;
@@ -24,7 +28,7 @@ export function proposalForm(incident: Incident, formId: string, values: Proposa
     problemSummary: problems ? `Not proposed: please correct ${fieldsToCorrect(problems)} marked below.` : '',
     vulnerabilityNote:
       incident.vulnerability.known === 'yes'
-        ? `The reporter knows of a vulnerability: “${incident.vulnerability.note ?? ''}”. Consider contact through a third party or advocate (§6)`
+        ? `The reporter knows of a vulnerability: “${brief(incident.vulnerability.note ?? '', NOTE_QUOTED)}”. Consider contact through a third party or advocate (§6)`
         : '',
     kinds: Object.entries(MEASURE_KINDS).map(([id, k]) => ({ id, label: `${k.label} (§${k.section})${k.signOff ? ': needs sign-off' : ''}` })),
     adjustmentOptions: ADJUSTMENTS,

@@ -1,6 +1,10 @@
 import { MEASURE_KINDS, type Measure } from '../../domain/measure';
 import { renderCard } from '../../cards/render';
+import { brief } from '../../domain/text';
 import type { Actor, AppContext, Reply } from '../context';
+
+/** A name as the list shows it: directory names are short; one the channel sent may be up to 256 characters. */
+const NAME_SHOWN = 80;
 
 /** `pending`: what awaits my sign-off. */
 export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply> {
@@ -15,7 +19,7 @@ export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply
           measureId: m.id,
           customerKey: m.customerKey,
           measureLabel: signOffStatusLabel(m),
-          age: `Waiting ${days === 0 ? 'since today' : `${days} day${days === 1 ? '' : 's'}`} · proposed by ${m.proposedBy.name}`,
+          age: `Waiting ${days === 0 ? 'since today' : `${days} day${days === 1 ? '' : 's'}`} · proposed by ${brief(m.proposedBy.name, NAME_SHOWN)}`,
         };
       }),
     }),
