@@ -52,7 +52,15 @@ const variables = z.object({
 export const CONFIG_VARIABLES = Object.keys(variables.shape);
 
 const serviceAreasSchema = z
-  .array(z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), name: z.string().min(1), headOfService: z.uuid(), deputy: z.uuid().nullable() }))
+  .array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+      name: z.string().min(1),
+      headOfService: z.uuid(),
+      deputy: z.uuid().nullable(),
+      alternates: z.array(z.uuid()).default([]),
+    }),
+  )
   .min(1);
 
 function safeJson(text: string): unknown {
@@ -131,7 +139,7 @@ const schema = variables.superRefine((c, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['SERVICE_AREAS_JSON'],
-        message: `must be a JSON array of {id, name, headOfService, deputy} with Entra object ids: ${areas.error.issues[0]?.message}`,
+        message: `must be a JSON array of {id, name, headOfService, deputy, alternates?} with Entra object ids: ${areas.error.issues[0]?.message}`,
       });
   }
 });

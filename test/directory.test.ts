@@ -22,7 +22,7 @@ const LYNNE = { id: '1a1a1a1a-0000-4000-8000-000000000025', displayName: 'Lynne 
 const NOBODY = '1a1a1a1a-0000-4000-8000-0000000000ff';
 const USERS = [ALEX, MEGAN, LYNNE];
 
-const AREAS: ServiceArea[] = [{ id: 'income', name: 'Income and Tenancy Support', headOfService: MEGAN.id, deputy: ALEX.id }];
+const AREAS: ServiceArea[] = [{ id: 'income', name: 'Income and Tenancy Support', headOfService: MEGAN.id, deputy: ALEX.id, alternates: [] }];
 
 interface Recorded {
   method: string;

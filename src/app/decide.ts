@@ -1,7 +1,8 @@
 import { summarise, type CustomerSummary } from '../domain/summary';
 import type { Measure } from '../domain/measure';
 import type { Incident } from '../domain/records';
-import type { DecisionRepository, Effect, MeasureChange } from './ports';
+import type { Appeal } from '../domain/appeal';
+import type { Change, DecisionRepository, Effect } from './ports';
 
 /** What a decision function says, given the record as it is now: write this (and answer so), or just answer. */
 export type Decision<T, R> = { commit: T; effects: Effect[]; answer: R } | { answer: R };
@@ -52,10 +53,12 @@ export function customer(customerKey: string): { id: string; partition: string }
  * what is written, so no use case can leave it out of step.
  */
 export function aboutCustomer<R>(summary: CustomerSummary, effects: Effect[], answer: R): Decision<CustomerSummary, R> {
+  const changed = effects.filter((e): e is Change => e.type === 'change').map((c) => c.after);
   const written = {
     incidents: effects.filter((e): e is Incident => e.type === 'incident'),
     created: effects.filter((e): e is Measure => e.type === 'measure'),
-    changed: effects.filter((e): e is MeasureChange => e.type === 'change').map((c) => c.after),
+    changed: changed.filter((r): r is Measure => r.type === 'measure'),
+    appeals: [...effects.filter((e): e is Appeal => e.type === 'appeal'), ...changed.filter((r): r is Appeal => r.type === 'appeal')],
   };
   return { commit: summarise(summary, written), effects, answer };
 }

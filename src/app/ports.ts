@@ -2,6 +2,7 @@ import type { AuditEvent, Incident } from '../domain/records';
 import type { Measure } from '../domain/measure';
 import type { OutboxEntry } from '../domain/outbox';
 import type { CustomerSummary, IncidentHeader } from '../domain/summary';
+import type { Appeal } from '../domain/appeal';
 
 /**
  * The ports the application owns: what it needs from storage, in its own words. `src/store/` implements them over
@@ -19,18 +20,15 @@ export interface Versioned<T> {
   readonly version: Version;
 }
 
-/** A measure a decision changes: replaced together with the decision, and only if it is still as it was read. */
-export interface MeasureChange {
-  type: 'change';
-  before: Versioned<Measure>;
-  after: Measure;
-}
+/** A record a decision changes (a measure, an appeal): replaced together with the decision, only if still as it was read. */
+export type Change<T extends Measure | Appeal = Measure | Appeal> = T extends unknown ? { type: 'change'; before: Versioned<T>; after: T } : never;
+export type MeasureChange = Change<Measure>;
 
 /**
  * What a decision writes besides its record: records created once each (deterministic ids, so a repeat is refused),
  * and measures changed, all together with the record.
  */
-export type Effect = AuditEvent | OutboxEntry | Measure | Incident | MeasureChange;
+export type Effect = AuditEvent | OutboxEntry | Measure | Incident | Appeal | Change;
 
 /** Records that decisions are made on: read with a version, committed only if still at that version. */
 export interface DecisionRepository<T> {
@@ -74,6 +72,13 @@ export interface MeasureRepository {
   awaitingSignOffBy(personId: string, limit?: number): Promise<Measure[]>;
   /** One customer's measures proposed before `before` (all when null), newest first. */
   history(customerKey: string, before: string | null, limit: number): Promise<Measure[]>;
+}
+
+export interface AppealRepository {
+  /** Loads an appeal by id; null for an id that is not an appeal in that partition. */
+  read(id: string, customerKey: string): Promise<Versioned<Appeal> | null>;
+  /** Open appeals this person may decide, soonest due first (bounded: `pending`). */
+  awaitingDecisionBy(personId: string, limit?: number): Promise<Appeal[]>;
 }
 
 /** Where a pending outbox entry is and when it is next due: all the dispatcher keeps in memory, never the message. */
@@ -141,6 +146,8 @@ export interface ServiceArea {
   name: string;
   headOfService: string;
   deputy: string | null;
+  /** Other Heads of Service who decide, in this order, when the Head of Service and deputy took part (independence). */
+  alternates: string[];
 }
 
 /** The directory port: Microsoft Graph in production, a JSON file locally. */

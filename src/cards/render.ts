@@ -7,7 +7,7 @@ import incidentConfirmation from '../../cards/incident-confirmation.json';
 import customerCheck from '../../cards/customer-check.json';
 import myReports from '../../cards/my-reports.json';
 import signoffRequest from '../../cards/signoff-request.json';
-import signoffDecide from '../../cards/signoff-decide.json';
+import decision from '../../cards/decision.json';
 import signoffOutcome from '../../cards/signoff-outcome.json';
 import pending from '../../cards/pending.json';
 import caseCard from '../../cards/case.json';
@@ -24,7 +24,7 @@ export const TEMPLATES = {
   'customer-check': customerCheck,
   'my-reports': myReports,
   'signoff-request': signoffRequest,
-  'signoff-decide': signoffDecide,
+  decision,
   'signoff-outcome': signoffOutcome,
   pending,
   case: caseCard,

@@ -111,13 +111,45 @@ export interface SignOffRequestCard extends SignOffCommon {
   waitingFor: string;
 }
 
-export interface SignOffDecideCard extends SignOffCommon {
+/** One input of a decision step: a required text, or a required date (`min`/`max` as YYYY-MM-DD). */
+export interface StepInput {
+  id: string;
+  kind: 'text' | 'date';
+  label: string;
+  errorMessage: string;
+  value: string;
+  maxLength: number;
+  min: string;
+  max: string;
+}
+
+/** One way to decide: a button that opens its own step (Action.ShowCard), with its own required input and confirm button. */
+export interface DecisionStep {
+  title: string;
+  explain: string;
+  inputs: readonly StepInput[];
+  confirm: string;
+  style: 'positive' | 'destructive' | 'default';
+  verb: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What a decider sees (sign-off, appeal, review; only in their refreshed view in personal chat): the facts needed to
+ * decide, the newest incidents relied on in full, and one step per outcome.
+ */
+export interface DecisionCard {
+  refreshVerb: string;
+  refreshData: Record<string, unknown>;
+  userIds: readonly string[];
+  subject: string;
   problem: string;
-  reviewDue: string;
-  reasons: string;
-  instructions: string;
-  justification: string;
-  vulnerabilitiesConsidered: string;
+  facts: readonly { label: string; value: string }[];
+  incidents: readonly { heading: string; facts: string; account: string }[];
+  moreIncidents: string;
+  sections: readonly { title: string; text: string }[];
+  steps: readonly DecisionStep[];
+  caseReference: string;
 }
 
 export interface SignOffOutcomeCard {
@@ -194,7 +226,7 @@ export interface CardData {
   'customer-check': CustomerCheckCard;
   'my-reports': MyReportsCard;
   'signoff-request': SignOffRequestCard;
-  'signoff-decide': SignOffDecideCard;
+  decision: DecisionCard;
   'signoff-outcome': SignOffOutcomeCard;
   pending: PendingCard;
   case: CaseCard;
@@ -300,14 +332,39 @@ export const CARD_FIELDS = {
   },
   'my-reports': { emptyText: 'string', reports: [{ reference: 'string', customer: 'string', category: 'string', occurredAt: 'string' }] },
   'signoff-request': { ...signOffCommon, status: 'string', waitingFor: 'string' },
-  'signoff-decide': {
-    ...signOffCommon,
+  decision: {
+    refreshVerb: 'string',
+    refreshData: 'any',
+    userIds: ['string'],
+    subject: 'string',
     problem: 'string',
-    reviewDue: 'string',
-    reasons: 'string',
-    instructions: 'string',
-    justification: 'string',
-    vulnerabilitiesConsidered: 'string',
+    facts: [{ label: 'string', value: 'string' }],
+    incidents: [{ heading: 'string', facts: 'string', account: 'string' }],
+    moreIncidents: 'string',
+    sections: [{ title: 'string', text: 'string' }],
+    steps: [
+      {
+        title: 'string',
+        explain: 'string',
+        inputs: [
+          {
+            id: 'string',
+            kind: 'string',
+            label: 'string',
+            errorMessage: 'string',
+            value: 'string',
+            maxLength: 'number',
+            min: 'string',
+            max: 'string',
+          },
+        ],
+        confirm: 'string',
+        style: 'string',
+        verb: 'string',
+        data: 'any',
+      },
+    ],
+    caseReference: 'string',
   },
   'signoff-outcome': {
     note: 'string',

@@ -15,6 +15,7 @@ const fileSchema = z
           name: z.string().min(1),
           headOfService: z.string().min(1),
           deputy: z.string().min(1).nullable(),
+          alternates: z.array(z.string().min(1)).default([]),
         }),
       )
       .min(1),
@@ -31,6 +32,11 @@ const fileSchema = z
       check(a.deputy, ['serviceAreas', i, 'deputy']);
       if (a.deputy === a.headOfService)
         ctx.addIssue({ code: 'custom', path: ['serviceAreas', i, 'deputy'], message: 'the deputy must be another person' });
+      a.alternates.forEach((id, j) => {
+        check(id, ['serviceAreas', i, 'alternates', j]);
+        if (id === a.headOfService || id === a.deputy || a.alternates.indexOf(id) !== j)
+          ctx.addIssue({ code: 'custom', path: ['serviceAreas', i, 'alternates', j], message: 'each alternate must be another person, once' });
+      });
     });
   });
 

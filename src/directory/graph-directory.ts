@@ -36,8 +36,8 @@ export interface GraphDirectoryOptions {
   caseManagerGroupId: string;
   /** Entra group whose (transitive) user members are admins. */
   adminGroupId: string;
-  /** Service areas and their Head of Service/deputy object ids: configuration, not Graph. */
-  serviceAreas: ServiceArea[];
+  /** Service areas and their Head of Service, deputy and alternates' object ids: configuration, not Graph. */
+  serviceAreas: (Omit<ServiceArea, 'alternates'> & { alternates?: string[] | undefined })[];
   /**
    * The base URL the client talks to (default https://graph.microsoft.com/). Used only to follow
    * @odata.nextLink: links to any other origin are refused rather than followed.
@@ -222,7 +222,7 @@ function requireObjectId(id: string, name: string): string {
   return id;
 }
 
-function validateServiceAreas(areas: ServiceArea[]): ServiceArea[] {
+function validateServiceAreas(areas: GraphDirectoryOptions['serviceAreas']): ServiceArea[] {
   if (!Array.isArray(areas) || areas.length === 0) throw new Error('GraphDirectory: at least one service area must be configured');
   const seen = new Set<string>();
   return areas.map((a, i) => {
@@ -234,7 +234,12 @@ function validateServiceAreas(areas: ServiceArea[]): ServiceArea[] {
     if (a.deputy !== null) requireObjectId(a.deputy, `serviceAreas[${i}].deputy`);
     if (a.deputy !== null && a.deputy.toLowerCase() === a.headOfService.toLowerCase())
       throw new Error(`${where} (${a.id}): the deputy must be another person than the Head of Service`);
-    return { id: a.id, name: a.name, headOfService: a.headOfService, deputy: a.deputy };
+    const alternates = a.alternates ?? [];
+    alternates.forEach((id, j) => requireObjectId(id, `serviceAreas[${i}].alternates[${j}]`));
+    const everyone = [a.headOfService, a.deputy, ...alternates].filter((id): id is string => id !== null).map((id) => id.toLowerCase());
+    if (new Set(everyone).size !== everyone.length)
+      throw new Error(`${where} (${a.id}): the Head of Service, deputy and alternates must all be different people`);
+    return { id: a.id, name: a.name, headOfService: a.headOfService, deputy: a.deputy, alternates };
   });
 }
 

@@ -49,7 +49,11 @@ export type SignOffReason = 'pairs-visit' | 'no-notification';
 export interface SignOff {
   reasons: SignOffReason[];
   serviceArea: string;
-  approverId: string;
+  /**
+   * Who may decide: the first two people on the area's [Head of Service, deputy, alternates…] who took no part
+   * (docs/rules.md#R-signoff-independent). Null when nobody independent is configured: the case managers are told.
+   */
+  approverId: string | null;
   deputyId: string | null;
   requestedAt: string;
   decision: { outcome: 'approved' | 'rejected'; by: Person; at: string; reason: string | null } | null;
@@ -80,6 +84,9 @@ export interface Measure {
   signOff: SignOff | null;
   /** Told of the decision: the reporters of the incidents behind it and the proposer. */
   notifyOnDecision: Person[];
+  /** Who reported the incidents it rests on, and who has decided on it (sign-off, appeal, review): never its deciders again. */
+  reporters: string[];
+  deciders: string[];
   policyVersion: string;
 }
 
@@ -88,7 +95,7 @@ export const ALWAYS_OPEN =
   'Emergencies, urgent repairs and health and safety issues can always be reported, whatever the restrictions (§6: at least one way to access our services always remains).';
 
 /** §5.1: an incident with violence, threats, a weapon or intoxication puts visits in pairs at once, pending sign-off. */
-export function interimPairsVisit(incident: Incident, approver: { approverId: string; deputyId: string | null }): Measure | null {
+export function interimPairsVisit(incident: Incident, approver: { approverId: string | null; deputyId: string | null }): Measure | null {
   if (!needsSection51Response(incident)) return null;
   return {
     type: 'measure',
@@ -112,6 +119,8 @@ export function interimPairsVisit(incident: Incident, approver: { approverId: st
     priorWarningSkipReason: null,
     signOff: { reasons: ['pairs-visit'], serviceArea: incident.serviceArea, ...approver, requestedAt: incident.reportedAt, decision: null },
     notifyOnDecision: [incident.reporter],
+    reporters: [incident.reporter.id],
+    deciders: [],
     // The interim marker is made under the policy the incident was reported under.
     policyVersion: incident.policyVersion,
   };
@@ -138,6 +147,7 @@ export function withFurtherIncident(marker: Measure, incident: Incident): Measur
     ...marker,
     interim: marker.status === 'pending-sign-off' || marker.interim,
     incidentRefs: [...marker.incidentRefs, incident.reference],
+    reporters: marker.reporters.includes(incident.reporter.id) ? marker.reporters : [...marker.reporters, incident.reporter.id],
     notifyOnDecision: told ? marker.notifyOnDecision : [...marker.notifyOnDecision, incident.reporter],
   };
 }

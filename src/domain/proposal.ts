@@ -91,7 +91,7 @@ export interface ProposalFacts {
 }
 
 /** A measure as checked, before it is given an id, a service area and a proposer (`build`). */
-export type CheckedMeasure = Omit<Measure, 'id' | 'signOff' | 'serviceArea' | 'proposedBy'>;
+export type CheckedMeasure = Omit<Measure, 'id' | 'signOff' | 'serviceArea' | 'proposedBy' | 'notifyOnDecision' | 'reporters' | 'deciders'>;
 export type ProposalResult = Result<CheckedMeasure, ProposalErrors>;
 
 /**
@@ -197,29 +197,27 @@ export function defaultInstructions(kind: MeasureKind, r: ContactRestriction | n
   return `${out} ${ALWAYS_OPEN}`;
 }
 
+/**
+ * The measure as proposed: its sign-off (§5.2), if it needs one, asked of `deciders` (chosen independent of the
+ * proposer and the reporters, src/domain/independence.ts). The reporters and the proposer are told of the decision.
+ */
 export function build(
   checked: CheckedMeasure,
   id: string,
-  serviceArea: { id: string; headOfService: string; deputy: string | null },
+  serviceArea: string,
   proposedBy: Person,
-  notifyOnDecision: Person[],
+  reporters: readonly Person[],
+  deciders: { approverId: string | null; deputyId: string | null },
 ): Measure {
   const reasons = signOffReasons(checked.kind, checked.notifyCustomer);
   return {
     ...checked,
     id,
-    serviceArea: serviceArea.id,
+    serviceArea,
     proposedBy,
-    notifyOnDecision,
-    signOff: reasons.length
-      ? {
-          reasons,
-          serviceArea: serviceArea.id,
-          approverId: serviceArea.headOfService,
-          deputyId: serviceArea.deputy,
-          requestedAt: checked.proposedAt,
-          decision: null,
-        }
-      : null,
+    notifyOnDecision: [...new Map([...reporters, proposedBy].map((p) => [p.id, p])).values()],
+    reporters: [...new Set(reporters.map((p) => p.id))],
+    deciders: [],
+    signOff: reasons.length ? { reasons, serviceArea, ...deciders, requestedAt: checked.proposedAt, decision: null } : null,
   };
 }

@@ -1,6 +1,7 @@
 import { reviewDateFrom } from './dates';
 import type { Measure } from './measure';
 import type { Person } from './records';
+import { involvedIn } from './independence';
 import { fail, ok, type Result } from './result';
 
 export interface DecisionInput {
@@ -16,10 +17,13 @@ export type DecisionRefusal = {
 
 export const MAX_DECISION_TEXT = 2000;
 
-/** Whether this person may decide: the assigned Head of Service or the configured deputy (§5.2), nobody else. */
+/**
+ * Whether this person may decide: one of the two asked (§5.2), and still independent: they proposed nothing, reported
+ * no incident and decided nothing on it (docs/rules.md#R-signoff-independent), checked again at every click.
+ */
 export function mayDecide(measure: Measure, personId: string): boolean {
   const s = measure.signOff;
-  return !!s && (s.approverId === personId || s.deputyId === personId);
+  return !!s && (s.approverId === personId || s.deputyId === personId) && !involvedIn(measure).has(personId);
 }
 
 /**
@@ -32,7 +36,11 @@ export function decide(measure: Measure, by: Person, input: DecisionInput, now: 
   if (!s) return fail({ code: 'NoSignOff', message: 'This measure does not need sign-off.' });
   if (s.decision) return fail({ code: 'AlreadyDecided', message: `Already ${s.decision.outcome} by ${s.decision.by.name} at ${s.decision.at}.` });
   if (!mayDecide(measure, by.id))
-    return fail({ code: 'NotApprover', message: 'Only the Head of Service for this service area, or their deputy, can decide this.' });
+    return fail({
+      code: 'NotApprover',
+      message:
+        'Only the Head of Service asked to decide this can, and never someone who proposed it, reported an incident for it or decided it before.',
+    });
   const reason = input.reason.trim();
   const considered = input.vulnerabilitiesConsidered.trim() || measure.vulnerabilitiesConsidered || '';
   if (input.outcome === 'reject' && reason.length < 5)
@@ -51,5 +59,6 @@ export function decide(measure: Measure, by: Person, input: DecisionInput, now: 
     vulnerabilitiesConsidered: considered || null,
     reviewDue: input.outcome === 'approve' && measure.interim ? reviewDateFrom(now).toISOString() : measure.reviewDue,
     signOff: { ...s, decision },
+    deciders: [...measure.deciders, by.id],
   });
 }

@@ -3,6 +3,7 @@ import { MEASURE_KINDS, isInForce, type Measure, type MeasureKind, type MeasureS
 import { formatUk } from './time';
 import type { CategoryId } from './policy';
 import type { Incident } from './records';
+import type { Appeal } from './appeal';
 
 /**
  * What `check` and the head of `case` show about one customer, kept as one small record beside their history and
@@ -24,6 +25,19 @@ export interface CustomerSummary {
   markers: MarkerSummary[];
   /** A warning the customer was given has been in force (§5.2: formal measures normally follow one). */
   warned: boolean;
+  /** Open appeals (§7): `case` and `pending` show those past their due date. */
+  appeals: OpenAppeal[];
+  /** The newest measure of each kind that lapsed with no review (§8): `check` warns of a visits-in-pairs one for 30 days. */
+  lapses: { id: string; kind: MeasureKind; on: string }[];
+}
+
+/** An appeal awaiting its decision, as lists show it. */
+export interface OpenAppeal {
+  id: string;
+  measureId: string;
+  dueOn: string;
+  approverId: string | null;
+  deputyId: string | null;
 }
 
 /** An incident as lists show it: no narrative (need-to-know). */
@@ -56,7 +70,18 @@ const WARNED: readonly MeasureStatus[] = ['active', 'lapsed', 'lifted'];
 export const RECENT_INCIDENTS = 5;
 
 export function emptySummary(customerKey: string): CustomerSummary {
-  return { type: 'customer', customerKey, customerName: null, incidentCount: 0, measureCount: 0, recent: [], markers: [], warned: false };
+  return {
+    type: 'customer',
+    customerKey,
+    customerName: null,
+    incidentCount: 0,
+    measureCount: 0,
+    recent: [],
+    markers: [],
+    warned: false,
+    appeals: [],
+    lapses: [],
+  };
 }
 
 /** Open: awaiting a decision or active (an active marker past its review date has lapsed but is still open until reviewed, §8). */
@@ -92,6 +117,8 @@ export interface Written {
   incidents?: readonly Incident[];
   created?: readonly Measure[];
   changed?: readonly Measure[];
+  /** Appeals recorded or changed. */
+  appeals?: readonly Appeal[];
 }
 
 /** The summary after a write. Pure: the same summary and write give the same result. */
@@ -114,6 +141,8 @@ export function summarise(summary: CustomerSummary, written: Written): CustomerS
     recent,
     markers,
     warned: summary.warned || measures.some((m) => m.kind === 'warning' && m.notifyCustomer && WARNED.includes(m.status)),
+    appeals: upsert(summary.appeals, written.appeals ?? [], (a) => a.status === 'open', openAppealOf).sort((a, b) => a.dueOn.localeCompare(b.dueOn)),
+    lapses: lapsesAfter(summary.lapses, measures),
   };
 }
 
@@ -146,4 +175,26 @@ function markerOf(m: Measure): MarkerSummary {
     incidentCount: m.incidentRefs.length,
     notifyCustomer: m.notifyCustomer,
   };
+}
+
+/** A list keyed by id after some of its records were written: those still `keep` as `view`, the rest dropped. */
+function upsert<R extends { id: string }, V extends { id: string }>(
+  list: readonly V[],
+  written: readonly R[],
+  keep: (r: R) => boolean,
+  view: (r: R) => V,
+): V[] {
+  const ids = new Set(written.map((r) => r.id));
+  return [...list.filter((v) => !ids.has(v.id)), ...written.filter(keep).map(view)];
+}
+
+function openAppealOf(a: Appeal): OpenAppeal {
+  return { id: a.id, measureId: a.measureId, dueOn: a.dueOn, approverId: a.approverId, deputyId: a.deputyId };
+}
+
+/** The newest unreviewed lapse of each kind: a lapse recorded now replaces the kind's earlier one. */
+function lapsesAfter(lapses: CustomerSummary['lapses'], measures: readonly Measure[]): CustomerSummary['lapses'] {
+  const now = measures.filter((m) => m.status === 'lapsed').map((m) => ({ id: m.id, kind: m.kind, on: m.reviewDue }));
+  const kinds = new Set(now.map((l) => l.kind));
+  return [...lapses.filter((l) => !kinds.has(l.kind)), ...now];
 }

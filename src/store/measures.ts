@@ -16,7 +16,8 @@ export class MeasureStore implements MeasureRepository {
 
   /** Loads a measure by id; ids that do not match a measure in that partition give null (never trust card data). */
   async read(id: string, customerKey: string): Promise<Versioned<Measure> | null> {
-    return readVersioned<Measure>(this.cases, id, customerKey, 'measure', this.bounded);
+    const read = await readVersioned<Measure>(this.cases, id, customerKey, 'measure', this.bounded);
+    return read && { value: upgraded(read.value), version: read.version };
   }
 
   /** Measures awaiting this person's sign-off (as Head of Service or deputy), oldest first. */
@@ -34,7 +35,7 @@ export class MeasureStore implements MeasureRepository {
         this.bounded(),
       )
       .fetchAll();
-    return resources.map(recordOf);
+    return resources.map((r) => upgraded(recordOf(r)));
   }
 
   /** One customer's measures proposed before `before`, newest first: a bounded query in their partition. */
@@ -53,6 +54,19 @@ export class MeasureStore implements MeasureRepository {
         { partitionKey: customerKey, ...this.bounded() },
       )
       .fetchAll();
-    return resources.map(recordOf);
+    return resources.map((r) => upgraded(recordOf(r)));
   }
+}
+
+/**
+ * Measures stored before independence was recorded (docs/rules.md#R-signoff-independent) lack who reported and who
+ * decided: both are derived from what they kept (those told of the decision, the sign-off decision).
+ */
+function upgraded(m: Measure): Measure {
+  const stored: Partial<Pick<Measure, 'reporters' | 'deciders'>> = m;
+  return {
+    ...m,
+    reporters: stored.reporters ?? m.notifyOnDecision.map((p) => p.id).filter((id) => id !== m.proposedBy.id),
+    deciders: stored.deciders ?? (m.signOff?.decision ? [m.signOff.decision.by.id] : []),
+  };
 }

@@ -57,7 +57,7 @@ describe('use cases over in-memory ports: report and sign-off', () => {
   it('someone else is refused and nothing changes', async () => {
     const res = await decideSignOff(app.ctx, actor('lynne'), { measureId, customerKey: 'T004512', ...approve });
     expect(res).to.deep.include({
-      error: { status: 403, code: 'NotApprover', message: 'Only the Head of Service for this service area, or their deputy, can decide this.' },
+      error: { status: 403, code: 'NotApprover', message: 'Only the Head of Service asked to decide this can, and never someone who proposed it, reported an incident for it or decided it before.' },
     });
     expect(app.measures.values()[0]!.status).to.equal('pending-sign-off');
     expect(committed()).to.have.length(3);

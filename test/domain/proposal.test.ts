@@ -363,10 +363,10 @@ describe('checkProposal: the accepted measure', () => {
 });
 
 describe('build(): the stored measure', () => {
-  const AREA = { id: 'housing', headOfService: 'hos-housing', deputy: 'dep-housing' };
+  const DECIDERS = { approverId: 'hos-housing', deputyId: 'dep-housing' };
   const PROPOSER = { id: 'cm-1', name: 'Casey Manager' };
   const make = (values: ProposalValues, f = facts()): Measure =>
-    build(accepted(values, f), 'UB-4HX-2TW:x:1', AREA, PROPOSER, [PERSISTENCE.reporter, PROPOSER]);
+    build(accepted(values, f), 'UB-4HX-2TW:x:1', 'housing', PROPOSER, [PERSISTENCE.reporter], DECIDERS);
 
   it('no sign-off needed (a warning, a restriction the customer is told of): signOff is null', () => {
     for (const values of [warning(), restriction()]) {
@@ -376,7 +376,7 @@ describe('build(): the stored measure', () => {
     }
   });
 
-  it('visits in pairs: the Head of Service and deputy of the service area decide (§5.2)', () => {
+  it('visits in pairs: the two people chosen to decide are asked (§5.2); reporters and proposer are told and recorded', () => {
     const m = make(warning({ kind: 'pairs-visit' }), facts({ incidents: [violent('weapon')] }));
     expect(m.signOff).to.deep.equal({
       reasons: ['pairs-visit'],
@@ -387,13 +387,14 @@ describe('build(): the stored measure', () => {
       decision: null,
     });
     expect(m.notifyOnDecision).to.deep.equal([PERSISTENCE.reporter, PROPOSER]);
+    expect(m).to.deep.include({ reporters: [PERSISTENCE.reporter.id], deciders: [] });
   });
 
   it('no notification, and both reasons together; no deputy configured stays null', () => {
     const justification = 'Telling the customer would put the neighbour who reported the threats at risk of retaliation.';
     const noNotify = { notifyCustomer: 'no', noNotificationJustification: justification };
     expect(make(restriction(noNotify)).signOff!.reasons).to.deep.equal(['no-notification']);
-    const both = build(accepted(warning({ kind: 'pairs-visit', ...noNotify })), 'id-2', { ...AREA, deputy: null }, PROPOSER, []);
+    const both = build(accepted(warning({ kind: 'pairs-visit', ...noNotify })), 'id-2', 'housing', PROPOSER, [], { ...DECIDERS, deputyId: null });
     expect(both.signOff).to.deep.include({ reasons: ['pairs-visit', 'no-notification'], approverId: 'hos-housing', deputyId: null });
   });
 });

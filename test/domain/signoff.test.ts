@@ -38,7 +38,7 @@ function proposedNoNotification(): Measure {
     { incidents: [VIOLENCE], priorWarning: true, now: REPORTED, policyVersion: TEST_POLICY_VERSION },
   );
   if (!checked.ok) throw new Error(`fixture invalid: ${JSON.stringify(checked.error)}`);
-  return build(checked.value, 'UB-7K3-M9Q:contact-restriction:abc', { id: 'housing', headOfService: HEAD.id, deputy: DEPUTY.id }, OTHERS[0]!, []);
+  return build(checked.value, 'UB-7K3-M9Q:contact-restriction:abc', 'housing', OTHERS[0]!, [], { approverId: HEAD.id, deputyId: DEPUTY.id });
 }
 const PROPOSED = proposedNoNotification();
 

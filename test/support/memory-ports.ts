@@ -8,7 +8,7 @@ import type {
   DecisionRepository,
   Effect,
   IncidentRepository,
-  MeasureChange,
+  Change,
   MeasureRepository,
   Versioned,
 } from '../../src/app/ports';
@@ -16,6 +16,7 @@ import { emptySummary, headerOf, type CustomerSummary, type IncidentHeader } fro
 import type { Measure } from '../../src/domain/measure';
 import type { AuditEvent, Incident } from '../../src/domain/records';
 import type { OutboxEntry } from '../../src/domain/outbox';
+import type { Appeal } from '../../src/domain/appeal';
 import { referenceFor } from '../../src/domain/reference';
 import type { Directory } from '../../src/app/ports';
 import { FileDirectory } from '../../src/directory/file-directory';
@@ -78,6 +79,7 @@ export class MemoryCustomers implements CustomerRepository {
   readonly summaries = new MemoryRecords<CustomerSummary & { id: string }>((s) => s.customerKey);
   readonly incidents = new Map<string, Incident>();
   readonly measures = new MemoryRecords<Measure>((m) => m.customerKey);
+  readonly appeals = new MemoryRecords<Appeal>((a) => a.customerKey);
   /** Audit events and outbox entries committed, in order. */
   readonly effects: Effect[] = [];
 
@@ -97,22 +99,31 @@ export class MemoryCustomers implements CustomerRepository {
     const stored = this.summaries.records.get(key(next.customerKey, next.customerKey));
     if ((stored ? String(stored.etag) : '') !== current.version.etag) return false;
     for (const e of effects) {
-      if (e.type === 'change' && !this.measures.unchanged(e.before)) return false;
+      if (e.type === 'change' && !this.unchanged(e)) return false;
       if (e.type !== 'change' && this.has(e)) return false;
     }
     this.summaries.put({ ...next, id: next.customerKey });
-    for (const e of effects) {
-      if (e.type === 'change') this.measures.put(e.after);
-      else if (e.type === 'measure') this.measures.put(e);
-      else if (e.type === 'incident') this.incidents.set(e.reference, structuredClone(e));
-      else this.effects.push(structuredClone(e));
-    }
+    for (const e of effects) this.apply(e.type === 'change' ? e.after : e);
     return true;
   }
 
-  private has(e: Exclude<Effect, MeasureChange>): boolean {
+  private unchanged(c: Change): boolean {
+    return c.before.value.type === 'measure'
+      ? this.measures.unchanged(c.before as Versioned<Measure>)
+      : this.appeals.unchanged(c.before as Versioned<Appeal>);
+  }
+
+  private apply(e: Exclude<Effect, Change>): void {
+    if (e.type === 'measure') this.measures.put(e);
+    else if (e.type === 'appeal') this.appeals.put(e);
+    else if (e.type === 'incident') this.incidents.set(e.reference, structuredClone(e));
+    else this.effects.push(structuredClone(e));
+  }
+
+  private has(e: Exclude<Effect, Change>): boolean {
     if (e.type === 'incident') return this.incidents.has(e.reference);
     if (e.type === 'measure') return this.measures.records.has(key(e.id, e.customerKey));
+    if (e.type === 'appeal') return this.appeals.records.has(key(e.id, e.customerKey));
     return this.effects.some((x) => 'id' in x && x.id === e.id);
   }
 

@@ -8,7 +8,8 @@ import { fail, ok, type Result } from '../../domain/result';
 import { formIdSchema, formInputs, valuesOf } from '../../domain/form-values';
 import { openMarker, type CustomerSummary } from '../../domain/summary';
 import { formatUk, ukDate, ukTime } from '../../domain/time';
-import { signOffRequests, signOffUpdates } from '../signoff/requests';
+import { askedToDecide, reassessed } from '../signoff/requests';
+import { independentDeciders } from '../../domain/independence';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { aboutCustomer, customer, decideOn, type Decision } from '../decide';
 import { noticeTo } from '../notices';
@@ -139,9 +140,10 @@ async function record(
   const open = lapsed.length ? undefined : openMarker(summary, 'pairs-visit');
   const marker = open ? await ctx.measures.read(open.id, incident.customerKey) : null;
   if (marker) return aboutCustomer(summary, [incident, audit, ...(await joined(ctx, marker, incident, now))], incident);
-  // No open measure, or one that lapsed unreviewed (§8): visits in pairs start again from now.
-  const interim = interimPairsVisit(incident, { approverId: area.headOfService, deputyId: area.deputy })!;
-  return aboutCustomer(summary, [incident, audit, ...lapsed, interim, ...signOffRequests(interim, now)], incident);
+  // No open measure, or one that lapsed unreviewed (§8): visits in pairs start again from now, asked of someone who
+  // did not report it (docs/rules.md#R-signoff-independent).
+  const interim = interimPairsVisit(incident, independentDeciders(area, new Set([incident.reporter.id])))!;
+  return aboutCustomer(summary, [incident, audit, ...lapsed, interim, ...(await askedToDecide(ctx, interim, 'reported', now))], incident);
 }
 
 /** A further §5.1 incident added to the open visits-in-pairs measure: the cards already sent list it; nobody is asked twice. */
@@ -160,8 +162,8 @@ async function joined(ctx: AppContext, marker: Versioned<Measure>, incident: Inc
       status: before.status,
     },
   );
+  if (before.status === 'pending-sign-off') return [audit, ...(await reassessed(ctx, marker, after, incident.reference, now))];
   const change: Effect = { type: 'change', before: marker, after };
-  if (before.status === 'pending-sign-off') return [change, audit, ...signOffUpdates(after, incident.reference, now)];
   // In force: the review date stands, and the case managers are told the behaviour persisted (§8).
   const notice = {
     title: `Behaviour persisted: customer ${before.customerKey}`,

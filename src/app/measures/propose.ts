@@ -12,7 +12,7 @@ import { ukDate } from '../../domain/time';
 import { serviceAreaById } from '../roles';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { mayView } from '../cases/access';
-import { signOffRequests } from '../signoff/requests';
+import { askIndependent, askedToDecide } from '../signoff/requests';
 import { aboutCustomer, customer, decideOn } from '../decide';
 import { endLapsed } from './lapse';
 import { proposalForm, proposedCard } from './views';
@@ -82,13 +82,17 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
       if (earlier) return { answer: { card: proposedCard(earlier, true) } };
       const clash = alreadyOpen(summary, checked.value.kind, now);
       if (clash) return { answer: { card: proposalForm(incident, formId, values, { kind: clash }, now) } };
-      const measure = build(checked.value, id, area, proposer, [incident.reporter, proposer]);
+      // Nobody decides what they proposed or reported an incident for (docs/rules.md#R-signoff-independent).
+      const deciders = await askIndependent(ctx, area.id, new Set([proposer.id, incident.reporter.id]));
+      const measure = build(checked.value, id, area.id, proposer, [incident.reporter], deciders);
       const audit = auditEvent(`${id}:proposed`, measure.customerKey, now, proposer, 'measure.proposed', id, {
         kind: measure.kind,
         status: measure.status,
       });
       const lapsed = await endLapsed(ctx, summary, measure.kind, now);
-      return aboutCustomer(summary, [...lapsed, measure, audit, ...signOffRequests(measure, now)], { card: proposedCard(measure, false) });
+      return aboutCustomer(summary, [...lapsed, measure, audit, ...(await askedToDecide(ctx, measure, 'proposed', now))], {
+        card: proposedCard(measure, false),
+      });
     },
     { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
   );

@@ -11,6 +11,7 @@ import { actionError, badRequest, personOf, type ActionResult, type Actor, type 
 import { aboutCustomer, customer, decideOn } from '../decide';
 import { noticeTo } from '../notices';
 import type { Effect, Versioned } from '../ports';
+import { incidentsRelied } from '../decisions/views';
 import { peopleFor, signOffUpdates } from './requests';
 import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard } from './views';
 
@@ -44,7 +45,7 @@ export async function refreshSignOff(ctx: AppContext, actor: Actor, data: unknow
   const m = loaded.value;
   if (m.signOff!.decision) return { card: signOffOutcomeCard(m) };
   const people = await peopleFor(ctx, m);
-  return { card: mayDecide(m, actor.id) ? signOffDecideCard(m, people) : signOffStatusCard(m, people) };
+  return { card: mayDecide(m, actor.id) ? signOffDecideCard(m, people, await incidentsRelied(ctx, m)) : signOffStatusCard(m, people) };
 }
 
 /** `signoff.decide`: a decision about the customer (src/app/decide.ts); of two clicks at once exactly one wins. */
@@ -74,7 +75,7 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
       }
       if (result.error.code === 'NotApprover' || result.error.code === 'NoSignOff')
         return { answer: actionError(403, result.error.code, result.error.message) };
-      return { answer: { card: signOffDecideCard(m, await peopleFor(ctx, m), result.error.message) } };
+      return { answer: { card: signOffDecideCard(m, await peopleFor(ctx, m), await incidentsRelied(ctx, m), result.error.message) } };
     },
     { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
   );

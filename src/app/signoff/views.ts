@@ -1,7 +1,10 @@
 import { MEASURE_KINDS, type Measure } from '../../domain/measure';
 import type { SignOffReason } from '../../domain/measure';
+import type { Incident } from '../../domain/records';
+import { MAX_DECISION_TEXT } from '../../domain/signoff';
 import { formatUk } from '../../domain/time';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
+import { decisionCard, measureFacts, textInput } from '../decisions/views';
 
 const WHY: Record<SignOffReason, string> = {
   'pairs-visit': 'Visits in pairs need Head of Service sign-off (§5.1, §5.2)',
@@ -10,7 +13,8 @@ const WHY: Record<SignOffReason, string> = {
 
 /** Names and Teams ids a sign-off card shows; looked up by the caller. */
 export interface SignOffPeople {
-  approverName: string;
+  /** Each with their role in the area, e.g. "Megan Bowen (Head of Service)"; null when nobody independent is configured. */
+  approverName: string | null;
   deputyName: string | null;
   serviceAreaName: string;
   userIds: string[];
@@ -23,6 +27,13 @@ const LISTED = 5;
 function incidentsListed(refs: readonly string[]): string {
   const newest = refs.slice(-LISTED).reverse().join(', ');
   return refs.length > LISTED ? `${newest} and ${refs.length - LISTED} earlier` : newest;
+}
+
+/** Who may decide, by name and role; or that nobody independent can. */
+function waitingFor(p: SignOffPeople): string {
+  return p.approverName
+    ? `Waiting for ${p.approverName}${p.deputyName ? ` or ${p.deputyName}` : ''}.`
+    : 'Nobody independent is configured to decide this: the case managers have been told.';
 }
 
 function common(m: Measure, p: SignOffPeople) {
@@ -43,20 +54,58 @@ export function signOffStatusCard(m: Measure, p: SignOffPeople): AdaptiveCard {
   return renderCard('signoff-request', {
     ...common(m, p),
     status: 'Awaiting decision',
-    waitingFor: `Waiting for ${p.approverName} (Head of Service)${p.deputyName ? ` or ${p.deputyName} (deputy)` : ''}.`,
+    waitingFor: waitingFor(p),
   });
 }
 
-/** What the assigned Head of Service or deputy sees: the case for the decision and Approve / Reject. */
-export function signOffDecideCard(m: Measure, p: SignOffPeople, problem = ''): AdaptiveCard {
-  return renderCard('signoff-decide', {
-    ...common(m, p),
+/**
+ * What those asked to decide see, in their refreshed view only (never in the card sent, which stays in chat history):
+ * the facts to decide on, and Approve / Reject, each its own step with its own required input.
+ */
+export function signOffDecideCard(m: Measure, p: SignOffPeople, incidents: readonly Incident[], problem = ''): AdaptiveCard {
+  const c = common(m, p);
+  const ref = { measureId: m.id, customerKey: m.customerKey };
+  return decisionCard({
+    refreshVerb: 'signoff.refresh',
+    refreshData: ref,
+    userIds: p.userIds,
+    subject: `Sign-off: ${c.measureLabel}`,
     problem,
-    reviewDue: formatUk(m.reviewDue, false),
-    reasons: m.reasons,
-    instructions: m.instructions,
-    justification: m.noNotificationJustification ?? '',
-    vulnerabilitiesConsidered: m.vulnerabilitiesConsidered ?? '',
+    facts: [
+      { label: 'Customer', value: m.customerKey },
+      { label: 'Service area', value: c.serviceArea },
+      { label: 'Why sign-off', value: c.why },
+      { label: 'Proposed', value: c.proposed },
+      { label: 'Who decides', value: waitingFor(p) },
+    ],
+    ...measureFacts(m, incidents),
+    steps: [
+      {
+        title: 'Approve…',
+        explain: 'Approving needs how vulnerabilities and reasonable adjustments were considered (§6).',
+        inputs: [
+          textInput(
+            'vulnerabilitiesConsidered',
+            'Vulnerabilities and reasonable adjustments considered (§6)',
+            'Record how vulnerabilities and reasonable adjustments were considered',
+            MAX_DECISION_TEXT,
+          ),
+        ],
+        confirm: 'Approve',
+        style: 'positive',
+        verb: 'signoff.decide',
+        data: { ...ref, outcome: 'approve' },
+      },
+      {
+        title: 'Reject…',
+        explain: m.interim ? 'Rejecting lifts the interim marker at once: staff stop visiting in pairs.' : 'Rejecting needs a reason.',
+        inputs: [textInput('reason', 'Reason for rejecting', 'Give the reason for rejecting', MAX_DECISION_TEXT)],
+        confirm: 'Reject',
+        style: 'destructive',
+        verb: 'signoff.decide',
+        data: { ...ref, outcome: 'reject' },
+      },
+    ],
   });
 }
 

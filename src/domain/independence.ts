@@ -1,0 +1,23 @@
+import type { Measure } from './measure';
+
+/** The people a service area has to decide, in order (§5.2, §7): its Head of Service, the deputy, then alternates. */
+export interface Deciders {
+  headOfService: string;
+  deputy: string | null;
+  alternates: readonly string[];
+}
+
+/** Who took part in a measure: proposed it, reported an incident it rests on, or decided on it. */
+export function involvedIn(m: Pick<Measure, 'proposedBy' | 'reporters' | 'deciders'>): Set<string> {
+  return new Set([m.proposedBy.id, ...m.reporters, ...m.deciders]);
+}
+
+/**
+ * Independence (docs/rules.md#R-signoff-independent): nobody decides what they proposed, reported an incident for, or
+ * already decided. The first two people on the area's list who took no part may decide (the second stands in for the
+ * first); null when nobody independent is configured.
+ */
+export function independentDeciders(area: Deciders, involved: ReadonlySet<string>): { approverId: string | null; deputyId: string | null } {
+  const free = [area.headOfService, area.deputy, ...area.alternates].filter((id): id is string => !!id && !involved.has(id));
+  return { approverId: free[0] ?? null, deputyId: free[1] ?? null };
+}
