@@ -74,7 +74,7 @@ param graphCaseManagerGroupId string
 @maxLength(36)
 param graphAdminGroupId string
 
-@description('Service areas (SERVICE_AREAS_JSON): [{ id, name, headOfService, deputy }], id lowercase letters, digits and -, headOfService and deputy Entra user object ids (deputy may be null). Checked by the app at start.')
+@description('Service areas (SERVICE_AREAS_JSON): [{ id, name, headOfService, deputy, alternates }], id lowercase letters, digits and -, headOfService, deputy and alternates Entra user object ids (deputy may be null; alternates, optional, decide in order when the others took part). Checked by the app at start.')
 @minLength(1)
 param serviceAreas array
 

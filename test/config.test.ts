@@ -21,6 +21,7 @@ const AREAS = [
     name: 'Housing Management',
     headOfService: '6f1c1f52-3d0e-4a43-9a55-3a8f1f0d2a11',
     deputy: '0a3b5c7d-1e2f-4a5b-8c9d-0e1f2a3b4c5d',
+    alternates: ['7e2d4c6b-8a9f-4b1c-9d3e-2f4a6b8c0d1e'],
   },
 ];
 const GRAPH = {

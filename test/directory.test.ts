@@ -286,6 +286,8 @@ describe('directory', () => {
       expect(() => GraphDirectory.create({ ...base, serviceAreas: [{ ...AREAS[0]!, deputy: MEGAN.id }] })).to.throw(/deputy must be another person/);
       expect(() => GraphDirectory.create({ ...base, serviceAreas: [AREAS[0]!, AREAS[0]!] })).to.throw(/duplicated/);
       expect(() => GraphDirectory.create({ ...base, serviceAreas: [{ ...AREAS[0]!, headOfService: 'megan' }] })).to.throw(/headOfService/);
+      expect(() => GraphDirectory.create({ ...base, serviceAreas: [{ ...AREAS[0]!, alternates: ['isaiah'] }] })).to.throw(/alternates\[0\]/);
+      expect(() => GraphDirectory.create({ ...base, serviceAreas: [{ ...AREAS[0]!, alternates: [ALEX.id] }] })).to.throw(/all be different people/);
       expect(GraphDirectory.create(base)).to.be.instanceOf(GraphDirectory); // default https://graph.microsoft.com/
     });
   });
@@ -418,13 +420,15 @@ describe('directory', () => {
           people: [{ id: 'p1', name: 'Pat' }],
           caseManagers: ['ghost'],
           admins: [],
-          serviceAreas: [{ id: 'income', name: 'Income', headOfService: 'p1', deputy: 'p1' }],
+          serviceAreas: [{ id: 'income', name: 'Income', headOfService: 'p1', deputy: 'p1', alternates: ['p1', 'nobody'] }],
         }),
       );
       const error = await rejection(FileDirectory.load(path));
       expect(error.message).to.include(path);
       expect(error.message).to.include('caseManagers.0: ghost is not in people');
       expect(error.message).to.include('serviceAreas.0.deputy: the deputy must be another person');
+      expect(error.message).to.include('serviceAreas.0.alternates.0: each alternate must be another person, once');
+      expect(error.message).to.include('serviceAreas.0.alternates.1: nobody is not in people');
     });
 
     it('an unreadable file fails with a message naming the path', async () => {

@@ -58,7 +58,7 @@ param graphCaseManagerGroupId string
 @description('Object id of the Entra group of bot admins (GRAPH_ADMIN_GROUP_ID).')
 param graphAdminGroupId string
 
-@description('Service areas [{ id, name, headOfService, deputy }] with Entra object ids (SERVICE_AREAS_JSON).')
+@description('Service areas [{ id, name, headOfService, deputy, alternates }] with Entra object ids (SERVICE_AREAS_JSON).')
 @minLength(1)
 param serviceAreas array
 

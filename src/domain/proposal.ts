@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ukDate, ukLocalToUtc } from './time';
 import { boundedText, choices, firstErrorPerField, multiChoice } from './form-values';
 import { fail, ok, type Result } from './result';
 import { needsSection51Response } from './incident';
@@ -10,7 +9,8 @@ import {
   MEASURE_KINDS,
   MEASURE_KIND_IDS,
   PAIRS_VISIT_INSTRUCTIONS,
-  latestReviewDate,
+  reviewDateProblem,
+  reviewDueOn,
   signOffReasons,
   type AdjustmentId,
   type ContactChannel,
@@ -111,7 +111,7 @@ export function checkProposal(values: ProposalValues, facts: ProposalFacts): Pro
   for (const [field, message] of Object.entries(crossFieldErrors(values, facts)) as [ProposalField, string][]) errors[field] ??= message;
   if (!parsed.success || Object.keys(errors).length > 0) return fail(errors);
   const v = parsed.data;
-  const review = ukLocalToUtc(v.reviewDate, '09:00');
+  const review = reviewDueOn(v.reviewDate);
   const restriction: ContactRestriction | null =
     v.kind === 'contact-restriction'
       ? {
@@ -153,13 +153,8 @@ function crossFieldErrors(values: ProposalValues, facts: ProposalFacts): Proposa
   const errors: ProposalErrors = {};
   const trimmed = (f: ProposalField) => (values[f] ?? '').trim();
   const date = trimmed('reviewDate');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-    const review = ukLocalToUtc(date, '09:00');
-    if (Number.isNaN(review.getTime()) || ukDate(review) !== date) errors.reviewDate = 'Enter a real date';
-    else if (date <= ukDate(facts.now)) errors.reviewDate = 'The review date must be in the future';
-    else if (date > ukDate(latestReviewDate(facts.now)))
-      errors.reviewDate = 'Markers are reviewed at least every six months (§8): choose a date within six months';
-  }
+  const dateProblem = /^\d{4}-\d{2}-\d{2}$/.test(date) ? reviewDateProblem(date, facts.now) : null;
+  if (dateProblem) errors.reviewDate = dateProblem;
   if (values.notifyCustomer === 'no' && trimmed('noNotificationJustification').length < 30)
     errors.noNotificationJustification = 'Not telling the customer needs a full written justification, signed off by a Head of Service (§5.2)';
   // §5.2: the warning gives the customer a chance to amend their behaviour, so it cannot be kept from them.

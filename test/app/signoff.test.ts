@@ -5,7 +5,8 @@ import { decideOn } from '../../src/app/decide';
 import type { Actor } from '../../src/app/context';
 import type { Measure } from '../../src/domain/measure';
 import { FIXED_NOW, PEOPLE, TENANT, cardText, violentIncident, type PersonKey } from '../support/harness';
-import { memoryApp, MemoryRecords, type MemoryApp } from '../support/memory-ports';
+import { memoryApp, MemoryRecords, withMethods, type MemoryApp } from '../support/memory-ports';
+import { checkCustomer } from '../../src/app/incidents/check';
 
 const actor = (who: PersonKey): Actor => ({ id: PEOPLE[who].aadObjectId, name: PEOPLE[who].name, tenantId: TENANT });
 const approve = { outcome: 'approve', vulnerabilitiesConsidered: 'None known; checked the housing system on the day.' };
@@ -57,7 +58,12 @@ describe('use cases over in-memory ports: report and sign-off', () => {
   it('someone else is refused and nothing changes', async () => {
     const res = await decideSignOff(app.ctx, actor('lynne'), { measureId, customerKey: 'T004512', ...approve });
     expect(res).to.deep.include({
-      error: { status: 403, code: 'NotApprover', message: 'Only the Head of Service asked to decide this can, and never someone who proposed it, reported an incident for it or decided it before.' },
+      error: {
+        status: 403,
+        code: 'NotApprover',
+        message:
+          'Only the Head of Service asked to decide this can, and never someone who proposed it, reported an incident for it or decided it before.',
+      },
     });
     expect(app.measures.values()[0]!.status).to.equal('pending-sign-off');
     expect(committed()).to.have.length(3);
@@ -112,5 +118,27 @@ describe('the decision shell (load → decide → commit with the version → re
       return { commit: m, effects: [], answer: 1 };
     });
     expect(restless).to.deep.equal({ undecided: 'conflict' });
+  });
+});
+
+describe('use cases over in-memory ports: nobody independent to decide', () => {
+  it('the interim marker is in force, nobody is asked, and every case manager is told who took part', async () => {
+    const sample = await memoryApp(FIXED_NOW);
+    const directory = withMethods(sample.ctx.directory, {
+      serviceAreas: async () => [
+        { id: 'housing-management', name: 'Housing Management', headOfService: PEOPLE.alex.aadObjectId, deputy: null, alternates: [] },
+      ],
+    });
+    const app = await memoryApp(FIXED_NOW, directory);
+    await submitIncident(app.ctx, actor('alex'), violentIncident('memory-form-nobody'));
+    const [m] = app.measures.values();
+    expect(m!.signOff).to.include({ approverId: null, deputyId: null });
+    const told = app.customers.outbox();
+    expect(told.filter((e) => e.action.kind === 'show')).to.have.length(0);
+    const managers = (await directory.caseManagers()).map((p) => p.id);
+    expect(told.map((e) => (e.recipient as { personId: string }).personId)).to.deep.equal(managers);
+    expect(JSON.stringify(told[0]!.action)).to.include('Nobody independent can sign off').and.include('Alex Wilber');
+    const check = await checkCustomer(app.ctx, 'T004512');
+    expect(cardText('card' in check ? check.card : check.text)).to.include('Visit in pairs only.');
   });
 });

@@ -161,6 +161,59 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
     expect(check).to.include('2 incidents on record');
   });
 
+  it('independent sign-off: a Head of Service who proposed the measure is not asked and cannot approve it; the next one is', async () => {
+    // Alex is a case manager and Head of Service for Income: he proposes visits in pairs on an Income incident.
+    const plain = {
+      customerRef: 'T100005',
+      serviceArea: 'income',
+      safetyFlags: '',
+      actions: '',
+      crimeReference: '',
+      behaviours: 'derogatory-remarks',
+    };
+    const res = await h.invoke('incident.submit', violentIncident(`signoff-form-${++formCounter}`, plain), 'stranger');
+    const reference = /UB-\w{3}-\w{3}/.exec(cardText(res.body.value))![0];
+    const proposed = await h.invoke('measure.propose', {
+      incidentRef: reference,
+      formId: `signoff-proposal-${formCounter}`,
+      kind: 'pairs-visit',
+      reasons: 'Threatened the income officer on the phone and said he would come to the office.',
+      reviewDate: '2027-03-01',
+      vulnerabilitiesConsidered: 'None known to the officer or in the housing system.',
+      notifyCustomer: 'yes',
+      priorWarningSkipReason: 'He said he would come to the office: staff need to be safe now.',
+    });
+    expect(cardText(proposed.body.value)).to.include('Megan Bowen (deputy)');
+    const { resources } = await h.bot.cosmos.containers.cases.items
+      .query<Measure>({ query: 'SELECT * FROM c WHERE c.type = "measure" AND c.customerKey = "T100005"' })
+      .fetchAll();
+    const m = resources[0]!;
+    // Megan (the deputy) and Isaiah (the first alternate) are asked; Alex is not.
+    expect(m.signOff).to.include({ approverId: PEOPLE.megan.aadObjectId, deputyId: PEOPLE.isaiah.aadObjectId });
+    await waitFor(h, 'sign-off card to Megan', signOffCardTo('megan'));
+    await waitFor(h, 'sign-off card to Isaiah', signOffCardTo('isaiah'));
+    expect(h.connector.received.filter(signOffCardTo('alex'))).to.have.length(0);
+    const refreshed = cardText((await h.invoke('signoff.refresh', { measureId: m.id, customerKey: 'T100005' }, 'alex')).body.value);
+    expect(refreshed).not.to.include('Approve');
+    const self = await decideAs('alex', m.id, 'T100005', { outcome: 'approve', vulnerabilitiesConsidered: 'None known after checking.' });
+    expect(self.status).to.equal(403);
+    expect((await readMeasure(m.id, 'T100005')).status).to.equal('pending-sign-off');
+    const megan = cardText((await h.invoke('signoff.refresh', { measureId: m.id, customerKey: 'T100005' }, 'megan')).body.value);
+    expect(megan).to.include('Approve…').and.include(reference).and.include('Threatened the income officer');
+  });
+
+  it('a further incident reported by a Head of Service asked to decide: they are no longer asked, the next independent one is', async () => {
+    const first = await reportViolence('T100006');
+    await waitFor(h, 'sign-off cards', (r) => signOffCardTo('megan')(r) || signOffCardTo('adele')(r), 2);
+    // Megan, asked as Head of Service, reports a further §5.1 incident for the same customer: she is now involved.
+    await h.invoke('incident.submit', violentIncident(`signoff-form-${++formCounter}`, { customerRef: 'T100006' }), 'megan');
+    await waitFor(h, 'a card to Isaiah, the first alternate', signOffCardTo('isaiah'));
+    const m = await readMeasure(first.measureId, 'T100006');
+    expect(m.signOff).to.include({ approverId: PEOPLE.adele.aadObjectId, deputyId: PEOPLE.isaiah.aadObjectId });
+    const self = await decideAs('megan', m.id, 'T100006', { outcome: 'approve', vulnerabilitiesConsidered: 'None known after checking.' });
+    expect(self.status).to.equal(403);
+  });
+
   it('a reject needs a reason; an interim marker rejected is lifted and check stops showing it', async () => {
     const { measureId } = await reportViolence('T100003');
     expect(cardText((await decideAs('adele', measureId, 'T100003', { outcome: 'reject' })).body.value)).to.include('Give the reason');

@@ -70,7 +70,39 @@ export function dateInput(id: string, label: string, errorMessage: string, value
 
 export type { DecisionStep };
 
-/** The decider's card (cards/decision.json): the same layout for sign-off, appeals and reviews. */
+/**
+ * The most a decider's card may take, in UTF-8 bytes and in UTF-16 code units (what Teams counts), leaving room for the
+ * activity around it under Teams' message limit.
+ */
+const CARD_BUDGET = 19 * 1024;
+/** Ever shorter cuts of the free texts, tried in turn until the card fits (the full texts are on the case). */
+const CUTS = [400, 250, 120];
+
+const sizeOf = (card: AdaptiveCard) => {
+  const json = JSON.stringify(card);
+  return Math.max(json.length, Buffer.byteLength(json, 'utf8'));
+};
+
+/**
+ * The decider's card (cards/decision.json): the same layout for sign-off, appeals and reviews. Realistic cases show
+ * everything; when long texts would take the card past what Teams accepts, the accounts and sections are cut, and the
+ * card says so, rather than the message never arriving.
+ */
 export function decisionCard(data: DecisionCard): AdaptiveCard {
-  return renderCard('decision', data);
+  let card = renderCard('decision', data);
+  for (const cut of CUTS) {
+    if (sizeOf(card) <= CARD_BUDGET) break;
+    card = renderCard('decision', shortened(data, cut));
+  }
+  return card;
+}
+
+function shortened(d: DecisionCard, cut: number): DecisionCard {
+  return {
+    ...d,
+    facts: d.facts.map((f) => ({ ...f, value: brief(f.value, cut) })),
+    incidents: d.incidents.map((i) => ({ ...i, account: brief(i.account, cut) })),
+    sections: d.sections.map((s) => ({ ...s, text: brief(s.text, cut * 3) })),
+    moreIncidents: `${d.moreIncidents} Long texts are cut to fit Teams: open the case to read them in full.`.trim(),
+  };
 }

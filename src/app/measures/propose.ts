@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseReference } from '../../domain/reference';
-import { latestReviewDate } from '../../domain/measure';
+import { latestReviewDate, type Measure } from '../../domain/measure';
 import { PROPOSAL_FIELDS, build, checkProposal, type ProposalValues } from '../../domain/proposal';
 import { needsSection51Response } from '../../domain/incident';
 import { auditEvent, type Incident } from '../../domain/records';
@@ -12,7 +12,8 @@ import { ukDate } from '../../domain/time';
 import { serviceAreaById } from '../roles';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { mayView } from '../cases/access';
-import { askIndependent, askedToDecide } from '../signoff/requests';
+import { askIndependent, askedToDecide, peopleFor } from '../signoff/requests';
+import { waitingFor } from '../signoff/views';
 import { aboutCustomer, customer, decideOn } from '../decide';
 import { endLapsed } from './lapse';
 import { proposalForm, proposedCard } from './views';
@@ -79,7 +80,7 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
       const id = `${incident.reference}:${checked.value.kind}:${createHash('sha256').update(`${actor.id}|${formId}`).digest('hex').slice(0, 10)}`;
       const earlier = (await ctx.measures.read(id, incident.customerKey))?.value;
       // The same form sent again: what was recorded the first time stands (and may have been decided since).
-      if (earlier) return { answer: { card: proposedCard(earlier, true) } };
+      if (earlier) return { answer: { card: proposedCard(earlier, true, await whoDecides(ctx, earlier)) } };
       const clash = alreadyOpen(summary, checked.value.kind, now);
       if (clash) return { answer: { card: proposalForm(incident, formId, values, { kind: clash }, now) } };
       // Nobody decides what they proposed or reported an incident for (docs/rules.md#R-signoff-independent).
@@ -91,11 +92,16 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
       });
       const lapsed = await endLapsed(ctx, summary, measure.kind, now);
       return aboutCustomer(summary, [...lapsed, measure, audit, ...(await askedToDecide(ctx, measure, 'proposed', now))], {
-        card: proposedCard(measure, false),
+        card: proposedCard(measure, false, await whoDecides(ctx, measure)),
       });
     },
     { committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')) },
   );
   if ('answer' in outcome) return outcome.answer;
   return actionError(409, 'Conflict', "This customer's records keep changing: send the proposal again.");
+}
+
+/** Who is asked to sign a measure off, by name and role (empty when it needs no sign-off). */
+async function whoDecides(ctx: AppContext, m: Measure): Promise<string> {
+  return m.signOff ? waitingFor(await peopleFor(ctx, m)) : '';
 }

@@ -39,8 +39,8 @@ export function proposalForm(incident: Incident, formId: string, values: Proposa
   });
 }
 
-/** What the proposer sees once the measure is recorded. */
-export function proposedCard(measure: Measure, repeat: boolean): AdaptiveCard {
+/** What the proposer sees once the measure is recorded; `whoDecides` names those asked to sign it off. */
+export function proposedCard(measure: Measure, repeat: boolean, whoDecides: string): AdaptiveCard {
   const label = MEASURE_KINDS[measure.kind].label;
   const decided = measure.signOff?.decision;
   return renderCard('notice', {
@@ -49,7 +49,7 @@ export function proposedCard(measure: Measure, repeat: boolean): AdaptiveCard {
       : measure.signOff
         ? `${label}: proposed, awaiting Head of Service sign-off`
         : `${label}: in force`,
-    text: `${repeat ? 'This form had already been sent: the measure is recorded once. ' : ''}${measure.instructions} Review due ${formatUk(measure.reviewDue, false)} (§8).${measure.signOff ? ' The Head of Service has been sent a card to decide.' : ''}${measure.notifyCustomer ? ' The customer must be told in writing, with how to appeal (§7).' : ''}`,
+    text: `${repeat ? 'This form had already been sent: the measure is recorded once. ' : ''}${measure.instructions} Review due ${formatUk(measure.reviewDue, false)} (§8).${measure.signOff && !decided ? ` ${whoDecides}` : ''}${measure.notifyCustomer ? ' The customer must be told in writing, with how to appeal (§7).' : ''}`,
     color: measure.signOff ? 'Warning' : 'Good',
   });
 }

@@ -30,7 +30,7 @@ function incidentsListed(refs: readonly string[]): string {
 }
 
 /** Who may decide, by name and role; or that nobody independent can. */
-function waitingFor(p: SignOffPeople): string {
+export function waitingFor(p: SignOffPeople): string {
   return p.approverName
     ? `Waiting for ${p.approverName}${p.deputyName ? ` or ${p.deputyName}` : ''}.`
     : 'Nobody independent is configured to decide this: the case managers have been told.';
