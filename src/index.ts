@@ -10,6 +10,7 @@ import { IncidentStore } from './store/incidents';
 import { CustomerStore } from './store/customers';
 import { buildMissingSummaries } from './store/summaries';
 import { MeasureStore } from './store/measures';
+import { AppealStore } from './store/appeals';
 import { OutboxStore } from './store/outbox';
 import { ConversationStore } from './store/conversations';
 import { AuditStore } from './store/audit';
@@ -20,6 +21,7 @@ import type { Directory } from './app/ports';
 import type { AppContext } from './app/context';
 import type { Messenger } from './app/messenger';
 import { signOffCardNow } from './app/signoff/decide';
+import { appealCardNow } from './app/appeals/requests';
 import { undeliveredNotice } from './app/notices';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher';
 import { createTeamsRuntime } from './teams/adapter';
@@ -94,6 +96,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     customers,
     incidents: new IncidentStore(cosmos),
     measures: new MeasureStore(cosmos),
+    appeals: new AppealStore(cosmos),
     conversations,
     audit: new AuditStore(cosmos),
     directory,
@@ -113,8 +116,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     now,
     log,
     undeliveredNotice,
-    // Sign-off cards are rendered when delivered, from the measure as it is then.
-    cardFor: (subject, customerKey) => signOffCardNow(app, subject.measureId, customerKey),
+    // Sign-off and appeal cards are rendered when delivered, from the measure or appeal as it is then.
+    cardFor: (subject, customerKey) =>
+      'appealId' in subject ? appealCardNow(app, subject.appealId, customerKey) : signOffCardNow(app, subject.measureId, customerKey),
     pollMs: config.outboxPollMs,
     scanMs: config.outboxScanMs,
   });

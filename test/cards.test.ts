@@ -36,7 +36,12 @@ import type { Directory, DirectoryPerson, ServiceArea } from '../src/app/ports';
 import { memoryPorts, type MemoryApp } from './support/memory-ports';
 import { TEST_POLICY_VERSION, sampleIncident, samplePersistenceIncident } from './support/fixtures';
 import { unfinishedActionCard } from '../src/app/failure';
+import { reviewsDue } from '../src/app/reviews/list';
+import { decideReview, openReview } from '../src/app/reviews/decide';
+import { reviewCard, reviewedCard } from '../src/app/reviews/views';
+import { MAX_REFERRAL, review, type ReviewFacts, type ReviewInput } from '../src/domain/review';
 import { violentIncident } from './support/harness';
+import { realisticAppealCards, withOpenAppeals, worstAppealCards, worstVariationForm } from './support/appeal-cards';
 
 /** A typed form as card data, with user text that must come back literally on "Try again". */
 const sampleSubmission = violentIncident('form-7d1e-0009', { customerName: '[Approve now](https://evil.example)' });
@@ -199,8 +204,8 @@ function problemsOf(card: AdaptiveCard, typed: readonly string[] = []): string[]
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const SERVICE_AREAS: ServiceArea[] = [
-  { id: 'housing', name: 'Housing Management', headOfService: 'hos-housing', deputy: 'dep-housing' },
-  { id: 'repairs', name: 'Repairs & Maintenance', headOfService: 'hos-repairs', deputy: null },
+  { id: 'housing', name: 'Housing Management', headOfService: 'hos-housing', deputy: 'dep-housing', alternates: [] },
+  { id: 'repairs', name: 'Repairs & Maintenance', headOfService: 'hos-repairs', deputy: null, alternates: [] },
 ];
 
 /** §5.1 violence at a home visit, police informed. */
@@ -518,7 +523,13 @@ function maxLengths(template: unknown): Record<string, number> {
 const PROPOSAL_MAX = maxLengths(TEMPLATES['measure-form']);
 
 function worstAreas(typed: Typed): ServiceArea[] {
-  return Array.from({ length: AREAS }, (_, i) => ({ id: areaId(i), name: typed(AREA_NAME_MAX), headOfService: HOS, deputy: 'dep-worst' }));
+  return Array.from({ length: AREAS }, (_, i) => ({
+    id: areaId(i),
+    name: typed(AREA_NAME_MAX),
+    headOfService: HOS,
+    deputy: 'dep-worst',
+    alternates: [],
+  }));
 }
 
 /** An incident form with every text at its longest and every box ticked: the most validateIncident accepts. */
@@ -599,7 +610,10 @@ function worstMeasure(typed: Typed, kind: MeasureKind, incident: Incident, area:
     policyVersion: TEST_POLICY_VERSION,
   });
   if (!checked.ok) throw new Error(`the worst-case ${kind} proposal is refused: ${JSON.stringify(checked.error)}`);
-  return build(checked.value, `${incident.reference}:${kind}:${'0'.repeat(10)}`, area, worstPerson(typed, 'proposer-worst'), [incident.reporter]);
+  return build(checked.value, `${incident.reference}:${kind}:${'0'.repeat(10)}`, area.id, worstPerson(typed, 'proposer-worst'), [incident.reporter], {
+    approverId: area.headOfService,
+    deputyId: area.deputy,
+  });
 }
 
 /** A decision with the longest texts, by a Head of Service with the longest name. */
@@ -693,6 +707,27 @@ function worstRetry(typed: Typed): AdaptiveCard {
   return card(fits);
 }
 
+/**
+ * The worst-case review (§8): a contact restriction kept from the customer, signed off, escalated at review with the
+ * longest texts and signed off again, so its review card quotes a last review; and the refusal of a second review whose
+ * next date is too far ahead.
+ */
+function worstReviewed(typed: Typed, restriction: Measure): { measure: Measure; refusal: string } {
+  const reviewer = worstPerson(typed, CASE_MANAGER.id);
+  const input: ReviewInput = {
+    outcome: 'escalate',
+    reasons: typed(MAX_DECISION_TEXT),
+    nextReview: ukDate(latestReviewDate(NOW)),
+    referredTo: typed(MAX_REFERRAL),
+  };
+  const facts: ReviewFacts = { round: 0, now: NOW, policyVersion: TEST_POLICY_VERSION, deciders: { approverId: HOS, deputyId: null }, clash: null };
+  const renewed = review(worstDecision(typed, restriction, 'approve'), reviewer, input, facts);
+  if (!renewed.ok) throw new Error(renewed.error.message);
+  const measure = worstDecision(typed, renewed.value, 'approve');
+  const again = review(measure, reviewer, { ...input, nextReview: '2099-12-31' }, { ...facts, round: 1 });
+  return { measure, refusal: again.ok ? expect.fail('a review date beyond six months is refused') : again.error.message };
+}
+
 /** Every template's worst cases for one kind of typed text. */
 function worstCases(typed: Typed): FixturesOf {
   const w = () => worstWorld(typed);
@@ -709,6 +744,7 @@ function worstCases(typed: Typed): FixturesOf {
         const entry = noticeTo('n', WORST_REF, REPORTER, decisionNotice(worstDecision(typed, w().awaiting['pairs-visit'], 'reject')), NOW);
         return entry.action.kind === 'send' ? (entry.action.card as AdaptiveCard) : expect.fail('a notice is sent as rendered');
       },
+      'a review outcome, escalated': () => reviewedCard(worstReviewed(typed, w().awaiting['contact-restriction']).measure),
     },
     'incident-form': perCategory((category) =>
       incidentFormCard({ category, formId: FORM_ID, ...refusedIncident(typed, category), serviceAreas: worstAreas(typed), today: '2026-11-20' }),
@@ -717,10 +753,18 @@ function worstCases(typed: Typed): FixturesOf {
     'customer-check': { 'one open measure of each kind': () => checkCustomer(w().ctx, WORST_REF).then(cardOf) },
     'my-reports': { [`the newest of ${HISTORY}`]: () => myReports(w().ctx, actorOf(worstPerson(typed, REPORTER))).then(cardOf) },
     'signoff-request': perMeasure((m) => signOffStatusCard(m, w().people)),
-    'signoff-decide': perMeasure((m) => {
-      const refused = decide(m, worstPerson(typed, HOS), { outcome: 'reject', reason: '', vulnerabilitiesConsidered: '' }, NOW);
-      return signOffDecideCard(m, w().people, refused.ok ? expect.fail('a rejection needs a reason') : refused.error.message);
-    }),
+    decision: {
+      ...perMeasure((m) => {
+        const refused = decide(m, worstPerson(typed, HOS), { outcome: 'reject', reason: '', vulnerabilitiesConsidered: '' }, NOW);
+        const incidents = Object.values(w().viewed);
+        return signOffDecideCard(m, w().people, incidents, refused.ok ? expect.fail('a rejection needs a reason') : refused.error.message);
+      }),
+      'review of a measure escalated at its last review, refused on the next review date': () => {
+        const { measure, refusal } = worstReviewed(typed, w().awaiting['contact-restriction']);
+        return reviewCard(measure, Object.values(w().viewed), w().people.userIds, NOW, refusal);
+      },
+      ...worstAppealCards(typed, w, (id) => worstPerson(typed, id), NOW).decision,
+    },
     'signoff-outcome': Object.fromEntries(
       (['approve', 'reject'] as const).flatMap((outcome) =>
         Object.entries(
@@ -731,8 +775,23 @@ function worstCases(typed: Typed): FixturesOf {
         ).map(([kind, make]) => [`${kind}, ${outcome}`, make]),
       ),
     ),
-    pending: { [`${AWAITING} awaiting`]: () => pendingForMe(w().ctx, actorOf(worstPerson(typed, HOS))).then(cardOf) },
-    case: perCategory((c) => showCase(w().ctx, CASE_MANAGER, w().viewed[c].reference).then(cardOf)),
+    pending: {
+      [`${AWAITING} awaiting`]: () => pendingForMe(w().ctx, actorOf(worstPerson(typed, HOS))).then(cardOf),
+      [`${AWAITING} awaiting and ${AWAITING} appeals, all overdue`]: () =>
+        pendingForMe(
+          withOpenAppeals(w().ctx, w().awaiting['contact-restriction'], AWAITING, (id) => worstPerson(typed, id), NOW),
+          actorOf(worstPerson(typed, HOS)),
+        ).then(cardOf),
+    },
+    case: {
+      ...perCategory((c) => showCase(w().ctx, CASE_MANAGER, w().viewed[c].reference).then(cardOf)),
+      'with appeals open, all overdue': () =>
+        showCase(
+          withOpenAppeals(w().ctx, w().awaiting['contact-restriction'], 2 * MEASURE_KIND_IDS.length, (id) => worstPerson(typed, id), NOW),
+          CASE_MANAGER,
+          w().viewed.aggressive.reference,
+        ).then(cardOf),
+    },
     'case-history': { 'a page of incidents': historyPage('incidents'), 'a page of measures': historyPage('measures') },
     'measure-form': {
       'refused on four fields': () =>
@@ -741,8 +800,33 @@ function worstCases(typed: Typed): FixturesOf {
           formId: FORM_ID,
           ...worstProposal(typed, 'contact-restriction', true),
         }).then(actionCard),
+      'new terms on appeal, refused on four fields': () =>
+        worstVariationForm(
+          typed,
+          w().awaiting['contact-restriction'],
+          w().viewed.aggressive,
+          worstProposal(typed, 'contact-restriction', true),
+          (id) => worstPerson(typed, id),
+          NOW,
+        ),
     },
     retry: { 'the most data "Try again" carries': () => worstRetry(typed) },
+    'appeal-form': worstAppealCards(typed, w, (id) => worstPerson(typed, id), NOW)['appeal-form'],
+    'appeal-request': worstAppealCards(typed, w, (id) => worstPerson(typed, id), NOW)['appeal-request'],
+    reviews: {
+      'more lapsed than it lists, every id and name at its longest': () => {
+        const lapsed = Array.from({ length: 120 }, (_, i) => ({
+          ...w().awaiting['pairs-visit'],
+          id: `${'R'.repeat(150)}:${String(i).padStart(4, '0')}`,
+          customerKey: customerRefNo(i + 1),
+          kind: 'referral' as const,
+          status: 'active' as const,
+          interim: false,
+          reviewDue: '2026-11-18T10:00:00.000Z',
+        }));
+        return reviewsDue(world(DIRECTORY, { incidents: [], measures: lapsed }).ctx, CASE_MANAGER).then(cardOf);
+      },
+    },
   };
 }
 
@@ -765,6 +849,16 @@ const REALISTIC: FixturesOf = {
         reasons: 'Swore at an officer and said he would "be waiting" for her at the next visit (UB-9PQ-R2S).',
         priorWarningSkipReason: 'He named the officer and the day of her next visit: no time to warn him first.',
       }),
+    'a review outcome through decideReview: escalated and continued': () =>
+      decideReview(fresh(), CASE_MANAGER, {
+        measureId: RESTRICTION.id,
+        customerKey: 'T004512',
+        round: 0,
+        outcome: 'escalate',
+        referredTo: 'Community Safety team',
+        escalateNextReview: '2027-03-01',
+        escalateReasons: 'Fourteen more emails since September, two of them threatening (§8: the behaviour persisted).',
+      }).then(actionCard),
   },
   'incident-form': {
     'blank §4.1 form': () => incidentFormCard(formState({})),
@@ -797,10 +891,15 @@ const REALISTIC: FixturesOf = {
     'no-notification contact restriction, no deputy, no Teams ids yet': () =>
       signOffStatusCard(NO_NOTIFY, { ...SIGNOFF_PEOPLE, deputyName: null, userIds: [] }),
   },
-  'signoff-decide': {
-    'interim pairs visit': () => signOffDecideCard(PAIRS, SIGNOFF_PEOPLE),
-    'no-notification with a problem from the last click': () =>
-      signOffDecideCard(NO_NOTIFY, SIGNOFF_PEOPLE, 'Give the reason for rejecting (at least a few words).'),
+  decision: {
+    'sign-off of an interim pairs visit, with the incident relied on': () => signOffDecideCard(PAIRS, SIGNOFF_PEOPLE, [VIOLENCE]),
+    'sign-off of a no-notification restriction, with a problem from the last click': () =>
+      signOffDecideCard(NO_NOTIFY, SIGNOFF_PEOPLE, [PERSISTENCE, VIOLENCE], 'Give the reason for rejecting (at least a few words).'),
+    ...realisticAppealCards(fresh, CASE_MANAGER, HEAD_OF_HOUSING, 'T004512', RESTRICTION.id).decision,
+    'review of a contact restriction, through openReview': () =>
+      openReview(ctx, CASE_MANAGER, { measureId: RESTRICTION.id, customerKey: 'T004512' }).then(actionCard),
+    'review of a warning that lapsed unreviewed, through openReview': () =>
+      openReview(ctx, CASE_MANAGER, { measureId: LAPSED_WARNING.id, customerKey: 'T004512' }).then(actionCard),
   },
   'signoff-outcome': {
     approved: () => signOffOutcomeCard(APPROVED),
@@ -831,7 +930,10 @@ const REALISTIC: FixturesOf = {
     'contact restriction refused by proposeMeasure: errors under several fields, values kept': () =>
       proposeMeasure(ctx, CASE_MANAGER, { incidentRef: 'UB-4HX-2TW', formId: 'form-7d1e-0002', ...BAD_RESTRICTION }).then(actionCard),
     'visits in pairs again while the interim ones await sign-off: refused on kind': () => proposePairsAgain(fresh()),
+    ...realisticAppealCards(fresh, CASE_MANAGER, HEAD_OF_HOUSING, 'T004512', RESTRICTION.id)['measure-form'],
   },
+  'appeal-form': realisticAppealCards(fresh, CASE_MANAGER, HEAD_OF_HOUSING, 'T004512', RESTRICTION.id)['appeal-form'],
+  'appeal-request': realisticAppealCards(fresh, CASE_MANAGER, HEAD_OF_HOUSING, 'T004512', RESTRICTION.id)['appeal-request'],
   retry: {
     'a submission that timed out after writing: the same data goes back on "Try again"': () =>
       unfinishedActionCard({ why: 'timeout', wrote: true }, 'incident.submit', { formId: 'form-7d1e-0009', ...sampleSubmission }),
@@ -847,6 +949,20 @@ const REALISTIC: FixturesOf = {
   pending: {
     'two waiting': () => pendingForMe(ctx, { id: 'hos-housing', name: 'Jo Head', tenantId: 'tenant-1' }).then(cardOf),
     'nothing waiting': () => pendingForMe(ctx, { id: 'nobody', name: 'No One', tenantId: 'tenant-1' }).then(cardOf),
+  },
+  reviews: {
+    'nothing due': () => reviewsDue(ctx, CASE_MANAGER).then(cardOf),
+    'one due, one lapsed unreviewed': () =>
+      reviewsDue(
+        world(DIRECTORY, {
+          incidents: [],
+          measures: [
+            { ...RESTRICTION, reviewDue: '2026-12-02T09:00:00.000Z' },
+            { ...APPROVED, reviewDue: '2026-11-18T10:00:00.000Z' },
+          ],
+        }).ctx,
+        CASE_MANAGER,
+      ).then(cardOf),
   },
 };
 
@@ -988,7 +1104,10 @@ describe('every message under 20 KB whatever the data: the worst cases are the m
   it('the incident and decision inputs are as long as their validators accept (LIMITS, MAX_DECISION_TEXT)', () => {
     const { customerName, description, crimeReference, vulnerabilityNote } = LIMITS;
     expect(maxLengths(TEMPLATES['incident-form'])).to.deep.include({ customerName, description, crimeReference, vulnerabilityNote });
-    expect(maxLengths(TEMPLATES['signoff-decide'])).to.deep.equal({ vulnerabilitiesConsidered: MAX_DECISION_TEXT, reason: MAX_DECISION_TEXT });
+    expect(maxLengths(signOffDecideCard(PAIRS, SIGNOFF_PEOPLE, [VIOLENCE]))).to.deep.equal({
+      vulnerabilitiesConsidered: MAX_DECISION_TEXT,
+      reason: MAX_DECISION_TEXT,
+    });
   });
 });
 
@@ -1163,7 +1282,7 @@ describe('card content', () => {
       const card = await FIXTURES.case!['case manager: §5.1 case with measures and other incidents, Propose button']!();
       expect(texts(card)).to.include.members([
         '**Contact restrictions** · in force, review 1 Mar 2027',
-        '1 earlier measure has ended (not shown).',
+        '**Warning that behaviour is unacceptable** · lapsed on 1 May 2026, not reviewed',
         'Other incidents for this customer',
       ]);
       expect(incidentLines(card)).to.deep.equal([
@@ -1209,7 +1328,7 @@ describe('card content', () => {
       expect(texts(card).slice(2)).to.have.members([
         line(PAIRS, 'awaiting Head of Service sign-off (interim)'),
         line(RESTRICTION, 'in force'),
-        line(LAPSED_WARNING, 'lapsed'),
+        `**${MEASURE_KINDS[LAPSED_WARNING.kind].label}** · lapsed on 1 May 2026, not reviewed; proposed 1 Sept 2026 by Case Manager`,
       ]);
       expect(JSON.stringify(card)).not.to.include('SECRET-NARRATIVE');
       expect(buttons(card)).to.deep.equal([back('UB-7K3-M9Q')]);
@@ -1475,9 +1594,8 @@ const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: stri
   },
   {
     name: 'sign-off decision',
-    make: () => signOffDecideCard(HOSTILE_MEASURE, HOSTILE_PEOPLE),
-    shown: [HOSTILE.proposer, HOSTILE.reasons, HOSTILE.instructions, HOSTILE.justification],
-    kept: [HOSTILE.considered],
+    make: () => signOffDecideCard(HOSTILE_MEASURE, HOSTILE_PEOPLE, [HOSTILE_INCIDENT]),
+    shown: [HOSTILE.proposer, HOSTILE.reasons, HOSTILE.instructions, HOSTILE.justification, HOSTILE.considered],
   },
   {
     name: 'sign-off outcome',

@@ -41,6 +41,12 @@ export function mayHaveStored(verb: string, status: number, text: string): boole
   if (verb === 'measure.propose') return /: proposed, awaiting Head of Service sign-off(\n|$)|: in force(\n|$)/.test(text);
   // The sign-off outcome, unless it says the click changed nothing.
   if (verb === 'signoff.decide') return /^(Approved|Rejected)/m.test(text) && !text.includes('already decided') && !text.includes('changed nothing');
+  // A review outcome (src/app/reviews/views.ts `reviewedNotice`).
+  if (verb === 'review.decide') return /: (lifted at review|continued at review|referred to .* and continued)(\n|$)/.test(text);
+  // An appeal recorded, decided or withdrawn (src/app/appeals/views.ts), unless it says the click changed nothing.
+  if (verb === 'appeal.record') return text.includes('Appeal recorded: a decision is due by');
+  if (['appeal.decide', 'appeal.vary', 'appeal.withdraw'].includes(verb))
+    return /^Appeal (decided|withdrawn)/m.test(text) && !text.includes('nothing was changed') && !text.includes('changed nothing');
   return false;
 }
 
@@ -52,7 +58,23 @@ interface Answer {
   json: unknown;
 }
 
-const VERBS = ['incident.form', 'incident.submit', 'signoff.refresh', 'signoff.decide', 'measure.form', 'measure.propose'] as const;
+const VERBS = [
+  'incident.form',
+  'incident.submit',
+  'signoff.refresh',
+  'signoff.decide',
+  'measure.form',
+  'measure.propose',
+  'review.open',
+  'review.decide',
+  'appeal.form',
+  'appeal.record',
+  'appeal.refresh',
+  'appeal.decide',
+  'appeal.vary-form',
+  'appeal.vary',
+  'appeal.withdraw',
+] as const;
 /** Every field any card sends: the forms' inputs and the actions' own data. */
 const FIELDS = [
   ...new Set([
@@ -201,6 +223,8 @@ describe('fuzz: generated activities, card actions and messages over HTTP (fast-
     expect(mayHaveStored('signoff.decide', 200, 'Approved\nVisits in pairs')).to.equal(true);
     expect(mayHaveStored('signoff.decide', 200, 'This was already decided: nothing was changed.\nApproved')).to.equal(false);
     expect(mayHaveStored('signoff.refresh', 200, 'Approved\nVisits in pairs')).to.equal(false);
+    expect(mayHaveStored('review.decide', 200, 'Contact restrictions for customer T1: continued at review\nAlex reviewed it')).to.equal(true);
+    expect(mayHaveStored('review.decide', 200, 'Contact restrictions for customer T1\nAlex lifted it: your click changed nothing.')).to.equal(false);
     expect(mayHaveStored('incident.submit', 400, 'Report received')).to.equal(false);
     // And fast-check reports a failing property rather than passing it.
     expect(() =>

@@ -94,6 +94,35 @@ var containers = [
           order: 'ascending'
         }
       ]
+      // AppealStore.awaitingDecisionBy (cross-partition; the OR on approverId/deputyId is a residual filter):
+      //   WHERE c.type = "appeal" AND c.status = "open" AND (...) ORDER BY c.dueOn
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/status'
+          order: 'ascending'
+        }
+        {
+          path: '/dueOn'
+          order: 'ascending'
+        }
+      ]
+      // MeasureStore.dueForReview, the `reviews` list (cross-partition; the OR on status is a residual filter, the range
+      // filter is on the sort property):
+      //   WHERE c.type = "measure" AND (...) AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/reviewDue'
+          order: 'ascending'
+        }
+      ]
       // OutboxStore.scan, the outbox's slow full scan (cross-partition; the range filter is on the sort property):
       //   WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt
       [

@@ -8,7 +8,13 @@ export const COMMANDS = [
   { name: 'check', usage: 'check <customer ref>', description: 'See a customer’s warning markers before a visit', personalOnly: true },
   { name: 'my reports', usage: 'my reports', description: 'See the incidents you have reported', personalOnly: true },
   { name: 'case', usage: 'case <reference>', description: 'Open a case in full and propose measures (Customer Experience team)', personalOnly: true },
-  { name: 'pending', usage: 'pending', description: 'Decisions awaiting your sign-off as Head of Service', personalOnly: true },
+  { name: 'pending', usage: 'pending', description: 'Sign-offs and appeals awaiting your decision as Head of Service', personalOnly: true },
+  {
+    name: 'reviews',
+    usage: 'reviews',
+    description: 'Measures due for their six-monthly review, and lapsed ones (Customer Experience team)',
+    personalOnly: true,
+  },
   { name: 'help', usage: 'help', description: 'What this bot does and how to use it', personalOnly: false },
 ] as const;
 

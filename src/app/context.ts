@@ -1,5 +1,5 @@
 import type { Directory } from './ports';
-import type { AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository } from './ports';
+import type { AppealRepository, AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository } from './ports';
 import type { AdaptiveCard } from '../cards/render';
 import type { z } from 'zod';
 import type { Person } from '../domain/records';
@@ -22,6 +22,7 @@ export interface AppContext {
   customers: CustomerRepository;
   incidents: IncidentRepository;
   measures: MeasureRepository;
+  appeals: AppealRepository;
   conversations: Conversations;
   audit: AuditTrail;
   directory: Directory;

@@ -72,7 +72,12 @@ export interface MeasureRepository {
   awaitingSignOffBy(personId: string, limit?: number): Promise<Measure[]>;
   /** One customer's measures proposed before `before` (all when null), newest first. */
   history(customerKey: string, before: string | null, limit: number): Promise<Measure[]>;
+  /** Active and lapsed measures of every customer whose review date is in [from, to), soonest first (bounded: `reviews`). */
+  dueForReview(from: string, to: string, limit: number): Promise<ReviewDue[]>;
 }
+
+/** A measure as the `reviews` list shows it (§8). */
+export type ReviewDue = Pick<Measure, 'id' | 'customerKey' | 'kind' | 'status' | 'interim' | 'reviewDue'>;
 
 export interface AppealRepository {
   /** Loads an appeal by id; null for an id that is not an appeal in that partition. */

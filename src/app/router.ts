@@ -8,6 +8,11 @@ import { decideSignOff, refreshSignOff } from './signoff/decide';
 import { pendingForMe } from './signoff/pending';
 import { showCase, showCaseAction, showCaseHistory } from './cases/show';
 import { proposeMeasure, showProposalForm } from './measures/propose';
+import { recordAppeal, showAppealForm } from './appeals/record';
+import { decideOnAppeal, refreshAppeal, showVariationForm, varyOnAppeal } from './appeals/decide';
+import { withdrawAppeal } from './appeals/withdraw';
+import { reviewsDue } from './reviews/list';
+import { decideReview, openReview } from './reviews/decide';
 
 /** Routes a chat message (bot mention already removed) to its command. */
 export async function handleMessage(ctx: AppContext, actor: Actor, text: string, personal: boolean): Promise<Reply[]> {
@@ -30,6 +35,8 @@ export async function handleMessage(ctx: AppContext, actor: Actor, text: string,
       return [await showCase(ctx, actor, command.args)];
     case 'pending':
       return [await pendingForMe(ctx, actor)];
+    case 'reviews':
+      return [await reviewsDue(ctx, actor)];
     case 'help':
       return [helpReply('help', personal)];
     default:
@@ -49,6 +56,15 @@ const ACTIONS: Record<string, ActionHandler> = {
   'measure.propose': proposeMeasure,
   'case.show': showCaseAction,
   'case.history': showCaseHistory,
+  'appeal.form': showAppealForm,
+  'appeal.record': recordAppeal,
+  'appeal.refresh': refreshAppeal,
+  'appeal.decide': decideOnAppeal,
+  'appeal.vary-form': showVariationForm,
+  'appeal.vary': varyOnAppeal,
+  'appeal.withdraw': withdrawAppeal,
+  'review.open': openReview,
+  'review.decide': decideReview,
 };
 
 /** Card actions answer in place, so in a channel everyone would see the answer: they work in personal chat only. */
@@ -63,7 +79,18 @@ export async function handleAction(ctx: AppContext, actor: Actor, verb: string, 
  * Turns that keep capacity even when reads flood in (src/http/admission.ts): getting the report form, reporting an
  * incident, proposing a measure and deciding one. Staff safety must never wait behind `check`.
  */
-const PRIORITY_VERBS: ReadonlySet<string> = new Set(['incident.form', 'incident.submit', 'measure.propose', 'signoff.decide']);
+const PRIORITY_VERBS: ReadonlySet<string> = new Set([
+  'incident.form',
+  'incident.submit',
+  'measure.propose',
+  'signoff.decide',
+  'review.decide',
+  // Appeals (§7): recording one, its outcomes and its withdrawal.
+  'appeal.record',
+  'appeal.decide',
+  'appeal.vary',
+  'appeal.withdraw',
+]);
 
 export function isPriorityTurn(turn: { verb: string } | { text: string }): boolean {
   return 'verb' in turn ? PRIORITY_VERBS.has(turn.verb) : parseCommand(turn.text)?.name === 'report';

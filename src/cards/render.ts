@@ -10,10 +10,13 @@ import signoffRequest from '../../cards/signoff-request.json';
 import decision from '../../cards/decision.json';
 import signoffOutcome from '../../cards/signoff-outcome.json';
 import pending from '../../cards/pending.json';
+import reviews from '../../cards/reviews.json';
 import caseCard from '../../cards/case.json';
 import caseHistory from '../../cards/case-history.json';
 import measureForm from '../../cards/measure-form.json';
 import retry from '../../cards/retry.json';
+import appealForm from '../../cards/appeal-form.json';
+import appealRequest from '../../cards/appeal-request.json';
 
 /** Every template in cards/, by name. Adaptive Cards 1.5: the newest version Teams renders everywhere. */
 export const TEMPLATES = {
@@ -31,6 +34,9 @@ export const TEMPLATES = {
   'case-history': caseHistory,
   'measure-form': measureForm,
   retry,
+  reviews,
+  'appeal-form': appealForm,
+  'appeal-request': appealRequest,
 } as const satisfies { [N in TemplateName]: object };
 export type { CardData, TemplateName };
 

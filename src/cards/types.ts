@@ -6,6 +6,7 @@
  */
 import { INCIDENT_FIELDS, type IncidentField } from '../domain/incident';
 import { PROPOSAL_FIELDS, type ProposalField } from '../domain/proposal';
+import { APPEAL_FIELDS, type AppealField } from '../domain/appeal';
 
 /** Text colours the cards use (TextRun `color`). */
 export type TextColor = 'Default' | 'Good' | 'Warning' | 'Attention';
@@ -167,6 +168,16 @@ export interface SignOffOutcomeCard {
 
 export interface PendingCard {
   items: readonly { measureId: string; customerKey: string; measureLabel: string; age: string }[];
+  /** Appeals awaiting this person's decision (§7), soonest due first; `dueColor` marks the overdue; `appealsMore`, any not listed. */
+  appeals: readonly { appealId: string; customerKey: string; label: string; due: string; dueColor: TextColor }[];
+  appealsMore: string;
+}
+
+/** `reviews` (§8): measures due for review soon or lapsed unreviewed, soonest first, each with its Review button. */
+export interface ReviewsCard {
+  items: readonly { measureId: string; customerKey: string; measureLabel: string; due: string; color: TextColor }[];
+  /** How many more are due than the card lists; '' when none. */
+  more: string;
 }
 
 export interface CaseCard extends IncidentFacts {
@@ -183,6 +194,10 @@ export interface CaseCard extends IncidentFacts {
   incidentsMore: string;
   olderIncidents: boolean;
   canPropose: boolean;
+  /** The customer's open appeals (§7), overdue ones marked, each opened by its id; and whether one can be recorded. */
+  customerKey: string;
+  appeals: readonly { appealId: string; text: string; color: TextColor }[];
+  canAppeal: boolean;
 }
 
 /** A page of a customer's incidents or measures, newest first, with a button to the next page. */
@@ -202,9 +217,11 @@ type NumberInput = 'maxContactsCount' | 'maxIssuesCount';
 type ErrorShownFor = Exclude<ProposalField, 'maxContactsPer' | 'maxIssuesPer'>;
 
 export interface MeasureFormCard {
+  /** What the form is for: proposing a measure, or new terms on appeal (§7); its button, with the data it sends. */
+  heading: string;
+  submit: { title: string; verb: string; data: Record<string, unknown> };
   customerKey: string;
   incidentRef: string;
-  formId: string;
   today: string;
   latestReview: string;
   problemSummary: string;
@@ -215,6 +232,41 @@ export interface MeasureFormCard {
   values: Record<Exclude<ProposalField, NumberInput>, string> & Record<NumberInput, number | null>;
   /** '' for a field with no error. */
   errors: Record<ErrorShownFor, string>;
+}
+
+/** The form a case manager records an appeal with (§7): the customer's measures in force to choose from. */
+export interface AppealFormCard {
+  customerKey: string;
+  formId: string;
+  /** Latest date allowed, yyyy-mm-dd. */
+  today: string;
+  problemSummary: string;
+  measures: readonly Choice[];
+  appellants: readonly Choice[];
+  channels: readonly Choice[];
+  values: Record<AppealField, string>;
+  /** '' for a field with no error. */
+  errors: Record<AppealField, string>;
+}
+
+/**
+ * An appeal as everyone but its deciders sees it, and as it is sent to them (their refreshed view is the decision
+ * card): open, decided or withdrawn. Case managers can withdraw an open one.
+ */
+export interface AppealRequestCard {
+  appealId: string;
+  customerKey: string;
+  /** Teams ids of who gets the refreshed (decision) card: none once it is closed. */
+  userIds: readonly string[];
+  note: string;
+  headline: string;
+  color: TextColor;
+  measureLabel: string;
+  facts: readonly { label: string; value: string }[];
+  canWithdraw: boolean;
+  /** The withdrawal date's bounds, yyyy-mm-dd. */
+  receivedOn: string;
+  today: string;
 }
 
 /** Each template's data, by template name (the file name in cards/). */
@@ -229,10 +281,13 @@ export interface CardData {
   decision: DecisionCard;
   'signoff-outcome': SignOffOutcomeCard;
   pending: PendingCard;
+  reviews: ReviewsCard;
   case: CaseCard;
   'case-history': CaseHistoryCard;
   'measure-form': MeasureFormCard;
   retry: RetryCard;
+  'appeal-form': AppealFormCard;
+  'appeal-request': AppealRequestCard;
 }
 export type TemplateName = keyof CardData;
 
@@ -378,7 +433,11 @@ export const CARD_FIELDS = {
     considered: 'string',
     reviewDue: 'string',
   },
-  pending: { items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', age: 'string' }] },
+  pending: {
+    items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', age: 'string' }],
+    appeals: [{ appealId: 'string', customerKey: 'string', label: 'string', due: 'string', dueColor: 'string' }],
+    appealsMore: 'string',
+  },
   case: {
     ...incidentFactFields,
     actions: 'string',
@@ -392,6 +451,9 @@ export const CARD_FIELDS = {
     incidentsMore: 'string',
     olderIncidents: 'boolean',
     canPropose: 'boolean',
+    customerKey: 'string',
+    appeals: [{ appealId: 'string', text: 'string', color: 'string' }],
+    canAppeal: 'boolean',
   },
   'case-history': {
     reference: 'string',
@@ -402,9 +464,10 @@ export const CARD_FIELDS = {
     next: 'any',
   },
   'measure-form': {
+    heading: 'string',
+    submit: { title: 'string', verb: 'string', data: 'any' },
     customerKey: 'string',
     incidentRef: 'string',
-    formId: 'string',
     today: 'string',
     latestReview: 'string',
     problemSummary: 'string',
@@ -416,4 +479,29 @@ export const CARD_FIELDS = {
     errors: strings(without(PROPOSAL_FIELDS, 'maxContactsPer', 'maxIssuesPer')),
   },
   retry: { title: 'string', text: 'string', canRetry: 'boolean', verb: 'string', data: 'any' },
+  reviews: { items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', due: 'string', color: 'string' }], more: 'string' },
+  'appeal-form': {
+    customerKey: 'string',
+    formId: 'string',
+    today: 'string',
+    problemSummary: 'string',
+    measures: choice,
+    appellants: choice,
+    channels: choice,
+    values: strings(APPEAL_FIELDS),
+    errors: strings(APPEAL_FIELDS),
+  },
+  'appeal-request': {
+    appealId: 'string',
+    customerKey: 'string',
+    userIds: ['string'],
+    note: 'string',
+    headline: 'string',
+    color: 'string',
+    measureLabel: 'string',
+    facts: [{ label: 'string', value: 'string' }],
+    canWithdraw: 'boolean',
+    receivedOn: 'string',
+    today: 'string',
+  },
 } satisfies { readonly [N in TemplateName]: FieldsOf<CardData[N]> };

@@ -12,6 +12,20 @@ export function involvedIn(m: Pick<Measure, 'proposedBy' | 'reporters' | 'decide
   return new Set([m.proposedBy.id, ...m.reporters, ...m.deciders]);
 }
 
+/** Who took part in a continuation at review (§8): its proposer (the reviewer) and the reporters; not earlier deciders. */
+export function involvedInRenewal(m: Pick<Measure, 'reporters'>, reviewerId: string): Set<string> {
+  return new Set([reviewerId, ...m.reporters]);
+}
+
+/**
+ * Who may not decide the sign-off a measure awaits. A renewal (docs/rules.md#R-review-renewal-signoff) is decided
+ * afresh: whoever signed the measure off before may sign its continuation off too; its reviewer may not.
+ */
+export function involvedInSignOff(m: Pick<Measure, 'proposedBy' | 'reporters' | 'deciders' | 'signOff'>): Set<string> {
+  const renewal = m.signOff?.renewal;
+  return renewal ? involvedInRenewal(m, renewal.by.id) : involvedIn(m);
+}
+
 /**
  * Independence (docs/rules.md#R-signoff-independent): nobody decides what they proposed, reported an incident for, or
  * already decided. The first two people on the area's list who took no part may decide (the second stands in for the

@@ -1,6 +1,8 @@
 import { addMonths, reviewDateFrom, REVIEW_INTERVAL_MONTHS } from './dates';
 import { needsSection51Response } from './incident';
 import type { Incident, Person } from './records';
+import type { Review } from './review';
+import { ukDate, ukLocalToUtc } from './time';
 
 /** The measures (docs/rules.md#R-marker-kinds) and the policy sections behind them (§4.1, §5.1–§5.3, §8). */
 export const MEASURE_KINDS = {
@@ -57,6 +59,12 @@ export interface SignOff {
   deputyId: string | null;
   requestedAt: string;
   decision: { outcome: 'approved' | 'rejected'; by: Person; at: string; reason: string | null } | null;
+  /**
+   * A continuation at review (§8) asked afresh (docs/rules.md#R-review-renewal-signoff): the review it came from (which
+   * names this round of sign-off), who continued it and the review date they chose, which approval keeps. Absent for
+   * the first sign-off.
+   */
+  renewal?: { id: string; by: Person; reviewDue: string };
 }
 
 /** A measure or warning marker on a customer. Every one rests on at least one incident and has a review date (docs/rules.md#R-marker-rests-on-incident, §8 docs/rules.md#R-marker-review-six-months). */
@@ -88,6 +96,10 @@ export interface Measure {
   reporters: string[];
   deciders: string[];
   policyVersion: string;
+  /** Its six-monthly reviews (§8), oldest first; absent until the first. */
+  reviews?: Review[];
+  /** Lifted by an appeal's outcome (§7): overturned, or varied and replaced by the measure `replacedBy`. */
+  liftedOnAppeal?: { appealId: string; replacedBy: string | null };
 }
 
 export const PAIRS_VISIT_INSTRUCTIONS = 'Visit and meet this customer in pairs only. Do not visit alone.';
@@ -161,4 +173,21 @@ export function isInForce(measure: Pick<Measure, 'status' | 'interim' | 'reviewD
 /** The latest review date allowed: six months from now (§8). */
 export function latestReviewDate(now: Date): Date {
   return addMonths(now, REVIEW_INTERVAL_MONTHS);
+}
+
+/** A review date chosen as a UK day (YYYY-MM-DD): due at 09:00 UK time that day. */
+export function reviewDueOn(day: string): Date {
+  return ukLocalToUtc(day, '09:00');
+}
+
+/**
+ * Why a review date (a UK day, YYYY-MM-DD) cannot be chosen now, or null: it must be a real day after today and no
+ * more than six months ahead (§8, docs/rules.md#R-marker-review-six-months), for a proposal and a continuation alike.
+ */
+export function reviewDateProblem(day: string, now: Date): string | null {
+  const due = /^\d{4}-\d{2}-\d{2}$/.test(day) ? reviewDueOn(day) : null;
+  if (!due || Number.isNaN(due.getTime()) || ukDate(due) !== day) return 'Enter a real date';
+  if (day <= ukDate(now)) return 'The review date must be in the future';
+  if (day > ukDate(latestReviewDate(now))) return 'Markers are reviewed at least every six months (§8): choose a date within six months';
+  return null;
 }

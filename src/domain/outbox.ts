@@ -26,10 +26,8 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
-/** The record a card shows, rendered when it is delivered: a measure awaiting (or past) sign-off. */
-export interface Subject {
-  measureId: string;
-}
+/** The record a card shows, rendered when it is delivered: a measure awaiting (or past) sign-off, or an appeal (§7). */
+export type Subject = { measureId: string } | { appealId: string };
 
 /**
  * send: a message rendered when it was queued (a notice). show: a card rendered from its subject as it is when

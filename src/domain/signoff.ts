@@ -1,7 +1,7 @@
 import { reviewDateFrom } from './dates';
 import type { Measure } from './measure';
 import type { Person } from './records';
-import { involvedIn } from './independence';
+import { involvedInSignOff } from './independence';
 import { fail, ok, type Result } from './result';
 
 export interface DecisionInput {
@@ -23,7 +23,15 @@ export const MAX_DECISION_TEXT = 2000;
  */
 export function mayDecide(measure: Measure, personId: string): boolean {
   const s = measure.signOff;
-  return !!s && (s.approverId === personId || s.deputyId === personId) && !involvedIn(measure).has(personId);
+  return !!s && (s.approverId === personId || s.deputyId === personId) && !involvedInSignOff(measure).has(personId);
+}
+
+/**
+ * What a round of sign-off is named by (its cards, decision and notices): the measure, or for a renewal the review
+ * that continued it (§8), so each round is asked and decided once.
+ */
+export function signOffKey(m: Pick<Measure, 'id' | 'signOff'>): string {
+  return m.signOff?.renewal?.id ?? m.id;
 }
 
 /**
@@ -57,7 +65,11 @@ export function decide(measure: Measure, by: Person, input: DecisionInput, now: 
     status: input.outcome === 'approve' ? 'active' : measure.interim ? 'lifted' : 'rejected',
     interim: false,
     vulnerabilitiesConsidered: considered || null,
-    reviewDue: input.outcome === 'approve' && measure.interim ? reviewDateFrom(now).toISOString() : measure.reviewDue,
+    // A renewal keeps the date its reviewer chose (§8); an interim marker runs six months from the decision.
+    reviewDue:
+      input.outcome !== 'approve'
+        ? measure.reviewDue
+        : (s.renewal?.reviewDue ?? (measure.interim ? reviewDateFrom(now).toISOString() : measure.reviewDue)),
     signOff: { ...s, decision },
     deciders: [...measure.deciders, by.id],
   });

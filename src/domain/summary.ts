@@ -192,9 +192,13 @@ function openAppealOf(a: Appeal): OpenAppeal {
   return { id: a.id, measureId: a.measureId, dueOn: a.dueOn, approverId: a.approverId, deputyId: a.deputyId };
 }
 
-/** The newest unreviewed lapse of each kind: a lapse recorded now replaces the kind's earlier one. */
+/**
+ * The newest unreviewed lapse of each kind: a lapse recorded now replaces the kind's earlier one, and a lapse reviewed
+ * since (lifted or continued, §8) is dropped.
+ */
 function lapsesAfter(lapses: CustomerSummary['lapses'], measures: readonly Measure[]): CustomerSummary['lapses'] {
   const now = measures.filter((m) => m.status === 'lapsed').map((m) => ({ id: m.id, kind: m.kind, on: m.reviewDue }));
   const kinds = new Set(now.map((l) => l.kind));
-  return [...lapses.filter((l) => !kinds.has(l.kind)), ...now];
+  const written = new Set(measures.map((m) => m.id));
+  return [...lapses.filter((l) => !kinds.has(l.kind) && !written.has(l.id)), ...now];
 }

@@ -43,8 +43,9 @@ export class CustomerStore implements CustomerRepository {
       if (await settle(this.cases, customerKey, SUMMARY_ID, this.bounded)) found = await read();
     }
     if (!found) return { value: emptySummary(customerKey), version: { etag: '', pending: [] } as StoredVersion };
-    const { id: _id, ...value } = found.value;
-    return { value, version: found.version };
+    // A summary written before a field existed gets that field's empty value (a missing list must not break `check`).
+    const { id: _id, ...stored } = found.value;
+    return { value: { ...emptySummary(customerKey), ...stored }, version: found.version };
   }
 
   /** False when the summary, or a measure being changed, is not as it was read (the decision is made again). */

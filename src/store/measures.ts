@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import type { Measure } from '../domain/measure';
-import type { MeasureRepository, Versioned } from '../app/ports';
+import type { MeasureRepository, ReviewDue, Versioned } from '../app/ports';
 import { readVersioned, recordOf, type Bounded, type Stored } from './documents';
 import type { CosmosStore } from './cosmos';
 
@@ -55,6 +55,25 @@ export class MeasureStore implements MeasureRepository {
       )
       .fetchAll();
     return resources.map((r) => upgraded(recordOf(r)));
+  }
+
+  /** Active and lapsed measures reviewed in [from, to), soonest first: a bounded cross-partition query, only what the list shows. */
+  async dueForReview(from: string, to: string, limit: number): Promise<ReviewDue[]> {
+    const { resources } = await this.cases.items
+      .query<ReviewDue>(
+        {
+          query:
+            'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.interim, c.reviewDue FROM c WHERE c.type = "measure" AND (c.status = "active" OR c.status = "lapsed") AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@from', value: from },
+            { name: '@to', value: to },
+          ],
+        },
+        this.bounded(),
+      )
+      .fetchAll();
+    return resources;
   }
 }
 

@@ -11,7 +11,15 @@ const PEOPLE: SignOffPeople = {
   serviceAreaName: 'Housing Management',
   userIds: ['29:megan'],
 };
-const actionsOf = (card: Record<string, unknown>) => card.actions as { type: string; title: string; card?: { body: { id?: string }[] } }[];
+interface Action {
+  type: string;
+  title: string;
+  card?: { body: { items?: { id?: string }[] }[] };
+}
+const actionsOf = (card: Record<string, unknown>) => card.actions as Action[];
+/** The buttons in the card's body (ActionSets), e.g. Open the case. */
+const bodyButtonsOf = (card: Record<string, unknown>) =>
+  (card.body as { type: string; actions?: Action[] }[]).filter((b) => b.type === 'ActionSet').flatMap((b) => b.actions!.map((a) => a.title));
 const bytes = (card: object) => Buffer.byteLength(JSON.stringify(card), 'utf8');
 
 /** The decider's card (src/app/decisions/views.ts): the facts to decide on, one step per outcome, always deliverable. */
@@ -29,13 +37,15 @@ describe('the decider card', () => {
     expect(text).to.include('Account number 4').and.include('…');
     expect(text).to.include('Visit and meet this customer in pairs only.');
     expect(text).not.to.include('Long texts are cut');
-    expect(actionsOf(card).map((a) => a.title)).to.deep.equal(['Approve…', 'Reject…', 'Open the case']);
+    expect(actionsOf(card).map((a) => a.title)).to.deep.equal(['Approve…', 'Reject…']);
+    expect(bodyButtonsOf(card)).to.deep.equal(['Open the case']);
   });
 
   it('Approve and Reject each open their own step with their own required input: one tap decides nothing', () => {
     const card = signOffDecideCard(measure, PEOPLE, [incidents[3]!]);
     const steps = actionsOf(card).filter((a) => a.type === 'Action.ShowCard');
-    expect(steps.map((s) => s.card!.body.filter((b) => b.id).map((b) => b.id))).to.deep.equal([['vulnerabilitiesConsidered'], ['reason']]);
+    const ids = steps.map((s) => s.card!.body.flatMap((b) => b.items ?? []).map((i) => i.id));
+    expect(ids).to.deep.equal([['vulnerabilitiesConsidered'], ['reason']]);
     expect(JSON.stringify(steps)).to.include('"isRequired":true');
   });
 

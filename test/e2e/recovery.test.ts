@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { EMULATOR_KEY, startEmbeddedCosmos, type EmbeddedCosmos } from '../../src/store/embedded';
 import { referenceFor, submissionKey } from '../../src/domain/reference';
-import type { Measure } from '../../src/domain/measure';
+import { latestReviewDate, type Measure } from '../../src/domain/measure';
+import { ukDate } from '../../src/domain/time';
 import type { OutboxEntry } from '../../src/domain/outbox';
 import type { CustomerSummary } from '../../src/domain/summary';
 import { FakeConnector } from '../support/connector';
@@ -176,6 +177,81 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
     },
   };
 
+  const reviewFlow: Flow = {
+    name: 'review (visits in pairs continued: measure, audit, two sign-off cards asked afresh, a case manager told)',
+    setup: async (h, customerRef) => {
+      const { measureId } = await decideFlow.setup(h, customerRef);
+      await decideFlow.act(h, customerRef, { measureId: measureId! });
+      return { measureId: measureId! };
+    },
+    act: (h, customerRef, given) =>
+      invoke(h, 'lynne', 'review.decide', {
+        measureId: given.measureId,
+        customerKey: customerRef,
+        round: 0,
+        outcome: 'continue',
+        continueNextReview: ukDate(latestReviewDate(new Date())),
+        continueReasons: 'Two abusive calls since: the risk to staff remains.',
+      }),
+    state: async (customerRef, given) => {
+      const m = (await doc<Measure>(given.measureId!, customerRef))!;
+      const review = `${m.id}:review:1`;
+      if (!m.reviews?.length) return (await doc(review, customerRef)) || !(await settled(customerRef)) ? 'partial' : 'absent';
+      const expected = [...signOffIds(review), `${review}:told:${PEOPLE.alex.aadObjectId}`];
+      const complete = (await settled(customerRef)) && !!(await doc(review, customerRef)) && (await allSent(customerRef, expected));
+      return complete ? 'complete' : 'partial';
+    },
+  };
+
+  const appealFlow: Flow = {
+    name: 'appeal outcome (overturned: appeal and measure changed together, audit, the deciders’ cards updated, people told)',
+    setup: async (h, customerRef) => {
+      const { measureId } = await decideFlow.setup(h, customerRef);
+      await decideFlow.act(h, customerRef, { measureId: measureId! });
+      const formId = `recovery-appeal-${++formCounter}`;
+      await invoke(h, 'alex', 'appeal.record', {
+        customerKey: customerRef,
+        formId,
+        measureId,
+        appellant: 'customer',
+        channel: 'letter',
+        receivedOn: ukDate(new Date()),
+        grounds: 'He says the officer has mistaken him for his brother.',
+      });
+      const appealId = (await docs<{ id: string }>(customerRef, 'appeal'))[0]!.id;
+      const request = `${appealId}:request:${PEOPLE.adele.aadObjectId}`;
+      await waitUntil('the appeal card to Adele is sent', async () => !!(await doc<OutboxEntry>(request, customerRef))?.activityId);
+      return { measureId: measureId!, appealId };
+    },
+    act: (h, customerRef, given) =>
+      invoke(h, 'adele', 'appeal.decide', {
+        appealId: given.appealId,
+        customerKey: customerRef,
+        outcome: 'overturn',
+        overturnReasons: 'The officer confirms it was his brother at the door.',
+      }),
+    state: async (customerRef, given) => {
+      const a = given.appealId!;
+      const appeal = (await doc<{ status: string }>(a, customerRef))!;
+      const audit = await doc(`${a}:decided`, customerRef);
+      if (appeal.status === 'open') return audit || !(await settled(customerRef)) ? 'partial' : 'absent';
+      const summary = (await doc<CustomerSummary>('customer', customerRef))!;
+      const expected = [
+        `${a}:update:decided:${PEOPLE.adele.aadObjectId}`,
+        `${a}:decided:${PEOPLE.stranger.aadObjectId}`,
+        `${a}:decided:${PEOPLE.alex.aadObjectId}`,
+      ];
+      const complete =
+        (await settled(customerRef)) &&
+        (await doc<Measure>(given.measureId!, customerRef))!.status === 'lifted' &&
+        summary.markers.length === 0 &&
+        summary.appeals.length === 0 &&
+        !!audit &&
+        (await allSent(customerRef, expected));
+      return complete ? 'complete' : 'partial';
+    },
+  };
+
   let customers = 0;
   /** Runs the step with `fault(k)` armed; `crash` restarts the bot after it, otherwise the same bot recovers. */
   async function trial(flow: Flow, k: number | null, fault: Fault, crash: boolean): Promise<{ requests: number; state: string }> {
@@ -210,7 +286,7 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
     return { requests, state };
   }
 
-  for (const flow of [reportFlow, proposeFlow, decideFlow])
+  for (const flow of [reportFlow, proposeFlow, decideFlow, reviewFlow, appealFlow])
     it(flow.name, async () => {
       const clean = await trial(flow, null, 503, false);
       expect(clean.state, 'without faults the step completes').to.equal('complete');

@@ -176,8 +176,9 @@ describe('OutboxDispatcher (pending index, slow scan, cards rendered at delivery
       log: pino({ level: 'silent' }),
       undeliveredNotice: (entry, name, why) => ({ card: cardSaying(`${entry.id} to ${name}: ${why}`), summary: `Undelivered: ${entry.id}` }),
       cardFor: async (subject: Subject) => {
-        const state = subjects.get(subject.measureId);
-        return state === undefined ? null : cardSaying(`${subject.measureId} is ${state}`);
+        const id = 'measureId' in subject ? subject.measureId : subject.appealId;
+        const state = subjects.get(id);
+        return state === undefined ? null : cardSaying(`${id} is ${state}`);
       },
       recover: async (full) => {
         recovered.push(full);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../src/app/context';
 import type {
+  AppealRepository,
   AuditTrail,
   ConversationRecord,
   Conversations,
@@ -10,6 +11,7 @@ import type {
   IncidentRepository,
   Change,
   MeasureRepository,
+  ReviewDue,
   Versioned,
 } from '../../src/app/ports';
 import { emptySummary, headerOf, type CustomerSummary, type IncidentHeader } from '../../src/domain/summary';
@@ -154,6 +156,14 @@ export class MemoryMeasures implements MeasureRepository {
       .slice(0, limit);
   }
 
+  async dueForReview(from: string, to: string, limit: number): Promise<ReviewDue[]> {
+    return this.values()
+      .filter((m) => (m.status === 'active' || m.status === 'lapsed') && m.reviewDue >= from && m.reviewDue < to)
+      .sort((a, b) => a.reviewDue.localeCompare(b.reviewDue))
+      .slice(0, limit)
+      .map(({ id, customerKey, kind, status, interim, reviewDue }) => ({ id, customerKey, kind, status, interim, reviewDue }));
+  }
+
   /** Stores a measure as given (setting up a test, or a change "someone else" made). */
   put(m: Measure): void {
     this.customers.measures.put(m);
@@ -161,6 +171,22 @@ export class MemoryMeasures implements MeasureRepository {
 
   values(): Measure[] {
     return this.customers.measures.values();
+  }
+}
+
+export class MemoryAppeals implements AppealRepository {
+  constructor(private readonly customers: MemoryCustomers) {}
+
+  async read(id: string, customerKey: string): Promise<Versioned<Appeal> | null> {
+    return this.customers.appeals.read(id, customerKey);
+  }
+
+  async awaitingDecisionBy(personId: string, limit = 20): Promise<Appeal[]> {
+    return this.customers.appeals
+      .values()
+      .filter((a) => a.status === 'open' && (a.approverId === personId || a.deputyId === personId))
+      .sort((a, b) => a.dueOn.localeCompare(b.dueOn))
+      .slice(0, limit);
   }
 }
 
@@ -237,6 +263,7 @@ export interface MemoryApp {
   ctx: AppContext;
   customers: MemoryCustomers;
   measures: MemoryMeasures;
+  appeals: MemoryAppeals;
   incidents: MemoryIncidents;
   audit: MemoryAudit;
   conversations: MemoryConversations;
@@ -248,6 +275,7 @@ export interface MemoryApp {
 export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const customers = new MemoryCustomers();
   const measures = new MemoryMeasures(customers);
+  const appeals = new MemoryAppeals(customers);
   const incidents = new MemoryIncidents(customers);
   const audit = new MemoryAudit();
   const conversations = new MemoryConversations();
@@ -256,6 +284,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     customers,
     incidents,
     measures,
+    appeals,
     conversations,
     audit,
     directory,
@@ -264,7 +293,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     newId: randomUUID,
     policyVersion: TEST_POLICY_VERSION,
   };
-  return { ctx, customers, measures, incidents, audit, conversations, notified };
+  return { ctx, customers, measures, appeals, incidents, audit, conversations, notified };
 }
 
 /** The same, with the sample directory (src/directory/local-directory.json). */

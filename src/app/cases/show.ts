@@ -4,6 +4,7 @@ import { parseReference } from '../../domain/reference';
 import { auditEvent, type Incident } from '../../domain/records';
 import { fail, ok, type Result } from '../../domain/result';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext, type Reply } from '../context';
+import { recordLapses } from '../measures/lapse';
 import { mayView } from './access';
 import { caseCard, historyCard } from './views';
 
@@ -34,13 +35,14 @@ async function caseAt(ctx: AppContext, actor: Actor, reference: string): Promise
   const opened = await openCase(ctx, actor, reference);
   if (!opened.ok) return opened.error;
   const { incident, propose } = opened.value;
-  // Bounded whatever the history: the summary holds the open measures and the newest incidents (one point read).
+  // Bounded whatever the history: the summary holds the open measures and the newest incidents (one point read). A
+  // lapse first seen here is recorded with it (docs/rules.md#R-marker-lapses).
   const [summary, areas] = await Promise.all([
-    ctx.customers.summary(incident.customerKey),
+    recordLapses(ctx, incident.customerKey).then((s) => s ?? ctx.customers.summary(incident.customerKey)),
     ctx.directory.serviceAreas(),
     audited(ctx, actor, incident, 'case.viewed'),
   ]);
-  return { card: caseCard(incident, summary, propose, areas) };
+  return { card: caseCard(incident, summary, propose, areas, ctx.now()) };
 }
 
 /** `case <ref>`: the full case for those with a need to know. */

@@ -6,6 +6,7 @@ import { formatUk } from '../../domain/time';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { incidentFacts } from '../incidents/views';
 import type { ServiceArea } from '../ports';
+import { caseAppeals } from '../appeals/views';
 
 const STATUS: Record<Measure['status'], string> = {
   'pending-sign-off': 'awaiting Head of Service sign-off',
@@ -18,7 +19,11 @@ const STATUS: Record<Measure['status'], string> = {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const areaName = (areas: readonly ServiceArea[], id: string) => areas.find((a) => a.id === id)?.name ?? id;
 
+/** A measure whose review date passed with no review (§8, docs/rules.md#R-marker-lapses). */
+const lapsedOn = (reviewDue: string) => `lapsed on ${formatUk(reviewDue, false)}, not reviewed`;
+
 function measureStatus(m: Pick<Measure, 'status' | 'interim' | 'reviewDue'>): string {
+  if (m.status === 'lapsed') return lapsedOn(m.reviewDue);
   return `${STATUS[m.status]}${m.interim ? ' (interim)' : ''}, review ${formatUk(m.reviewDue, false)}`;
 }
 
@@ -31,10 +36,10 @@ function incidentLine(i: IncidentHeader, areas: readonly ServiceArea[]): string 
  * The full case: the incident as reported, then the customer's open measures and newest other incidents. Bounded
  * whatever the history (docs/architecture.md#customer-summary): older ones are a button away (`case.history`).
  */
-export function caseCard(incident: Incident, summary: CustomerSummary, canPropose: boolean, areas: readonly ServiceArea[]): AdaptiveCard {
+export function caseCard(incident: Incident, summary: CustomerSummary, canPropose: boolean, areas: readonly ServiceArea[], now: Date): AdaptiveCard {
   const others = summary.recent.filter((i) => i.reference !== incident.reference);
   const olderIncidents = summary.incidentCount - others.length - 1;
-  const ended = summary.measureCount - summary.markers.length;
+  const ended = summary.measureCount - summary.markers.length - summary.lapses.length;
   return renderCard('case', {
     ...incidentFacts(incident, areaName(areas, incident.serviceArea)),
     actions:
@@ -49,13 +54,19 @@ export function caseCard(incident: Incident, summary: CustomerSummary, canPropos
           : 'Not known',
     reporter: `${incident.reporter.name}, ${formatUk(incident.reportedAt)}`,
     description: incident.description,
-    measures: summary.markers.map((m) => ({ label: MEASURE_KINDS[m.kind].label, status: measureStatus(m) })),
+    measures: [
+      ...summary.markers.map((m) => ({ label: MEASURE_KINDS[m.kind].label, status: measureStatus(m) })),
+      ...summary.lapses.map((l) => ({ label: MEASURE_KINDS[l.kind].label, status: lapsedOn(l.on) })),
+    ],
     measuresMore: ended > 0 ? `${plural(ended, 'earlier measure has', 'earlier measures have')} ended (not shown).` : '',
-    earlierMeasures: ended > 0,
+    // Every measure not open is a button away, an unreviewed lapse listed above included.
+    earlierMeasures: summary.measureCount > summary.markers.length,
     otherIncidents: others.map((i) => ({ reference: i.reference, text: incidentLine(i, areas) })),
     incidentsMore: olderIncidents > 0 ? `${plural(olderIncidents, 'older incident', 'older incidents')} not shown.` : '',
     olderIncidents: olderIncidents > 0,
     canPropose,
+    // Only case managers record appeals, as they propose measures (§3, §7).
+    ...caseAppeals(summary, canPropose, now),
   });
 }
 

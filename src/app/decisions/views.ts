@@ -1,6 +1,7 @@
 import { ADJUSTMENTS, MEASURE_KINDS, type Measure } from '../../domain/measure';
 import { CATEGORIES, CHANNELS, SAFETY_FLAGS, labelOf } from '../../domain/policy';
 import type { Incident } from '../../domain/records';
+import { lastReviewed, reviewsOf } from '../../domain/review';
 import { brief } from '../../domain/text';
 import { formatUk } from '../../domain/time';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
@@ -12,6 +13,8 @@ const INCIDENTS_IN_FULL = 3;
 const ACCOUNT_CHARS = 600;
 /** How much of a reporter's vulnerability note the decider's card quotes (the case has all of it). */
 const NOTE_CHARS = 300;
+/** How much of the last review's reasons (§8) it quotes. */
+const REVIEW_CHARS = 600;
 
 /** The newest incidents a measure rests on, read in full for the decider (three point reads), then how many more. */
 export async function incidentsRelied(ctx: AppContext, m: Measure): Promise<Incident[]> {
@@ -35,6 +38,7 @@ export function measureFacts(
     adjustments.length ? `Reasonable adjustments: ${adjustments.join('; ')}.` : '',
     notes.length ? `Reporters noted: ${notes.join(' · ')}` : '',
   ];
+  const review = reviewsOf(m).at(-1);
   return {
     incidents: incidents.map((i) => ({
       heading: `${i.reference} · ${formatUk(i.occurredAt)} · ${labelOf(CHANNELS, i.channel)}`,
@@ -51,6 +55,14 @@ export function measureFacts(
     sections: [
       { title: 'Terms', text: `${MEASURE_KINDS[m.kind].label}. ${m.instructions} Review due ${formatUk(m.reviewDue, false)}.` },
       { title: 'Reasons', text: m.reasons },
+      ...(review
+        ? [
+            {
+              title: 'Last review (§8)',
+              text: `${lastReviewed(m)}${review.referredTo ? `, referring it to ${review.referredTo}` : ''}: ${brief(review.reasons, REVIEW_CHARS)}`,
+            },
+          ]
+        : []),
       ...(m.noNotificationJustification ? [{ title: 'Why the customer is not to be told (§5.2)', text: m.noNotificationJustification }] : []),
       { title: 'Vulnerabilities and reasonable adjustments on record (§6)', text: considered.filter(Boolean).join(' ') },
     ],

@@ -1,6 +1,7 @@
 import { isCustomerRef, normaliseCustomerRef } from '../../domain/customer';
 import { MEASURE_KINDS } from '../../domain/measure';
 import { markersInForce, type MarkerSummary } from '../../domain/summary';
+import { pairsLapsedOn, reviewDay } from '../../domain/review';
 import { formatUk } from '../../domain/time';
 import { renderCard } from '../../cards/render';
 import type { CustomerCheckCard } from '../../cards/types';
@@ -33,17 +34,21 @@ export async function checkCustomer(ctx: AppContext, args: string): Promise<Repl
   const inForce = markersInForce(file, now);
   const pending = file.markers.filter((m) => m.status === 'pending-sign-off' && !m.interim);
   const pairs = inForce.some((m) => m.kind === 'pairs-visit');
+  // Staff safety first (docs/rules.md#R-review-lapsed-pairs-check): a lapse nobody reviewed is not known to be safe.
+  const pairsLapsed = pairsLapsedOn(file, now);
   const headline = pairs
     ? 'Visit in pairs only.'
-    : inForce.length
-      ? 'Warning markers in force: read them before contact.'
-      : 'No warning markers in force.';
+    : pairsLapsed
+      ? `Visits in pairs lapsed unreviewed on ${reviewDay(pairsLapsed)}: ask the Customer Experience team before visiting alone.`
+      : inForce.length
+        ? 'Warning markers in force: read them before contact.'
+        : 'No warning markers in force.';
   return {
     summary: `${customerRef}: ${headline}`,
     card: renderCard('customer-check', {
       customerRef,
       headline,
-      headlineColor: pairs ? 'Attention' : inForce.length ? 'Warning' : 'Good',
+      headlineColor: pairs || pairsLapsed ? 'Attention' : inForce.length ? 'Warning' : 'Good',
       inForce: inForce.map(measureView),
       pending: pending.map((m) => ({ title: MEASURE_KINDS[m.kind].label, status: `Proposed ${formatUk(m.proposedAt, false)}` })),
       footnote:

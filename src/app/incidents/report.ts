@@ -103,6 +103,8 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
     claim.customerKey === incident.customerKey
       ? await decideOn(ctx.customers, customer(incident.customerKey), (summary) => record(ctx, summary, incident, area, claim.fresh), {
           committed: (effects) => ctx.notify(effects.filter((e) => e.type === 'outbox')),
+          // Reports for one customer arriving together each decide again on what the others wrote: a report is never lost.
+          attempts: 12,
         })
       : { answer: await ctx.incidents.read(reference, claim.customerKey) };
   if (!('answer' in recorded)) throw new Error(`Recording incident ${reference}: the customer's records kept changing`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CUSTOMER_REF_PATTERN } from '../../domain/customer';
 import { RECORD_ID_PATTERN, auditEvent, type Person } from '../../domain/records';
 import type { Measure } from '../../domain/measure';
-import { MAX_DECISION_TEXT, decide, mayDecide } from '../../domain/signoff';
+import { MAX_DECISION_TEXT, decide, mayDecide, signOffKey } from '../../domain/signoff';
 import { formatUk } from '../../domain/time';
 import { fail, ok, type Result } from '../../domain/result';
 import type { AdaptiveCard } from '../../cards/render';
@@ -16,7 +16,7 @@ import { peopleFor, signOffUpdates } from './requests';
 import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard } from './views';
 
 /** Ids from card data are checked before they reach Cosmos (which refuses /, \\, # and ? in ids with an error). */
-const measureRef = z.object({
+export const measureRef = z.object({
   measureId: z.string().regex(RECORD_ID_PATTERN, 'measureId is not a record id'),
   customerKey: z.string().regex(CUSTOMER_REF_PATTERN, 'customerKey is not a customer reference'),
 });
@@ -86,7 +86,7 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
 /** What a sign-off decision writes: the decided measure, its audit event, the card updates and the notices. */
 function decided(current: Versioned<Measure>, m: Measure, by: Person, now: Date): Effect[] {
   const d = m.signOff!.decision!;
-  const audit = auditEvent(`${m.id}:decided`, m.customerKey, now, by, `signoff.${d.outcome}`, m.id, {
+  const audit = auditEvent(`${signOffKey(m)}:decided`, m.customerKey, now, by, `signoff.${d.outcome}`, m.id, {
     kind: m.kind,
     reasons: m.signOff!.reasons,
     status: m.status,
@@ -98,7 +98,7 @@ function decided(current: Versioned<Measure>, m: Measure, by: Person, now: Date)
     { type: 'change', before: current, after: m },
     audit,
     ...signOffUpdates(m, 'decided', now),
-    ...told.map((p) => noticeTo(`${m.id}:decided:${p.id}`, m.customerKey, p.id, notice, now)),
+    ...told.map((p) => noticeTo(`${signOffKey(m)}:decided:${p.id}`, m.customerKey, p.id, notice, now)),
   ];
 }
 

@@ -2,16 +2,20 @@ import { MEASURE_KINDS, type Measure } from '../../domain/measure';
 import { renderCard } from '../../cards/render';
 import { brief } from '../../domain/text';
 import type { Actor, AppContext, Reply } from '../context';
+import { APPEALS_LISTED, pendingAppeals } from '../appeals/views';
 
 /** A name as the list shows it: directory names are short; one the channel sent may be up to 256 characters. */
 const NAME_SHOWN = 80;
 
-/** `pending`: what awaits my sign-off. */
+/** `pending`: what awaits my sign-off, and the appeals awaiting my decision (§7), overdue ones first and marked. */
 export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply> {
-  const measures = await ctx.measures.awaitingSignOffBy(actor.id);
+  const [measures, appeals] = await Promise.all([
+    ctx.measures.awaitingSignOffBy(actor.id),
+    ctx.appeals.awaitingDecisionBy(actor.id, APPEALS_LISTED + 1),
+  ]);
   const now = ctx.now().getTime();
   return {
-    summary: `${measures.length} awaiting your sign-off`,
+    summary: `${measures.length} awaiting your sign-off${appeals.length ? ', and appeals to decide' : ''}`,
     card: renderCard('pending', {
       items: measures.map((m) => {
         const days = Math.floor((now - new Date(m.proposedAt).getTime()) / 86_400_000);
@@ -22,6 +26,7 @@ export async function pendingForMe(ctx: AppContext, actor: Actor): Promise<Reply
           age: `Waiting ${days === 0 ? 'since today' : `${days} day${days === 1 ? '' : 's'}`} · proposed by ${brief(m.proposedBy.name, NAME_SHOWN)}`,
         };
       }),
+      ...pendingAppeals(appeals, ctx.now()),
     }),
   };
 }

@@ -36,6 +36,14 @@ export function waitingFor(p: SignOffPeople): string {
     : 'Nobody independent is configured to decide this: the case managers have been told.';
 }
 
+/** Who asked for this sign-off: the proposer, or for a renewal the reviewer who continued it (§8). */
+function proposedBy(m: Measure): string {
+  const renewal = m.signOff?.renewal;
+  return renewal
+    ? `Continued at review by ${renewal.by.name}, ${formatUk(m.signOff!.requestedAt)}`
+    : `${m.proposedBy.name}, ${formatUk(m.proposedAt)}`;
+}
+
 function common(m: Measure, p: SignOffPeople) {
   return {
     measureId: m.id,
@@ -43,7 +51,7 @@ function common(m: Measure, p: SignOffPeople) {
     measureLabel: `${MEASURE_KINDS[m.kind].label}${m.interim ? ' (interim, in force pending sign-off)' : ''}`,
     serviceArea: p.serviceAreaName,
     why: (m.signOff?.reasons ?? []).map((r) => WHY[r]).join('; '),
-    proposed: `${m.proposedBy.name}, ${formatUk(m.proposedAt)}`,
+    proposed: proposedBy(m),
     incidents: incidentsListed(m.incidentRefs),
     userIds: p.userIds,
   };
