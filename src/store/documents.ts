@@ -82,3 +82,12 @@ export function withoutEtag(doc: object): JSONObject {
   const { _etag: _omit, ...rest } = doc as { _etag?: string };
   return rest;
 }
+
+/** The parameters of a page of one customer's history: the newest `limit` before `before` (from the newest when null). */
+export function pageParameters(customerKey: string, before: string | null, limit: number): { name: string; value: string | number }[] {
+  return [
+    { name: '@limit', value: limit },
+    { name: '@key', value: customerKey },
+    { name: '@before', value: before ?? '9999' },
+  ];
+}

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
-import { readDocument, recordOf, type Bounded, type Stored } from './documents';
+import { readDocument, recordOf, type Bounded, type Stored, pageParameters } from './documents';
 import { referenceFor } from '../domain/reference';
 import type { Incident } from '../domain/records';
 import { headerOf, type IncidentHeader } from '../domain/summary';
@@ -94,11 +94,7 @@ export class IncidentStore implements IncidentRepository {
           // The key is repeated in the filter: the embedded server ignores the partitionKey option.
           query:
             'SELECT TOP @limit c.reference, c.reportedAt, c.occurredAt, c.category, c.serviceArea, c.safetyFlags FROM c WHERE c.customerKey = @key AND c.type = "incident" AND c.reportedAt < @before ORDER BY c.reportedAt DESC',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@key', value: customerKey },
-            { name: '@before', value: before ?? '9999' },
-          ],
+          parameters: pageParameters(customerKey, before, limit),
         },
         { partitionKey: customerKey, ...this.bounded() },
       )

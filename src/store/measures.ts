@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { Measure } from '../domain/measure';
 import type { MeasureRepository, ReviewDue, Versioned } from '../app/ports';
-import { readVersioned, recordOf, type Bounded, type Stored } from './documents';
+import { readVersioned, recordOf, type Bounded, type Stored, pageParameters } from './documents';
 import type { CosmosStore } from './cosmos';
 
 /** Measures (markers and proposals) in the customer's partition. They are written only with their customer's summary (src/store/customers.ts). */
@@ -45,11 +45,7 @@ export class MeasureStore implements MeasureRepository {
         {
           // The key is repeated in the filter: the embedded server ignores the partitionKey option.
           query: 'SELECT TOP @limit * FROM c WHERE c.customerKey = @key AND c.type = "measure" AND c.proposedAt < @before ORDER BY c.proposedAt DESC',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@key', value: customerKey },
-            { name: '@before', value: before ?? '9999' },
-          ],
+          parameters: pageParameters(customerKey, before, limit),
         },
         { partitionKey: customerKey, ...this.bounded() },
       )

@@ -4,20 +4,19 @@ import {
   TENANT,
   cardOf,
   cardText,
-  clockFrom,
   expectNothingStoredAndStillAnswering,
-  startHarness,
+  measuresOf,
+  startWithEveryone,
   violentIncident,
   type Harness,
   type PersonKey,
 } from '../support/harness';
 import type { Recorded } from '../support/connector';
+import { conversationPath, proactiveTo, waitFor as waitForRecorded } from '../support/proactive';
 import { waitUntil } from '../support/wait';
 import type { Appeal } from '../../src/domain/appeal';
 import type { Measure } from '../../src/domain/measure';
 
-const conversationPath = (who: PersonKey) => `/v3/conversations/${encodeURIComponent(`a:personal-${PEOPLE[who].id}`)}/activities`;
-const proactiveTo = (who: PersonKey) => (r: Recorded) => r.method === 'POST' && r.path.startsWith(conversationPath(who));
 const appealCardTo = (who: PersonKey) => (r: Recorded) => proactiveTo(who)(r) && String(r.body.summary).startsWith('Appeal to decide');
 /** A card sent to this person replaced by its appeal's card as it is now (their sign-off cards are updated too). */
 const appealUpdateTo = (who: PersonKey) => (r: Recorded) =>
@@ -32,22 +31,12 @@ const REASONS = 'Read the grounds and the contact log again: the restriction is 
 describe('appeals by card buttons (end to end)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ OUTBOX_POLL_MS: '50' }, { now: clockFrom() });
-    for (const who of ['alex', 'megan', 'adele', 'isaiah', 'lynne', 'stranger'] as const) await h.message('help', who);
+    h = await startWithEveryone();
   });
   after(() => h.stop());
   beforeEach(() => h.connector.clear());
 
-  async function waitFor(what: string, match: (r: Recorded) => boolean, count = 1): Promise<Recorded[]> {
-    let found: Recorded[] = [];
-    await waitUntil(
-      () => `${what}; recorded: ${h.connector.received.map((r) => `${r.method} ${r.path} ${String(r.body.summary)}`).join(' | ')}`,
-      () => (found = h.connector.received.filter(match)).length >= count,
-      10_000,
-      20,
-    );
-    return found;
-  }
+  const waitFor = (what: string, match: (r: Recorded) => boolean, count = 1) => waitForRecorded(h, what, match, count);
   const pending = async () =>
     (
       await h.bot.cosmos.containers.cases.items
@@ -99,10 +88,7 @@ describe('appeals by card buttons (end to end)', () => {
       proposer,
     );
     expect(cardText(proposed.body.value)).to.include('awaiting Head of Service sign-off');
-    const { resources } = await h.bot.cosmos.containers.cases.items
-      .query<Measure>({ query: 'SELECT * FROM c WHERE c.type = "measure" AND c.customerKey = @k', parameters: [{ name: '@k', value: customerRef }] })
-      .fetchAll();
-    const measureId = resources[0]!.id;
+    const measureId = (await measuresOf(h, customerRef))[0]!.id;
     const approved = await h.invoke('signoff.decide', { measureId, customerKey: customerRef, outcome: 'approve' }, approver);
     expect(cardText(approved.body.value)).to.include('Approved');
     return { reference, measureId };

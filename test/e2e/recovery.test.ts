@@ -177,13 +177,16 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
     },
   };
 
+  /** A visits-in-pairs measure approved and in force: what reviews and appeals start from. */
+  async function inForce(h: Harness, customerRef: string): Promise<{ measureId: string }> {
+    const { measureId } = await decideFlow.setup(h, customerRef);
+    await decideFlow.act(h, customerRef, { measureId: measureId! });
+    return { measureId: measureId! };
+  }
+
   const reviewFlow: Flow = {
     name: 'review (visits in pairs continued: measure, audit, two sign-off cards asked afresh, a case manager told)',
-    setup: async (h, customerRef) => {
-      const { measureId } = await decideFlow.setup(h, customerRef);
-      await decideFlow.act(h, customerRef, { measureId: measureId! });
-      return { measureId: measureId! };
-    },
+    setup: inForce,
     act: (h, customerRef, given) =>
       invoke(h, 'lynne', 'review.decide', {
         measureId: given.measureId,
@@ -206,8 +209,7 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
   const appealFlow: Flow = {
     name: 'appeal outcome (overturned: appeal and measure changed together, audit, the deciders’ cards updated, people told)',
     setup: async (h, customerRef) => {
-      const { measureId } = await decideFlow.setup(h, customerRef);
-      await decideFlow.act(h, customerRef, { measureId: measureId! });
+      const { measureId } = await inForce(h, customerRef);
       const formId = `recovery-appeal-${++formCounter}`;
       await invoke(h, 'alex', 'appeal.record', {
         customerKey: customerRef,
@@ -221,7 +223,7 @@ describe('recovery from a failure at every Cosmos request of a report, a proposa
       const appealId = (await docs<{ id: string }>(customerRef, 'appeal'))[0]!.id;
       const request = `${appealId}:request:${PEOPLE.adele.aadObjectId}`;
       await waitUntil('the appeal card to Adele is sent', async () => !!(await doc<OutboxEntry>(request, customerRef))?.activityId);
-      return { measureId: measureId!, appealId };
+      return { measureId: measureId, appealId };
     },
     act: (h, customerRef, given) =>
       invoke(h, 'adele', 'appeal.decide', {

@@ -2,12 +2,10 @@ import { expect } from 'chai';
 import type { Measure } from '../../src/domain/measure';
 import { reviewDay } from '../../src/domain/review';
 import type { Recorded } from '../support/connector';
-import { PEOPLE, TENANT, cardText, clockFrom, startHarness, violentIncident, type Harness, type PersonKey } from '../support/harness';
+import { proactiveTo, signOffCardTo, waitFor as waitForRecorded } from '../support/proactive';
+import { TENANT, cardText, clockFrom, startHarness, violentIncident, type Harness, type PersonKey } from '../support/harness';
 import { waitUntil } from '../support/wait';
 
-const conversationPath = (who: PersonKey) => `/v3/conversations/${encodeURIComponent(`a:personal-${PEOPLE[who].id}`)}/activities`;
-const proactiveTo = (who: PersonKey) => (r: Recorded) => r.method === 'POST' && r.path.startsWith(conversationPath(who));
-const signOffCardTo = (who: PersonKey) => (r: Recorded) => proactiveTo(who)(r) && String(r.body.summary).startsWith('Sign-off needed');
 const VULNERABILITIES = 'None known; checked the housing system on the day.';
 const REASONS = 'Two abusive calls in April: the risk to staff remains.';
 
@@ -37,10 +35,7 @@ describe('six-monthly reviews and lapses (end to end)', function () {
         })
         .fetchAll()
     ).resources;
-  async function waitFor(what: string, match: (r: Recorded) => boolean): Promise<Recorded> {
-    await waitUntil(what, () => h.connector.received.some(match), 8000, 20);
-    return h.connector.received.find(match)!;
-  }
+  const waitFor = async (what: string, match: (r: Recorded) => boolean): Promise<Recorded> => (await waitForRecorded(h, what, match))[0]!;
   const reply = async (text: string, who: PersonKey) => {
     const r = (await h.message(text, who)).replies[0]!.body;
     return r.attachments ? cardText(r) : String(r.text);

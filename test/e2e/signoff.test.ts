@@ -1,23 +1,19 @@
 import { expect } from 'chai';
-import { clockFrom, PEOPLE, cardText, startHarness, violentIncident, type Harness, type PersonKey } from '../support/harness';
-import type { Recorded } from '../support/connector';
+import {
+  clockFrom,
+  PEOPLE,
+  cardText,
+  measuresOf,
+  startHarness,
+  startWithEveryone,
+  violentIncident,
+  type Harness,
+  type PersonKey,
+} from '../support/harness';
+import { conversationPath, proactiveTo, signOffCardTo, waitFor } from '../support/proactive';
 import { waitUntil } from '../support/wait';
 import type { Measure } from '../../src/domain/measure';
 import type { OutboxEntry } from '../../src/domain/outbox';
-
-const conversationPath = (who: PersonKey) => `/v3/conversations/${encodeURIComponent(`a:personal-${PEOPLE[who].id}`)}/activities`;
-
-/** Waits (bounded) until the fake connector has recorded something matching. */
-async function waitFor(h: Harness, what: string, match: (r: Recorded) => boolean, count = 1, ms = 8000): Promise<Recorded[]> {
-  let found: Recorded[] = [];
-  await waitUntil(
-    () => `${what}; recorded: ${h.connector.received.map((r) => `${r.method} ${r.path}`).join(' | ')}`,
-    () => (found = h.connector.received.filter(match)).length >= count,
-    ms,
-    20,
-  );
-  return found;
-}
 
 const pendingOutboxEntries = async (h: Harness) =>
   (
@@ -39,9 +35,6 @@ async function outboxSettled(h: Harness, ms = 15_000): Promise<void> {
   );
 }
 
-const proactiveTo = (who: PersonKey) => (r: Recorded) => r.method === 'POST' && r.path.startsWith(conversationPath(who));
-const signOffCardTo = (who: PersonKey) => (r: Recorded) => proactiveTo(who)(r) && String(r.body.summary).startsWith('Sign-off needed');
-
 /**
  * §5.1 / §5.2 sign-off over HTTP: the real server, embedded Cosmos, and the fake Bot Connector recording proactive
  * messages and card updates.
@@ -49,9 +42,7 @@ const signOffCardTo = (who: PersonKey) => (r: Recorded) => proactiveTo(who)(r) &
 describe('Head of Service sign-off by card buttons (end to end)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ OUTBOX_POLL_MS: '50' }, { now: clockFrom() });
-    // Each person has chatted with the bot once, so it can reach them proactively.
-    for (const who of ['alex', 'megan', 'adele', 'isaiah', 'lynne', 'stranger'] as const) await h.message('help', who);
+    h = await startWithEveryone();
   });
   after(() => h.stop());
   beforeEach(() => h.connector.clear());
@@ -184,10 +175,7 @@ describe('Head of Service sign-off by card buttons (end to end)', () => {
       priorWarningSkipReason: 'He said he would come to the office: staff need to be safe now.',
     });
     expect(cardText(proposed.body.value)).to.include('Megan Bowen (deputy)');
-    const { resources } = await h.bot.cosmos.containers.cases.items
-      .query<Measure>({ query: 'SELECT * FROM c WHERE c.type = "measure" AND c.customerKey = "T100005"' })
-      .fetchAll();
-    const m = resources[0]!;
+    const m = (await measuresOf(h, 'T100005'))[0]!;
     // Megan (the deputy) and Isaiah (the first alternate) are asked; Alex is not.
     expect(m.signOff).to.include({ approverId: PEOPLE.megan.aadObjectId, deputyId: PEOPLE.isaiah.aadObjectId });
     await waitFor(h, 'sign-off card to Megan', signOffCardTo('megan'));

@@ -15,22 +15,10 @@ import type { Appeal } from '../../src/domain/appeal';
 import { interimPairsVisit, type Measure } from '../../src/domain/measure';
 import type { Incident } from '../../src/domain/records';
 import { sampleIncident, TEST_POLICY_VERSION } from '../support/fixtures';
-import { assertChromium, CHROMIUM, REPO_ROOT } from './support';
+import { assertChromium, CHROMIUM, CHROMIUM_ARGS, REPO_ROOT } from './support';
 
 export const PHONE_WIDTH = 360;
 export const SCREENSHOTS = path.join(__dirname, 'screenshots');
-
-/** As support.ts launches it (shared/LOCAL-TOOLING.md): no background traffic, which the closed network refuses. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Close to Teams' light theme (the Adaptive Cards designer's "Microsoft Teams" host): Segoe UI or the system font,

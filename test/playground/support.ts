@@ -17,7 +17,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PLAYGROUND_CLI = path.join(REPO_ROOT, 'node_modules/@microsoft/m365agentsplayground/cli.js');
 
 /** Flags from shared/LOCAL-TOOLING.md: no background traffic, which the closed network refuses. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

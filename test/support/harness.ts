@@ -1,3 +1,4 @@
+import type { Measure } from '../../src/domain/measure';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
@@ -76,6 +77,24 @@ export async function startHarness(env: Record<string, string> = {}, options: St
       await connector.stop();
     },
   };
+}
+
+/**
+ * A harness where everyone has chatted with the bot once (so it can reach them proactively), the outbox polled often,
+ * and the clock running from FIXED_NOW: what the end-to-end decision suites start from.
+ */
+export async function startWithEveryone(): Promise<Harness> {
+  const h = await startHarness({ OUTBOX_POLL_MS: '50' }, { now: clockFrom() });
+  for (const who of Object.keys(PEOPLE) as PersonKey[]) await h.message('help', who);
+  return h;
+}
+
+/** The measures stored for one customer (read straight from Cosmos). */
+export async function measuresOf(h: Harness, customerKey: string): Promise<Measure[]> {
+  const { resources } = await h.bot.cosmos.containers.cases.items
+    .query<Measure>({ query: 'SELECT * FROM c WHERE c.type = "measure" AND c.customerKey = @k', parameters: [{ name: '@k', value: customerKey }] })
+    .fetchAll();
+  return resources;
 }
 
 /** A Teams activity from one of the sample people, in their personal chat with the bot. */

@@ -123,7 +123,7 @@ function appealFacts({ appeal: a, people }: AppealView, now: Date): { label: str
     { label: 'Service area', value: people.serviceAreaName },
     { label: 'Appealed by', value: appellant(a) },
     { label: 'Received', value: `${weekdayDate(a.receivedOn)}, by ${channel.toLowerCase()}` },
-    { label: 'Decision due', value: a.status === 'open' ? dueText(a, now) : `Was due ${weekdayDate(a.dueOn)}` },
+    { label: 'Decision', value: a.status === 'open' ? dueText(a, now) : `Was due ${weekdayDate(a.dueOn)}` },
     { label: 'Recorded by', value: `${a.recordedBy.name}, ${formatUk(a.recordedAt)}` },
   ];
 }
