@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { cardWith, fillIncidentForm, REFERENCE, send, startSession, type Session } from './support';
+import { activityFor, violentIncident } from '../support/harness';
 
 const OUT = path.join(__dirname, 'screenshots');
 const WIDTH = 900;
@@ -85,12 +86,29 @@ async function main(): Promise<void> {
     if (await banner.count()) await banner.first().click();
     await shoot(p, confirmation, 'confirmation.png', { withCommand: true });
 
-    // §5.1 in Income and Tenancy Support: the bot sends its Head of Service (Alex, the Playground's user) a sign-off card.
+    // Alex reported that one, so he may not decide it (docs/rules.md#R-signoff-independent). Megan reports another §5.1
+    // incident in Income and Tenancy Support, straight to the bot: its Head of Service, Alex, gets the sign-off card.
+    const asMegan = activityFor(session.playgroundUrl, 'invoke', 'megan', {
+      name: 'adaptiveCard/action',
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'incident.submit',
+          data: violentIncident('screenshot-form-0001', { serviceArea: 'income', customerRef: 'T009001' }),
+        },
+      },
+    });
+    const reported = await fetch(`${session.bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(asMegan),
+    });
+    if (reported.status !== 200) throw new Error(`Megan's report answered ${reported.status}`);
     const request = cardWith(p, 'Head of Service sign-off needed');
     await request.getByRole('button', { name: 'Open' }).click();
     const decide = cardWith(p, 'Your decision is needed');
-    await decide.getByRole('button', { name: 'Approve' }).waitFor();
-    await decide.getByRole('button', { name: 'Reject' }).waitFor();
+    await decide.getByRole('button', { name: 'Approve…' }).waitFor();
+    await decide.getByRole('button', { name: 'Reject…' }).waitFor();
     if (await banner.count()) await banner.first().click();
     await p.locator('body').click({ position: { x: 5, y: 5 } });
     await shoot(p, decide, 'signoff.png', { withCommand: false });
