@@ -9,6 +9,7 @@ import { cosmosReachable, openCosmos, type CosmosStore } from './store/cosmos';
 import { IncidentStore } from './store/incidents';
 import { CustomerStore } from './store/customers';
 import { buildMissingSummaries } from './store/summaries';
+import { rekeyConversations } from './store/conversation-keys';
 import { MeasureStore } from './store/measures';
 import { AppealStore } from './store/appeals';
 import { OutboxStore } from './store/outbox';
@@ -89,6 +90,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const directory = options.directory ?? (await openDirectory(config));
   const runtime = createTeamsRuntime(config, log, { openIdMetadataUrl: options.openIdMetadataUrl });
   await buildMissingSummaries(cosmos, log);
+  await rekeyConversations(cosmos, log);
   const customers = new CustomerStore(cosmos, atomicBatch);
   const conversations = new ConversationStore(cosmos);
   const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');

@@ -131,6 +131,8 @@ export interface Conversations {
   userIdOf(personId: string): Promise<string | null>;
   remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void>;
   forget(key: string): Promise<void>;
+  /** Every channel of a team (the bot removed from it, or the team archived or deleted). */
+  forgetTeam(teamId: string): Promise<void>;
   get(key: string): Promise<ConversationRecord | null>;
   /** Teams answered 403/404: the bot was removed or blocked there. */
   markDead(key: string, status: number, now: Date): Promise<void>;

@@ -5,8 +5,21 @@ import type { Bounded } from './documents';
 import type { ConversationRecord, Conversations } from '../app/ports';
 import type { CosmosStore } from './cosmos';
 
+/**
+ * The keys of the `conversations` container (docs/architecture.md#storage): a person's personal chat by their Entra id;
+ * a team's channel by team and channel, so that all its threads are one record and the team's removal finds them all;
+ * any other chat (a group chat) by its conversation id, without a thread.
+ */
 export const personKey = (aadObjectId: string) => `person:${aadObjectId}`;
 export const conversationKey = (conversationId: string) => `conversation:${conversationId}`;
+export const channelKey = (teamId: string, channelId: string) => `${teamPrefix(teamId)}${channelId}`;
+const teamPrefix = (teamId: string) => `team:${teamId}:channel:`;
+
+/** The channel or chat itself, not one thread in it: Teams gives a channel message the thread's id, `<channel>;messageid=<root>`. */
+export function withoutThread(conversationId: string): string {
+  const at = conversationId.toLowerCase().indexOf(';messageid=');
+  return at === -1 ? conversationId : conversationId.slice(0, at);
+}
 
 /** Reads are cached briefly: the dispatcher looks a conversation up for every message it sends. */
 const READ_TTL_MS = 60_000;
@@ -77,6 +90,19 @@ export class ConversationStore implements Conversations {
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
+  }
+
+  /** On the team's removal (the bot removed or uninstalled, the team archived or deleted): every channel of the team. */
+  async forgetTeam(teamId: string): Promise<void> {
+    const prefix = teamPrefix(teamId);
+    const { resources } = await this.container.items
+      .query<string>(
+        { query: 'SELECT VALUE c.id FROM c WHERE STARTSWITH(c.id, @prefix)', parameters: [{ name: '@prefix', value: prefix }] },
+        this.bounded(),
+      )
+      .fetchAll();
+    for (const id of [...this.cache.keys()]) if (id.startsWith(prefix)) this.cache.delete(id);
+    await Promise.all(resources.map((id) => this.forget(id)));
   }
 
   private remembered(record: ConversationRecord): void {

@@ -1,8 +1,8 @@
-import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Actor, Reply } from '../app/context';
 import { plainName } from '../domain/text';
-import { conversationKey, personKey } from '../store/conversations';
+import { channelKey, conversationKey, personKey, withoutThread } from '../store/conversations';
 
 const account = z.looseObject(
   {
@@ -12,6 +12,11 @@ const account = z.looseObject(
   },
   { error: 'is required: an object with an id' },
 );
+
+/** A team or channel in Teams' channelData: what conversations are keyed by (src/store/conversations.ts). */
+const teamsObject = z
+  .looseObject({ id: z.string({ error: 'is required' }).min(1, 'is required').max(256, 'is too long') }, { error: 'must be an object with an id' })
+  .optional();
 
 /**
  * The shape every activity must have before botbuilder sees it: botbuilder itself assumes these fields and ends the
@@ -35,7 +40,9 @@ const activitySchema = z.looseObject({
   text: z.string().max(50_000, 'is too long').optional(),
   name: z.string().max(256, 'is too long').optional(),
   action: z.string().max(64, 'is too long').optional(),
-  channelData: z.record(z.string(), z.unknown()).optional(),
+  channelData: z
+    .looseObject({ team: teamsObject, channel: teamsObject, eventType: z.string().max(64, 'is too long').optional() }, { error: 'must be an object' })
+    .optional(),
   membersAdded: z.array(account).max(500, 'has too many members').optional(),
   membersRemoved: z.array(account).max(500, 'has too many members').optional(),
 });
@@ -83,7 +90,60 @@ export function isPersonal(activity: Activity): boolean {
   return (activity.conversation?.conversationType ?? 'personal') === 'personal';
 }
 
-/** Personal chats are keyed by the person (so we can reach them by Entra id); others by the conversation. */
+/** The team and channel Teams names in channelData (the schema above checked them), and its event type. */
+function teamsDataOf(activity: Activity): { teamId: string | null; channelId: string | null; eventType: string | null } {
+  const data = activity.channelData as { team?: { id?: unknown }; channel?: { id?: unknown }; eventType?: unknown } | undefined;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  return { teamId: text(data?.team?.id), channelId: text(data?.channel?.id), eventType: text(data?.eventType) };
+}
+
+/**
+ * The channel or chat itself, never one thread in it: in a team, the channel Teams names (a team-wide event names none:
+ * its conversation is the team's General channel); elsewhere the conversation without `;messageid=…`.
+ */
+function addressOf(activity: Activity): string {
+  const { teamId, channelId } = teamsDataOf(activity);
+  return (teamId && channelId) || withoutThread(activity.conversation.id);
+}
+
+/**
+ * Personal chats are keyed by the person (so we can reach them by Entra id); a team's channels by team and channel (so
+ * every thread of a channel is one record, and the team's removal finds them); other chats by the conversation.
+ */
 export function conversationKeyOf(activity: Activity): string {
-  return isPersonal(activity) ? personKey(activity.from.aadObjectId ?? activity.from.id) : conversationKey(activity.conversation.id);
+  if (isPersonal(activity)) return personKey(activity.from.aadObjectId ?? activity.from.id);
+  const { teamId } = teamsDataOf(activity);
+  return teamId ? channelKey(teamId, addressOf(activity)) : conversationKey(addressOf(activity));
+}
+
+/**
+ * Where to reach this person or channel later. Without the last message id, so proactive messages are new posts, not
+ * replies to whatever was said last; and addressing the channel, not the thread, so a proactive post in a channel
+ * starts a new thread.
+ */
+export function referenceOf(activity: Activity): Record<string, unknown> {
+  const { activityId: _last, ...reference } = TurnContext.getConversationReference(activity);
+  if (isPersonal(activity)) return reference;
+  return { ...reference, conversation: { ...reference.conversation, id: addressOf(activity) } };
+}
+
+/** What an activity asks to forget: one conversation, or every channel of a team. */
+export type Removal = { key: string } | { teamId: string };
+
+/** Team events after which the bot can no longer post in any of the team's channels. */
+const TEAM_GONE = new Set(['teamArchived', 'teamDeleted', 'teamHardDeleted']);
+
+/**
+ * Whether this activity removes the bot from somewhere, and what to forget: the bot removed from a chat or team, the app
+ * uninstalled, a channel deleted, a team archived or deleted. In a team the bot goes from every channel at once: Teams
+ * names the team (and the General channel as the conversation), never each channel.
+ */
+export function removalOf(activity: Activity): Removal | null {
+  const { teamId, channelId, eventType } = teamsDataOf(activity);
+  const update = activity.type === 'conversationUpdate';
+  if (update && eventType === 'channelDeleted') return teamId && channelId ? { key: channelKey(teamId, channelId) } : null;
+  const botRemoved = update && (activity.membersRemoved ?? []).some((m) => m.id === activity.recipient.id);
+  const uninstalled = activity.type === 'installationUpdate' && String(activity.action).startsWith('remove');
+  if (!botRemoved && !uninstalled && !(update && eventType !== null && TEAM_GONE.has(eventType))) return null;
+  return teamId && !isPersonal(activity) ? { teamId } : { key: conversationKeyOf(activity) };
 }

@@ -6,7 +6,7 @@ import { handleAction, handleMessage } from '../app/router';
 import { helpReply } from '../app/help';
 import { runTurn } from '../app/turn';
 import { unfinishedActionCard, unfinishedMessageReply } from '../app/failure';
-import { actorOf, conversationKeyOf, isPersonal, toActivity } from './activities';
+import { actorOf, conversationKeyOf, isPersonal, referenceOf, removalOf, toActivity, type Removal } from './activities';
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 const ERROR_RESPONSE = 'application/vnd.microsoft.error';
@@ -69,27 +69,25 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
       if (botAdded) await context.sendActivity(toActivity(helpReply('welcome', isPersonal(context.activity))));
       await next();
     });
-    this.onMembersRemoved(async (context, next) => {
-      if ((context.activity.membersRemoved ?? []).some((m) => m.id === context.activity.recipient.id)) await this.forget(context);
-      await next();
-    });
-    this.onInstallationUpdateRemove(async (context, next) => {
-      await this.forget(context);
-      await next();
-    });
   }
 
-  /** Every turn: remember where this person or channel can be reached proactively (before the handlers run). */
+  /**
+   * Every turn: remember where this person or channel can be reached proactively (alongside the handlers); or, when the
+   * bot is removed from there (or the channel or team is gone), forget it first. Handled here, not in botbuilder's
+   * handlers, so that a removal is never saved again by the turn that removes it.
+   */
   override async run(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const removing = a.type === 'installationUpdate' && String(a.action).startsWith('remove');
+    const removal = removalOf(a);
+    if (removal) {
+      await this.forget(removal, a.conversation.conversationType);
+      return super.run(context);
+    }
     let remembering: Promise<void> = Promise.resolve();
-    if (!removing && a.type !== 'invoke') {
-      // Without the activity id, proactive messages are new posts, not replies to whatever the user last said.
-      const { activityId: _last, ...reference } = TurnContext.getConversationReference(a);
+    if (a.type !== 'invoke') {
       // Saved alongside the turn, not before it; and not being able to save it must not stop anyone reporting.
       remembering = this.app.conversations
-        .remember(conversationKeyOf(a), reference, isPersonal(a) ? a.from.id : null, this.app.now())
+        .remember(conversationKeyOf(a), referenceOf(a), isPersonal(a) ? a.from.id : null, this.app.now())
         .catch((error: unknown) => this.log.warn({ err: error }, 'could not save the conversation reference'));
     }
     try {
@@ -99,9 +97,11 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     }
   }
 
-  private async forget(context: TurnContext): Promise<void> {
-    await this.app.conversations.forget(conversationKeyOf(context.activity));
-    this.log.info({ conversationType: context.activity.conversation.conversationType }, 'bot removed: conversation reference deleted');
+  private async forget(removal: Removal, conversationType: string | undefined): Promise<void> {
+    if ('teamId' in removal) await this.app.conversations.forgetTeam(removal.teamId);
+    else await this.app.conversations.forget(removal.key);
+    const scope = 'teamId' in removal ? 'team' : 'conversation';
+    this.log.info({ conversationType, scope }, 'bot removed: conversation references deleted');
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {

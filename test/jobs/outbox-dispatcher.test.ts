@@ -138,6 +138,7 @@ class FakeConversations implements Conversations {
   }
   async remember(): Promise<void> {}
   async forget(): Promise<void> {}
+  async forgetTeam(): Promise<void> {}
   async get(key: string): Promise<ConversationRecord | null> {
     return this.records.get(key) ?? null;
   }

@@ -250,6 +250,9 @@ export class MemoryConversations implements Conversations {
   async forget(key: string): Promise<void> {
     this.records.delete(key);
   }
+  async forgetTeam(teamId: string): Promise<void> {
+    for (const key of [...this.records.keys()]) if (key.startsWith(`team:${teamId}:channel:`)) this.records.delete(key);
+  }
   async get(key: string): Promise<ConversationRecord | null> {
     return structuredClone(this.records.get(key) ?? null);
   }
