@@ -9,6 +9,8 @@
  *
  * Cosmos requests per operation are counted separately, in-process with the outbox dispatcher stopped, so its
  * background work does not blur the count.
+ *
+ * `--history`: the customer-history benchmark instead (test/bench/history.ts, its options there).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,9 +18,14 @@ import { startEmbeddedCosmos } from '../../src/store/embedded';
 import { FakeConnector } from '../support/connector';
 import { PEOPLE, activityFor, cardText, startHarness, violentIncident, type PersonKey } from '../support/harness';
 import { startChildBot } from './child-bot';
+import { historyBench } from './history';
 import { runConcurrent, summarise } from './stats';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '10' } } });
+const HISTORY = process.argv.includes('--history');
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '10' } },
+  strict: !HISTORY, // history.ts parses its own options
+});
 const N = Number(values.n);
 const C = Number(values.concurrency);
 
@@ -178,7 +185,7 @@ async function main() {
   console.log(`decision → reporter's notification at the connector (30 decisions, one at a time): p50 ${d.p50} ms, p95 ${d.p95} ms, max ${d.max} ms`);
 }
 
-main().catch((error: unknown) => {
+(HISTORY ? historyBench(process.argv.slice(2)) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -15,14 +15,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs the compiled bot (dist/src/index.js, as `npm start` does) in its own process against a given Cosmos endpoint. */
+/**
+ * Runs the compiled bot (dist/src/index.js, as `npm start` does) in its own process against a given Cosmos endpoint.
+ * `root`: the checkout whose compiled bot to run (another build of it, to compare before and after a change).
+ */
 export async function startChildBot(
   cosmosEndpoint: string,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
+  root: string = PACKAGE_ROOT,
 ): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...nodeArgs, join(PACKAGE_ROOT, 'dist', 'src', 'index.js')], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...nodeArgs, join(root, 'dist', 'src', 'index.js')], {
     env: {
       ...process.env,
       PORT: String(port),
