@@ -22,7 +22,6 @@ export interface Versioned<T> {
 
 /** A record a decision changes (a measure, an appeal): replaced together with the decision, only if still as it was read. */
 export type Change<T extends Measure | Appeal = Measure | Appeal> = T extends unknown ? { type: 'change'; before: Versioned<T>; after: T } : never;
-export type MeasureChange = Change<Measure>;
 
 /**
  * What a decision writes besides its record: records created once each (deterministic ids, so a repeat is refused),

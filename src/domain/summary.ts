@@ -85,7 +85,7 @@ export function emptySummary(customerKey: string): CustomerSummary {
 }
 
 /** Open: awaiting a decision or active (an active marker past its review date has lapsed but is still open until reviewed, §8). */
-export function isOpen(m: Pick<Measure, 'status'>): boolean {
+function isOpen(m: Pick<Measure, 'status'>): boolean {
   return m.status === 'pending-sign-off' || m.status === 'active';
 }
 

@@ -83,24 +83,30 @@ export async function writeTogether(container: Container, partitionKey: string, 
     throw error;
   }
   const statuses = results.map((r) => r.statusCode);
+  const allWritten = statuses.length > 0 && statuses.every(isSuccess);
   if (statuses[0] === 412 || statuses[0] === 409) return 'changed';
   if (atomic) {
-    if (statuses.length > 0 && statuses.every((s) => s >= 200 && s < 300)) return 'written';
+    if (allWritten) return 'written';
     if (statuses.some((s) => s === 412 || s === 409)) return 'changed';
     throw new Error(`Batch write failed: statuses ${statuses.join(',')}`);
   }
-  if (!(statuses[0]! >= 200 && statuses[0]! < 300)) throw new Error(`Writing a record failed: status ${statuses[0] ?? 'none'}`);
+  if (!isSuccess(statuses[0] ?? 0)) throw new Error(`Writing a record failed: status ${statuses[0] ?? 'none'}`);
   const record = { ...body, _etag: results[0]!.eTag } as WithPending;
-  // Something after the record failed (an effect there already, a change applied already): complete it now.
-  const done = statuses.every((s) => s >= 200 && s < 300) ? Promise.resolve() : complete(container, partitionKey, record, bounded);
-  await done.catch((error: unknown) => {
+  if (allWritten) {
+    // Everything is stored: the record's list is cleared off the person's path (the sweep clears it otherwise).
+    clear(container, partitionKey, t.primary.id, record._etag, bounded).catch(() => remember(container, partitionKey, t.primary.id));
+    return 'written';
+  }
+  // Something after the record failed (an effect there already, a change applied already): complete it now (that clears
+  // the list too).
+  await complete(container, partitionKey, record, bounded).catch((error: unknown) => {
     remember(container, partitionKey, t.primary.id);
     throw error;
   });
-  // Everything is stored: the record's list is cleared off the person's path (the sweep clears it otherwise).
-  clear(container, partitionKey, t.primary.id, record._etag, bounded).catch(() => remember(container, partitionKey, t.primary.id));
   return 'written';
 }
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
 
 function pendingChange(c: Replacement): PendingChange {
   return { id: c.doc.id, pendingReplace: withoutEtag(c.doc) as Doc, ifMatch: c.ifMatch };

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { ConversationRecord } from '../app/ports';
 import { channelKey, conversationKey, withoutThread } from './conversations';
-import { recordOf, type Stored } from './documents';
+import { pointRead, recordOf, type Stored } from './documents';
+import { once } from './once';
 import { isNotFound } from './errors';
 import type { CosmosStore } from './cosmos';
 
@@ -42,8 +43,11 @@ export function rekeyed(record: ConversationRecord): ConversationRecord | null {
  * other instance serving older code (docs/architecture.md#storage).
  */
 export async function rekeyConversations(db: CosmosStore, log?: Logger): Promise<{ written: number; deleted: number }> {
-  const { conversations, leases } = db.containers;
-  if (await done(db)) return { written: 0, deleted: 0 };
+  return (await once(db, DONE_ID, () => rekey(db, log))) ?? { written: 0, deleted: 0 };
+}
+
+async function rekey(db: CosmosStore, log?: Logger): Promise<{ written: number; deleted: number }> {
+  const { conversations } = db.containers;
   const { resources } = await conversations.items
     .query<Stored<ConversationRecord>>('SELECT * FROM c WHERE STARTSWITH(c.id, "conversation:")')
     .fetchAll();
@@ -59,7 +63,7 @@ export async function rekeyConversations(db: CosmosStore, log?: Logger): Promise
   }
   let written = 0;
   for (const record of newest.values()) {
-    const current = await read(db, record.id);
+    const current = await pointRead<ConversationRecord>(conversations, record.id, record.id, db.bounded);
     if (current && current.updatedAt >= record.updatedAt) continue; // saved since by the new code: newer
     await conversations.items.upsert(record, db.bounded());
     written++;
@@ -74,26 +78,6 @@ export async function rekeyConversations(db: CosmosStore, log?: Logger): Promise
       if (!isNotFound(error)) throw error; // another instance got there first
     }
   }
-  await leases.items.upsert({ id: DONE_ID, at: new Date().toISOString(), written, deleted });
   if (written + deleted > 0) log?.info({ written, deleted }, 'rekeyed the conversation records stored under the old keys');
   return { written, deleted };
-}
-
-async function read(db: CosmosStore, id: string): Promise<ConversationRecord | null> {
-  try {
-    const { resource } = await db.containers.conversations.item(id, id).read<ConversationRecord>(db.bounded());
-    return resource ?? null;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
-async function done(db: CosmosStore): Promise<boolean> {
-  try {
-    return !!(await db.containers.leases.item(DONE_ID, DONE_ID).read(db.bounded())).resource;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
 }

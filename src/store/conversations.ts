@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { LRUCache } from 'lru-cache';
 import { isNotFound } from './errors';
-import type { Bounded } from './documents';
+import { pointRead, type Bounded } from './documents';
 import type { ConversationRecord, Conversations } from '../app/ports';
 import type { CosmosStore } from './cosmos';
 
@@ -59,15 +59,9 @@ export class ConversationStore implements Conversations {
   async get(id: string): Promise<ConversationRecord | null> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached === NONE ? null : cached;
-    try {
-      const { resource } = await this.container.item(id, id).read<ConversationRecord>(this.bounded());
-      this.cache.set(id, resource ?? NONE);
-      return resource ?? null;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      this.cache.set(id, NONE);
-      return null;
-    }
+    const resource = await pointRead<ConversationRecord>(this.container, id, id, this.bounded);
+    this.cache.set(id, resource ?? NONE);
+    return resource;
   }
 
   /** Teams answered 403/404: the bot was removed or blocked there. Kept (not deleted) so the failure is visible. */

@@ -27,6 +27,16 @@ export function versioned<T>(doc: Stored<T>): Versioned<T> {
   return { value: recordOf(doc), version };
 }
 
+/** A point read as stored (Cosmos's fields included); null for a missing document. */
+export async function pointRead<T>(container: Container, id: string, partitionKey: string, bounded: Bounded): Promise<Stored<T> | null> {
+  try {
+    return (await container.item(id, partitionKey).read<Stored<T>>(bounded())).resource ?? null;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
 /** A point read, versioned; null for a missing document or one of another type (ids in card data are never trusted). */
 export async function readVersioned<T extends { type: string }>(
   container: Container,
@@ -35,13 +45,8 @@ export async function readVersioned<T extends { type: string }>(
   type: T['type'],
   bounded: Bounded,
 ): Promise<Versioned<T> | null> {
-  try {
-    const { resource } = await container.item(id, partitionKey).read<Stored<T>>(bounded());
-    return resource?.type === type ? versioned(resource) : null;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+  const resource = await pointRead<T>(container, id, partitionKey, bounded);
+  return resource?.type === type ? versioned(resource) : null;
 }
 
 /** A point read of the record alone. */

@@ -1,11 +1,11 @@
 import type { Container } from '@azure/cosmos';
 import { beforeWrite } from '../app/turn';
-import { readDocument, recordOf, type Bounded, type Stored, pageParameters } from './documents';
+import { readDocument, recordOf, type Bounded, type Stored, pageParameters, pointRead } from './documents';
 import { referenceFor } from '../domain/reference';
 import type { Incident } from '../domain/records';
 import { headerOf, type IncidentHeader } from '../domain/summary';
 import type { IncidentRepository } from '../app/ports';
-import { isConflict, isNotFound } from './errors';
+import { isConflict } from './errors';
 import type { CosmosStore } from './cosmos';
 
 /** The references container: reference → customer partition, and the guarantee that a reference is never reused. */
@@ -59,14 +59,8 @@ export class IncidentStore implements IncidentRepository {
 
   /** Finds an incident by its reference, wherever its customer partition is. */
   async findByReference(reference: string): Promise<Incident | null> {
-    try {
-      const { resource: ref } = await this.references.item(reference, reference).read<ReferenceDoc>(this.bounded());
-      if (!ref) return null;
-      return await this.read(reference, ref.customerKey);
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+    const ref = await pointRead<ReferenceDoc>(this.references, reference, reference, this.bounded);
+    return ref ? this.read(reference, ref.customerKey) : null;
   }
 
   /** The newest incidents one person reported (`my reports`). */

@@ -2,7 +2,7 @@ import type { Container } from '@azure/cosmos';
 import type { OutboxEntry } from '../domain/outbox';
 import { beforeWrite } from '../app/turn';
 import { isConflict, isNotFound, isPreconditionFailed, statusOf } from './errors';
-import { readVersioned, storeAll, versioned, type Bounded, type Stored } from './documents';
+import { readVersioned, storeAll, versioned, type Bounded, type Stored, pointRead } from './documents';
 import type { Outbox, OutboxPointer, Versioned } from '../app/ports';
 import type { CosmosStore } from './cosmos';
 
@@ -41,12 +41,7 @@ export class OutboxStore implements Outbox {
   }
 
   async dueIndex(now: Date, limit: number): Promise<OutboxPointer[]> {
-    let doc: IndexDoc | undefined;
-    try {
-      doc = (await this.pending.item(INDEX_ID, QUEUE).read<IndexDoc>(this.bounded())).resource;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    const doc = await pointRead<IndexDoc>(this.pending, INDEX_ID, QUEUE, this.bounded);
     const by = now.toISOString();
     return Object.entries(doc?.pointers ?? {})
       .map(([id, p]) => ({ id, customerKey: p.customerKey, due: p.due }))

@@ -4,7 +4,8 @@ import type { Incident } from '../domain/records';
 import { emptySummary, summarise } from '../domain/summary';
 import { SUMMARY_ID } from './customers';
 import { recordOf, type Stored } from './documents';
-import { isConflict, isNotFound } from './errors';
+import { isConflict } from './errors';
+import { once } from './once';
 import type { CosmosStore } from './cosmos';
 
 /** Recorded in `leases` once every customer with records has a summary; bump the number to build them again. */
@@ -17,8 +18,11 @@ const DONE_ID = 'migration:customer-summaries:1';
  * Returns how many it built. Run with no other instance serving older code (docs/architecture.md#customer-summary).
  */
 export async function buildMissingSummaries(db: CosmosStore, log?: Logger): Promise<number> {
-  const { cases, leases } = db.containers;
-  if (await done(db)) return 0;
+  return (await once(db, DONE_ID, () => build(db, log)))?.built ?? 0;
+}
+
+async function build(db: CosmosStore, log?: Logger): Promise<{ built: number }> {
+  const { cases } = db.containers;
   const keys = new Set<string>();
   const withSummary = new Set<string>();
   const iterator = cases.items
@@ -49,16 +53,6 @@ export async function buildMissingSummaries(db: CosmosStore, log?: Logger): Prom
       if (!isConflict(error)) throw error; // another instance built it
     }
   }
-  await leases.items.upsert({ id: DONE_ID, at: new Date().toISOString(), built });
   if (built > 0) log?.info({ built }, 'built the summaries of customers recorded before summaries existed');
-  return built;
-}
-
-async function done(db: CosmosStore): Promise<boolean> {
-  try {
-    return !!(await db.containers.leases.item(DONE_ID, DONE_ID).read(db.bounded())).resource;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+  return { built };
 }

@@ -108,7 +108,7 @@ export async function submitIncident(ctx: AppContext, actor: Actor, data: unknow
         })
       : { answer: await ctx.incidents.read(reference, claim.customerKey) };
   if (!('answer' in recorded)) throw new Error(`Recording incident ${reference}: the customer's records kept changing`);
-  const stored = recorded.answer ?? (await ctx.incidents.read(reference, claim.customerKey));
+  const stored = recorded.answer;
   if (!stored) throw new Error(`Incident ${reference} is claimed but not stored yet`);
   const created = stored === incident;
   const storedArea = serviceAreas.find((a) => a.id === stored.serviceArea);
@@ -127,7 +127,7 @@ async function record(
   incident: Incident,
   area: ServiceArea,
   fresh: boolean,
-): Promise<Decision<CustomerSummary, Incident | null>> {
+): Promise<Decision<CustomerSummary, Incident>> {
   if (!fresh) {
     const earlier = await ctx.incidents.read(incident.reference, incident.customerKey);
     if (earlier) return { answer: earlier };
