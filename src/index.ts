@@ -93,6 +93,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   await rekeyConversations(cosmos, log);
   const customers = new CustomerStore(cosmos, atomicBatch);
   const conversations = new ConversationStore(cosmos);
+  const outbox = new OutboxStore(cosmos);
   const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
   const app: AppContext = {
     customers,
@@ -102,6 +103,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     conversations,
     audit: new AuditStore(cosmos),
     directory,
+    outbox,
     // Delivery is background work: it must not carry the state of the turn that queued it.
     notify: (entries) => outsideTurn(() => dispatcher.kick(entries)),
     now,
@@ -109,7 +111,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     policyVersion: policyVersion(config.policyAdoptedOn),
   };
   const dispatcher = new OutboxDispatcher({
-    outbox: new OutboxStore(cosmos),
+    outbox,
     // Where batches are not atomic, a decision a failure left half written is completed before each poll.
     recover: atomicBatch ? undefined : (full) => customers.completePending(full),
     conversations,

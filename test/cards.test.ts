@@ -394,6 +394,7 @@ const DIRECTORY: Directory = {
   person: async (id: string) => PEOPLE.find((p) => p.id === id) ?? null,
   isCaseManager: async (id: string) => id === 'cm-1',
   isAdmin: async () => false,
+  admins: async () => [],
   caseManagers: async () => PEOPLE.filter((p) => p.id === 'cm-1'),
   serviceAreas: async () => SERVICE_AREAS,
 };
@@ -672,6 +673,7 @@ function buildWorstWorld(typed: Typed): WorstWorld {
     person: async (id: string) => worstPerson(typed, id),
     isCaseManager: async (id: string) => id === CASE_MANAGER.id,
     isAdmin: async () => false,
+    admins: async () => [],
     caseManagers: async () => [worstPerson(typed, CASE_MANAGER.id)],
     serviceAreas: async () => areas,
   };

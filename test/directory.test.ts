@@ -366,6 +366,7 @@ describe('directory', () => {
         },
         isCaseManager: async () => false,
         isAdmin: async () => false,
+        admins: async () => [],
         caseManagers: async () => [],
         serviceAreas: async () => [],
       };

@@ -1,5 +1,5 @@
 import type { Directory } from './ports';
-import type { AppealRepository, AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository } from './ports';
+import type { AppealRepository, AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository, Outbox } from './ports';
 import type { AdaptiveCard } from '../cards/render';
 import type { z } from 'zod';
 import type { Person } from '../domain/records';
@@ -26,6 +26,8 @@ export interface AppContext {
   conversations: Conversations;
   audit: AuditTrail;
   directory: Directory;
+  /** Where jobs queue what is not part of a decision (a digest, a reminder); decisions write theirs with the decision. */
+  outbox: Outbox;
   /** Tells the outbox dispatcher these entries were just written (so they go now, not at the next poll). */
   notify: (entries: readonly { id: string; customerKey: string }[]) => void;
   now: () => Date;

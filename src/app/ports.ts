@@ -162,5 +162,7 @@ export interface Directory {
   isCaseManager(id: string): Promise<boolean>;
   isAdmin(id: string): Promise<boolean>;
   caseManagers(): Promise<DirectoryPerson[]>;
+  /** The bot's administrators (told of overdue appeals; named to anyone who asks for what only they may do). */
+  admins(): Promise<DirectoryPerson[]>;
   serviceAreas(): Promise<ServiceArea[]>;
 }

@@ -50,6 +50,9 @@ export class CachedDirectory implements Directory {
   caseManagers(): Promise<DirectoryPerson[]> {
     return this.cached('caseManagers', () => this.inner.caseManagers());
   }
+  admins(): Promise<DirectoryPerson[]> {
+    return this.cached('admins', () => this.inner.admins());
+  }
   serviceAreas(): Promise<ServiceArea[]> {
     return this.cached('serviceAreas', () => this.inner.serviceAreas());
   }

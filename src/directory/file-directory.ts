@@ -79,6 +79,9 @@ export class FileDirectory implements Directory {
   caseManagers() {
     return Promise.resolve(this.data.caseManagers.map((id) => this.people.get(id)!));
   }
+  admins() {
+    return Promise.resolve(this.data.admins.map((id) => this.people.get(id)!));
+  }
   serviceAreas(): Promise<ServiceArea[]> {
     return Promise.resolve(this.data.serviceAreas);
   }

@@ -127,6 +127,10 @@ export class GraphDirectory implements Directory {
     return (await this.groupUsers(this.caseManagerGroupId)).map(toPerson);
   }
 
+  async admins(): Promise<DirectoryPerson[]> {
+    return (await this.groupUsers(this.adminGroupId)).map(toPerson);
+  }
+
   serviceAreas(): Promise<ServiceArea[]> {
     return Promise.resolve(this.areas.map((a) => ({ ...a })));
   }

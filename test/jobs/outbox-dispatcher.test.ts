@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { OutboxDispatcher, type DispatcherDeps } from '../../src/jobs/outbox-dispatcher';
 import { outboxEntry, type OutboxEntry, type Subject } from '../../src/domain/outbox';
-import type { ConversationRecord, Conversations, Directory, DirectoryPerson, Outbox, OutboxPointer, Versioned } from '../../src/app/ports';
+import type { ConversationRecord, Conversations, Directory, DirectoryPerson } from '../../src/app/ports';
 import { DeliveryError, type Messenger } from '../../src/app/messenger';
 import { personKey } from '../../src/store/conversations';
 import { waitUntil } from '../support/wait';
+import { MemoryOutbox } from '../support/memory-ports';
 
 type Card = Record<string, unknown>;
 
@@ -21,80 +22,6 @@ const show = (id: string, measureId: string) =>
   outboxEntry(id, CUSTOMER, { kind: 'person', personId: ALEX }, { kind: 'show', subject: { measureId }, summary: 'Sign-off needed' }, new Date());
 const update = (id: string, of: string) =>
   outboxEntry(id, CUSTOMER, { kind: 'person', personId: ALEX }, { kind: 'update', of }, new Date(), { fallback: false });
-
-/** The Outbox port in memory, with ETags. It logs every call: each is one Cosmos request in OutboxStore. */
-class MemoryOutbox implements Outbox {
-  private readonly stored = new Map<string, { entry: OutboxEntry; etag: number }>();
-  readonly pointers = new Map<string, OutboxPointer>();
-  readonly calls: string[] = [];
-  /** Calls that fail once, as a Cosmos request may: 'dueIndex', 'scan', 'add', 'read:<id>', 'update:<id>'… */
-  private readonly failures = new Set<string>();
-
-  failOnce(call: string): void {
-    this.failures.add(call);
-  }
-
-  /** Writes an entry as another writer would (its version changes). */
-  put(entry: OutboxEntry): void {
-    this.stored.set(entry.id, { entry: structuredClone(entry), etag: (this.stored.get(entry.id)?.etag ?? 0) + 1 });
-  }
-
-  get(id: string): OutboxEntry {
-    return structuredClone(this.stored.get(id)!.entry);
-  }
-
-  count(call: string): number {
-    return this.calls.filter((c) => c === call).length;
-  }
-
-  async dueIndex(now: Date, limit: number): Promise<OutboxPointer[]> {
-    this.call('dueIndex');
-    const due = [...this.pointers.values()].filter((p) => p.due <= now.toISOString());
-    return due.sort((a, b) => a.due.localeCompare(b.due)).slice(0, limit);
-  }
-
-  async scan(now: Date, limit: number): Promise<OutboxPointer[]> {
-    this.call('scan');
-    const due = [...this.stored.values()].map((s) => s.entry).filter((e) => e.status === 'pending' && e.nextAttemptAt <= now.toISOString());
-    return due
-      .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))
-      .slice(0, limit)
-      .map((e) => ({ id: e.id, customerKey: e.customerKey, due: e.nextAttemptAt }));
-  }
-
-  async read(id: string, customerKey: string): Promise<Versioned<OutboxEntry> | null> {
-    this.call(`read:${id}`);
-    const s = this.stored.get(id);
-    return s?.entry.customerKey === customerKey ? { value: structuredClone(s.entry), version: { etag: String(s.etag) } } : null;
-  }
-
-  async update(current: Versioned<OutboxEntry>, next: OutboxEntry): Promise<Versioned<OutboxEntry> | null> {
-    this.call(`update:${next.id}`);
-    if (String(this.stored.get(next.id)?.etag) !== current.version.etag) return null;
-    this.put(next);
-    return { value: this.get(next.id), version: { etag: String(this.stored.get(next.id)!.etag) } };
-  }
-
-  async add(_customerKey: string, entries: OutboxEntry[]): Promise<void> {
-    this.call('add');
-    for (const e of entries) if (!this.stored.has(e.id)) this.put(e);
-  }
-
-  async point(pointer: OutboxPointer): Promise<void> {
-    this.call(`point:${pointer.id}`);
-    this.pointers.set(pointer.id, { ...pointer });
-  }
-
-  async unpoint(id: string): Promise<void> {
-    this.call(`unpoint:${id}`);
-    this.pointers.delete(id);
-  }
-
-  private call(name: string): void {
-    this.calls.push(name);
-    if (this.failures.delete(name)) throw Object.assign(new Error(`Cosmos failed: ${name}`), { code: 503 });
-  }
-}
 
 /** Teams: records what was sent and updated; can refuse the next attempts, or hold sends until released. */
 class FakeMessenger implements Messenger {
@@ -152,6 +79,7 @@ const directory: Directory = {
   person: async (id) => ({ id, name: `Person ${id}` }),
   isCaseManager: async (id) => id === CASE_MANAGER.id,
   isAdmin: async () => false,
+  admins: async () => [],
   caseManagers: async () => [CASE_MANAGER],
   serviceAreas: async () => [],
 };

@@ -11,6 +11,8 @@ import type {
   IncidentRepository,
   Change,
   MeasureRepository,
+  Outbox,
+  OutboxPointer,
   ReviewDue,
   Versioned,
 } from '../../src/app/ports';
@@ -262,6 +264,80 @@ export class MemoryConversations implements Conversations {
   }
 }
 
+/** The Outbox port in memory, with ETags. It logs every call: each is one Cosmos request in OutboxStore. */
+export class MemoryOutbox implements Outbox {
+  private readonly stored = new Map<string, { entry: OutboxEntry; etag: number }>();
+  readonly pointers = new Map<string, OutboxPointer>();
+  readonly calls: string[] = [];
+  /** Calls that fail once, as a Cosmos request may: 'dueIndex', 'scan', 'add', 'read:<id>', 'update:<id>'… */
+  private readonly failures = new Set<string>();
+
+  failOnce(call: string): void {
+    this.failures.add(call);
+  }
+
+  /** Writes an entry as another writer would (its version changes). */
+  put(entry: OutboxEntry): void {
+    this.stored.set(entry.id, { entry: structuredClone(entry), etag: (this.stored.get(entry.id)?.etag ?? 0) + 1 });
+  }
+
+  get(id: string): OutboxEntry {
+    return structuredClone(this.stored.get(id)!.entry);
+  }
+
+  count(call: string): number {
+    return this.calls.filter((c) => c === call).length;
+  }
+
+  async dueIndex(now: Date, limit: number): Promise<OutboxPointer[]> {
+    this.call('dueIndex');
+    const due = [...this.pointers.values()].filter((p) => p.due <= now.toISOString());
+    return due.sort((a, b) => a.due.localeCompare(b.due)).slice(0, limit);
+  }
+
+  async scan(now: Date, limit: number): Promise<OutboxPointer[]> {
+    this.call('scan');
+    const due = [...this.stored.values()].map((s) => s.entry).filter((e) => e.status === 'pending' && e.nextAttemptAt <= now.toISOString());
+    return due
+      .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))
+      .slice(0, limit)
+      .map((e) => ({ id: e.id, customerKey: e.customerKey, due: e.nextAttemptAt }));
+  }
+
+  async read(id: string, customerKey: string): Promise<Versioned<OutboxEntry> | null> {
+    this.call(`read:${id}`);
+    const s = this.stored.get(id);
+    return s?.entry.customerKey === customerKey ? { value: structuredClone(s.entry), version: { etag: String(s.etag) } } : null;
+  }
+
+  async update(current: Versioned<OutboxEntry>, next: OutboxEntry): Promise<Versioned<OutboxEntry> | null> {
+    this.call(`update:${next.id}`);
+    if (String(this.stored.get(next.id)?.etag) !== current.version.etag) return null;
+    this.put(next);
+    return { value: this.get(next.id), version: { etag: String(this.stored.get(next.id)!.etag) } };
+  }
+
+  async add(_customerKey: string, entries: OutboxEntry[]): Promise<void> {
+    this.call('add');
+    for (const e of entries) if (!this.stored.has(e.id)) this.put(e);
+  }
+
+  async point(pointer: OutboxPointer): Promise<void> {
+    this.call(`point:${pointer.id}`);
+    this.pointers.set(pointer.id, { ...pointer });
+  }
+
+  async unpoint(id: string): Promise<void> {
+    this.call(`unpoint:${id}`);
+    this.pointers.delete(id);
+  }
+
+  private call(name: string): void {
+    this.calls.push(name);
+    if (this.failures.delete(name)) throw Object.assign(new Error(`Cosmos failed: ${name}`), { code: 503 });
+  }
+}
+
 export interface MemoryApp {
   ctx: AppContext;
   customers: MemoryCustomers;
@@ -270,6 +346,7 @@ export interface MemoryApp {
   incidents: MemoryIncidents;
   audit: MemoryAudit;
   conversations: MemoryConversations;
+  outbox: MemoryOutbox;
   /** Every batch of entries the use cases asked the outbox to send. */
   notified: { id: string; customerKey: string }[][];
 }
@@ -282,6 +359,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const incidents = new MemoryIncidents(customers);
   const audit = new MemoryAudit();
   const conversations = new MemoryConversations();
+  const outbox = new MemoryOutbox();
   const notified: { id: string; customerKey: string }[][] = [];
   const ctx: AppContext = {
     customers,
@@ -291,12 +369,13 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     conversations,
     audit,
     directory,
+    outbox,
     notify: (entries) => void notified.push([...entries]),
     now: () => now,
     newId: randomUUID,
     policyVersion: TEST_POLICY_VERSION,
   };
-  return { ctx, customers, measures, appeals, incidents, audit, conversations, notified };
+  return { ctx, customers, measures, appeals, incidents, audit, conversations, outbox, notified };
 }
 
 /** The same, with the sample directory (src/directory/local-directory.json). */
