@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import { OutboxDispatcher, type DispatcherDeps } from '../../src/jobs/outbox-dispatcher';
-import { outboxEntry, type OutboxEntry, type Subject } from '../../src/domain/outbox';
+import { outboxEntry, type Subject } from '../../src/domain/outbox';
 import type { ConversationRecord, Conversations, Directory, DirectoryPerson } from '../../src/app/ports';
 import { DeliveryError, type Messenger } from '../../src/app/messenger';
 import { personKey } from '../../src/store/conversations';
