@@ -1,15 +1,18 @@
 // Unacceptable Behaviour bot: production infrastructure (README "Deploy to Azure and Teams"; docs/architecture.md#composition-root).
 //
-//   user-assigned managed identity (the bot's ONLY identity, no secret anywhere)
+//   user-assigned managed identity (the bot's ONLY identity, with no secret of its own)
 //     ├─ Azure Bot (msaAppType UserAssignedMSI, msaAppId = its client id) + Teams channel
 //     ├─ App Service (Linux, Node LTS) runs as it: /api/messages, MicrosoftAppId = AZURE_CLIENT_ID = its client id
 //     ├─ Cosmos DB for NoSQL (serverless by default, keys disabled, data-plane RBAC for it)
+//     ├─ Key Vault (RBAC, purge protection) holding JOBS_SECRET; it reads it (Key Vault Secrets User) for App Service
 //     └─ Microsoft Graph application permissions on its service principal (granted after deployment, below)
 //   Log Analytics + Application Insights
 //
 // One identity authenticates to the Bot Connector, Cosmos DB and Microsoft Graph, and its client id is also the
 // Teams manifest's botId and webApplicationInfo.id: the principal granted Graph permissions is the one the app
-// runs as. There is no app registration and no client secret to store or rotate.
+// runs as. There is no app registration and no client secret to store or rotate. The app's one secret is the bearer
+// token of POST /api/jobs/:name (JOBS_SECRET, for an external scheduler): the jobsSecret parameter, stored in Key Vault
+// only, and given to the app as a Key Vault reference.
 // A user-assigned managed identity bot is single-tenant (Teams supports it): the bot's tenant is the identity's
 // tenant, i.e. the tenant of this subscription, and that must be the tenant whose users use the bot.
 //
@@ -18,14 +21,23 @@
 //   security groups, "UB case managers" and "UB admins", and pass their object ids as graphCaseManagerGroupId and
 //   graphAdminGroupId. serviceAreas lists each service area with the object ids of its Head of Service and deputy
 //   (or null): they sign off decisions (§5.2; docs/rules.md#R-signoff-who).
+//   Choose the Teams app's GUID (npm run package's TEAMS_APP_ID) and pass it as teamsAppId: the bot finds the app in
+//   the organisation's app catalogue by it, to install it for people who have never chatted with the bot
+//   (docs/rules.md#R-outbox-install). Empty: installing is off, and cards to them fail with the case managers told.
 //
-// Deploy:
+// Deploy (jobsSecret: generate it once, keep it with your deployment secrets and pass the same value each time; a new
+// value rotates it, and the external scheduler must then send the new one):
 //   az group create -n rg-ubp-prod -l uksouth
-//   az deployment group create -g rg-ubp-prod -n main -f infra/main.bicep -p infra/main.parameters.json
+//   JOBS_SECRET=$(openssl rand -base64 32)
+//   az deployment group create -g rg-ubp-prod -n main -f infra/main.bicep -p infra/main.parameters.json -p jobsSecret="$JOBS_SECRET"
 //
 // After the first deployment, grant Microsoft Graph application permissions to the managed identity's service
-// principal (the identityPrincipalId output), once per role. Graph permissions cannot be assigned by this template
-// without the Microsoft Graph Bicep extension, and a managed identity has no "API permissions" page in the portal.
+// principal (the identityPrincipalId output), once per role: User.Read.All and GroupMember.Read.All (the directory),
+// TeamsAppInstallation.ReadWriteSelfForUser.All (installing the app for people who have never chatted with the bot)
+// and AppCatalog.Read.All (finding it in the catalogue; not needed if the app setting TEAMS_CATALOG_APP_ID is set to
+// the app's catalogue id). A managed identity has no "API permissions" page in the portal. The Microsoft Graph Bicep
+// extension could declare these (Microsoft.Graph/appRoleAssignedTo), but then every deployment would need a person
+// holding AppRoleAssignment.ReadWrite.All in the tenant: tenant-wide consent stays a separate, one-off step instead.
 // Needs a Privileged Role Administrator or Global Administrator (bash):
 //   PRINCIPAL_ID=$(az deployment group show -g rg-ubp-prod -n main --query properties.outputs.identityPrincipalId.value -o tsv)
 //   GRAPH_SP_ID=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 --query id -o tsv)
@@ -35,9 +47,14 @@
 //   # GroupMember.Read.All
 //   az rest --method POST --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments" \
 //     --body "{\"principalId\":\"$PRINCIPAL_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"98830695-27a2-44f7-8c18-0c3ebc9698f6\"}"
-// Later (not yet; proactive installation of the Teams app for people, POST /users/{id}/teamwork/installedApps):
-// TeamsAppInstallation.ReadWriteSelfForUser.All, app role id 908de74d-f8b2-4d6b-a9ed-2a17b3b78179, granted the
-// same way. Graph accepts that call only from the app named in the manifest's webApplicationInfo.id: this identity.
+//   # TeamsAppInstallation.ReadWriteSelfForUser.All
+//   az rest --method POST --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments" \
+//     --body "{\"principalId\":\"$PRINCIPAL_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"908de74d-f8b2-4d6b-a9ed-2a17b3b78179\"}"
+//   # AppCatalog.Read.All
+//   az rest --method POST --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments" \
+//     --body "{\"principalId\":\"$PRINCIPAL_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"e12dae10-5a57-4817-b79d-dfbec5348930\"}"
+// Graph accepts the installation (POST /users/{id}/teamwork/installedApps) only from the app named in the manifest's
+// webApplicationInfo.id: this identity.
 // Check the grants: az rest --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments"
 // (a redeployment keeps them: the identity, and so its service principal, stays the same; repeating a grant only
 // fails with "Permission being assigned already exists on the object").
@@ -46,7 +63,8 @@
 // npm install + npm run build, i.e. tsc -p tsconfig.build.json, and the app starts from dist/), e.g.
 //   az webapp deploy -g rg-ubp-prod -n <webAppName output> --src-path app.zip --type zip
 // and build the Teams app package with BOT_ID = the botId output (the identity's client id; webApplicationInfo.id
-// defaults to it) and BOT_DOMAIN = the botDomain output.
+// defaults to it), BOT_DOMAIN = the botDomain output and TEAMS_APP_ID = teamsAppId, and publish it to the
+// organisation's app catalogue (Teams admin centre, Manage apps, Upload new app).
 
 targetScope = 'resourceGroup'
 
@@ -77,6 +95,9 @@ param graphAdminGroupId string
 @description('Service areas (SERVICE_AREAS_JSON): [{ id, name, headOfService, deputy, alternates }], id lowercase letters, digits and -, headOfService, deputy and alternates Entra user object ids (deputy may be null; alternates, optional, decide in order when the others took part). Checked by the app at start.')
 @minLength(1)
 param serviceAreas array
+
+@description('The Teams app\'s manifest id (TEAMS_APP_ID, a GUID): the bot finds the app in the organisation\'s catalogue by it, to install it for people who have never chatted with the bot. Empty: installing is off.')
+param teamsAppId string = ''
 
 @description('Cosmos DB throughput: serverless (default) or autoscale (provisioned, with a maximum RU/s).')
 @allowed([
@@ -137,6 +158,11 @@ param logLevel string = 'info'
 @maxValue(730)
 param logRetentionDays int = 90
 
+@description('JOBS_SECRET: the bearer token an external scheduler sends to POST /api/jobs/:name (at least 32 characters of letters, digits and - . _ ~ + /, e.g. openssl rand -base64 32). Stored in Key Vault only: pass it on the command line, never in main.parameters.json, and the same value at every deployment (a new one rotates it).')
+@secure()
+@minLength(32)
+param jobsSecret string
+
 @description('Tags for every resource.')
 param tags object = {
   application: 'ub-teams-bot'
@@ -152,6 +178,8 @@ var names = {
   plan: 'plan-${prefix}-${suffix}'
   site: 'app-${prefix}-${suffix}'
   bot: 'bot-${prefix}-${suffix}'
+  // Key Vault names are at most 24 characters: the suffix is cut short (it still ends in a letter or digit).
+  keyVault: take('kv-${prefix}-${suffix}', 24)
 }
 
 module identity 'modules/identity.bicep' = {
@@ -187,7 +215,20 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
-// Uses the outputs of cosmos, so it starts after the identity's Cosmos role assignment exists.
+module keyVault 'modules/keyvault.bicep' = {
+  name: '${deployment().name}-keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    secretsUserPrincipalId: identity.outputs.principalId
+    jobsSecret: jobsSecret
+    workspaceId: monitoring.outputs.workspaceId
+    tags: tags
+  }
+}
+
+// Uses the outputs of cosmos and keyVault, so it starts after the identity's Cosmos and Key Vault role assignments
+// exist (App Service resolves the Key Vault reference as the identity when the app starts).
 module appService 'modules/appservice.bicep' = {
   name: '${deployment().name}-appservice'
   params: {
@@ -204,8 +245,10 @@ module appService 'modules/appservice.bicep' = {
     graphCaseManagerGroupId: graphCaseManagerGroupId
     graphAdminGroupId: graphAdminGroupId
     serviceAreas: serviceAreas
+    teamsAppId: teamsAppId
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
+    jobsSecretUri: keyVault.outputs.jobsSecretUri
     logLevel: logLevel
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     workspaceId: monitoring.outputs.workspaceId
@@ -246,6 +289,9 @@ output webAppName string = appService.outputs.name
 
 @description('Cosmos DB endpoint (COSMOS_ENDPOINT).')
 output cosmosEndpoint string = cosmos.outputs.endpoint
+
+@description('Key Vault holding JOBS_SECRET (secret jobs-secret).')
+output keyVaultName string = keyVault.outputs.name
 
 @description('Client id of the managed identity (AZURE_CLIENT_ID = MicrosoftAppId = botId).')
 output identityClientId string = identity.outputs.clientId

@@ -11,7 +11,8 @@
  *   npm run package -- --out /tmp/pkg                 write somewhere else than manifest/build/
  *
  * Variables (environment, or NAME=value arguments; empty counts as unset):
- *   TEAMS_APP_ID    required  GUID of the Teams app; keep it the same for every version of the app.
+ *   TEAMS_APP_ID    required  GUID of the Teams app; keep it the same for every version of the app. Give the bot's
+ *                             TEAMS_APP_ID setting the same value: it finds the app in the catalogue by it.
  *   BOT_ID          required  the bot's Microsoft App ID, i.e. the app's MicrosoftAppId (used when BOT_ID is unset).
  *                             In Azure that is the client id of the user-assigned managed identity the bot runs as:
  *                             the botId output of infra/main.bicep.
@@ -19,7 +20,7 @@
  *                             (e.g. ubp-bot.azurewebsites.net). Becomes validDomains and the SSO resource.
  *   AAD_APP_ID      optional  Entra app id for webApplicationInfo.id; default BOT_ID. Leave it unset in Azure: the
  *                             identity the bot runs as is also the one that calls Microsoft Graph, and Graph's
- *                             Teams app installation for users (a later release) accepts only the app named in
+ *                             Teams app installation for users (docs/rules.md#R-outbox-install) accepts only the app named in
  *                             webApplicationInfo.id. The resource api://BOT_DOMAIN/AAD_APP_ID is used for tab SSO
  *                             only, which this app does not request (a managed identity has no Application ID URI).
  *   APP_VERSION     optional  MAJOR.MINOR.PATCH; default package.json's version. Raise it for every upload.
@@ -39,7 +40,7 @@ import { dirname, join, resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import JSZip from 'jszip';
-import { COMMANDS } from '../src/app/commands';
+import { COMMANDS, worksIn } from '../src/app/commands';
 
 export const MANIFEST_DIR = __dirname;
 export const DEFAULT_OUT_DIR = join(MANIFEST_DIR, 'build');
@@ -195,7 +196,8 @@ export interface TeamsManifest {
 }
 
 /**
- * The bot's command lists, from COMMANDS: one for personal chat, one for teams and group chats.
+ * The bot's command lists, from COMMANDS: one per scope, each with the commands that work there (src/app/commands.ts
+ * `scope`): personal chat, a team's channels, and group chats.
  * Title is what Teams puts in the compose box (the command name, as parseCommand reads it); commands that
  * take arguments say how in their description.
  */
@@ -205,10 +207,11 @@ export function commandLists(): CommandList[] {
       title: c.name,
       description: c.usage === c.name ? c.description : `${c.description}. Type: ${c.usage}`,
     }));
+  // Channels and group chats see only what is safe for everyone there to see (need-to-know, docs/rules.md#R-roles-personal-chat).
   return [
-    { scopes: ['personal'], commands: listed(COMMANDS) },
-    // Channels and group chats see only what is safe for everyone there to see (need-to-know, docs/rules.md#R-roles-personal-chat).
-    { scopes: ['team', 'groupChat'], commands: listed(COMMANDS.filter((c) => !c.personalOnly)) },
+    { scopes: ['personal'], commands: listed(COMMANDS.filter((c) => worksIn(c, 'personal'))) },
+    { scopes: ['team'], commands: listed(COMMANDS.filter((c) => worksIn(c, 'team'))) },
+    { scopes: ['groupChat'], commands: listed(COMMANDS.filter((c) => worksIn(c, 'group'))) },
   ];
 }
 

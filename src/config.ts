@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { JobName } from './app/jobs';
+import { Schedule } from './jobs/schedule';
 
 /** Every environment variable the app reads, documented in README.md and .env.example. */
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -10,6 +12,25 @@ const csv = z.string().transform((v) =>
 );
 
 const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+/** An empty setting counts as unset (an App Service setting left blank, a copied .env.example line). */
+const blankIsUnset = <T extends z.ZodType>(type: T) => z.preprocess((v) => (v === '' ? undefined : v), type.optional());
+
+/** A job's schedule (src/jobs/schedule.ts), checked here so that a bad one stops the app naming its variable. */
+const schedule = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((pattern, ctx) => {
+      try {
+        new Schedule(pattern);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a cron schedule of five fields in UK time (minute hour day-of-month month day-of-week, e.g. "${fallback}"): ${why}`,
+        });
+      }
+    });
 
 const variables = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -31,6 +52,10 @@ const variables = z.object({
   GRAPH_CASE_MANAGER_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
   GRAPH_ADMIN_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
   SERVICE_AREAS_JSON: z.string().min(2).optional(),
+  // Installing the app for someone who has never chatted with the bot (docs/rules.md#R-outbox-install).
+  TEAMS_APP_ID: blankIsUnset(z.guid('must be the Teams manifest id (a GUID)')),
+  TEAMS_CATALOG_APP_ID: blankIsUnset(z.guid("must be the app's id in the organisation's app catalogue (a GUID)")),
+  TEAMS_SERVICE_URL: blankIsUnset(z.string().refine(isServiceUrl, 'must be an https URL (plain http only for loopback test servers)')),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_SCAN_MS: ms(1000, 86_400_000, 300_000),
   COSMOS_ATOMIC_BATCH: booleanText.optional(),
@@ -46,6 +71,14 @@ const variables = z.object({
   MAX_TURNS_IN_FLIGHT: z.coerce.number().int().min(2).max(10_000).default(48),
   RESERVED_TURNS: z.coerce.number().int().min(0).max(9_999).default(16),
   SHUTDOWN_TIMEOUT_MS: ms(1000, 120_000, 15_000),
+  // Scheduled jobs (docs/architecture.md#jobs). Lapses run at five past: off the hour, where reminders run.
+  JOBS_SECRET: z.string().optional(),
+  DIGEST_SCHEDULE: schedule('0 8 * * 1'),
+  REMINDERS_SCHEDULE: schedule('0 * * * *'),
+  LAPSES_SCHEDULE: schedule('5 * * * *'),
+  JOB_LEASE_MS: ms(1000, 86_400_000, 600_000),
+  JOBS_TICK_MS: ms(10, 3_600_000, 30_000),
+  JOBS_WAIT_MS: ms(1000, 120_000, 10_000),
 });
 
 /** The names of every environment variable the app reads (README, .env.example and infra/ list the same). */
@@ -117,6 +150,15 @@ const schema = variables.superRefine((c, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['CONNECTOR_TIMEOUT_MS'], message: `must be less than MESSAGE_DEADLINE_MS (${c.MESSAGE_DEADLINE_MS})` });
   if (c.RESERVED_TURNS >= c.MAX_TURNS_IN_FLIGHT)
     ctx.addIssue({ code: 'custom', path: ['RESERVED_TURNS'], message: `must be less than MAX_TURNS_IN_FLIGHT (${c.MAX_TURNS_IN_FLIGHT})` });
+  // A renewal at half the lease must have time to land before the lease ends.
+  if (c.JOB_LEASE_MS <= 2 * c.COSMOS_TIMEOUT_MS)
+    ctx.addIssue({ code: 'custom', path: ['JOB_LEASE_MS'], message: `must be more than twice COSMOS_TIMEOUT_MS (${c.COSMOS_TIMEOUT_MS})` });
+  if (c.JOBS_WAIT_MS >= c.SHUTDOWN_TIMEOUT_MS)
+    ctx.addIssue({ code: 'custom', path: ['JOBS_WAIT_MS'], message: `must be less than SHUTDOWN_TIMEOUT_MS (${c.SHUTDOWN_TIMEOUT_MS})` });
+  if (c.JOBS_SECRET) {
+    const problem = jobsSecretProblem(c.JOBS_SECRET);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['JOBS_SECRET'], message: problem });
+  }
   const graph = [c.GRAPH_CASE_MANAGER_GROUP_ID, c.GRAPH_ADMIN_GROUP_ID, c.SERVICE_AREAS_JSON];
   if (graph.some(Boolean) && !graph.every(Boolean))
     ctx.addIssue({
@@ -144,8 +186,26 @@ const schema = variables.superRefine((c, ctx) => {
   }
 });
 
+/**
+ * What is wrong with a JOBS_SECRET, if anything. It is all that stands between anyone who can reach the bot and
+ * running a job, so it must be long enough not to be guessed, and a token a bearer header can carry.
+ */
+function jobsSecretProblem(secret: string): string | null {
+  if (secret.startsWith('@Microsoft.KeyVault('))
+    return 'is an unresolved Key Vault reference: App Service could not read the secret (the web app identity needs Key Vault Secrets User on the vault, and keyVaultReferenceIdentity must name it)';
+  if (secret.length < 32 || secret.length > 1024 || !/^[A-Za-z0-9._~+/-]+=*$/.test(secret))
+    return 'must be 32 to 1,024 characters of letters, digits and - . _ ~ + / (e.g. the output of `openssl rand -base64 32`)';
+  return null;
+}
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Teams' service URL: https, or plain http to a loopback test server (a message and its token go there). */
+function isServiceUrl(text: string): boolean {
+  const url = URL.canParse(text) ? new URL(text) : null;
+  return url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[(.*)\]$/, '$1')));
 }
 
 export interface Config {
@@ -165,6 +225,8 @@ export interface Config {
         serviceAreas: z.infer<typeof serviceAreasSchema>;
         managedIdentityClientId: string | undefined;
       };
+  /** Installing the app for someone who has never chatted with the bot, with the Graph directory only (docs/rules.md#R-outbox-install). */
+  teamsApp: { manifestId: string | null; catalogId: string | null; serviceUrl: string | null };
   outboxPollMs: number;
   /** How often the outbox's slow full scan recovers entries whose pointer was lost (docs/architecture.md#outbox). */
   outboxScanMs: number;
@@ -172,6 +234,19 @@ export interface Config {
   /** When the landlord adopted the policy text the app carries (recorded with every decision); null if not configured. */
   policyAdoptedOn: string | null;
   limits: Limits;
+  jobs: JobsConfig;
+}
+
+/** Scheduled jobs (docs/architecture.md#jobs). */
+export interface JobsConfig {
+  /** The bearer token of `POST /api/jobs/:name`; null turns the endpoint off. */
+  secret: string | null;
+  /** Cron patterns in UK time, each checked by src/jobs/schedule.ts. */
+  schedules: Record<JobName, string>;
+  leaseMs: number;
+  tickMs: number;
+  /** How long `POST /api/jobs/:name` waits for its run before answering 202. */
+  waitMs: number;
 }
 
 /** Bounds on what one request may cost (README "Security"). */
@@ -228,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
             managedIdentityClientId: c.AZURE_CLIENT_ID,
           }
         : { mode: 'file', file: c.DIRECTORY_FILE },
+    teamsApp: { manifestId: c.TEAMS_APP_ID ?? null, catalogId: c.TEAMS_CATALOG_APP_ID ?? null, serviceUrl: c.TEAMS_SERVICE_URL ?? null },
     outboxPollMs: c.OUTBOX_POLL_MS,
     outboxScanMs: c.OUTBOX_SCAN_MS,
     logLevel: c.LOG_LEVEL,
@@ -242,6 +318,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxTurnsInFlight: c.MAX_TURNS_IN_FLIGHT,
       reservedTurns: c.RESERVED_TURNS,
       shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    },
+    jobs: {
+      secret: c.JOBS_SECRET || null,
+      schedules: { digest: c.DIGEST_SCHEDULE, reminders: c.REMINDERS_SCHEDULE, lapses: c.LAPSES_SCHEDULE },
+      leaseMs: c.JOB_LEASE_MS,
+      tickMs: c.JOBS_TICK_MS,
+      waitMs: c.JOBS_WAIT_MS,
     },
   };
 }

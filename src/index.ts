@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -15,16 +16,28 @@ import { AppealStore } from './store/appeals';
 import { OutboxStore } from './store/outbox';
 import { ConversationStore } from './store/conversations';
 import { AuditStore } from './store/audit';
+import { DigestStore } from './store/digest';
+import { SubscriptionStore } from './store/subscriptions';
 import { FileDirectory } from './directory/file-directory';
-import { GraphDirectory } from './directory/graph-directory';
+import { GraphDirectory, graphClient } from './directory/graph-directory';
+import { GraphInstaller } from './directory/graph-installer';
 import { CachedDirectory } from './directory/cached-directory';
-import type { Directory } from './app/ports';
+import type { Directory, Installer } from './app/ports';
 import type { AppContext } from './app/context';
 import type { Messenger } from './app/messenger';
 import { signOffCardNow } from './app/signoff/decide';
 import { appealCardNow } from './app/appeals/requests';
 import { undeliveredNotice } from './app/notices';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher';
+import { Scheduler } from './jobs/scheduler';
+import { Schedule } from './jobs/schedule';
+import { JobLeaseStore } from './store/leases';
+import { JOB_NAMES, type Job, type JobName } from './app/jobs';
+import { runDigest } from './app/digest/job';
+import { runReminders } from './app/reminders/job';
+import { runLapses } from './app/measures/lapses-job';
+import { jobsEndpoint } from './http/jobs';
+import { UK_TIME_ZONE } from './domain/time';
 import { createTeamsRuntime } from './teams/adapter';
 import { UnacceptableBehaviourBot } from './teams/bot';
 import { messagesEndpoint } from './teams/endpoint';
@@ -42,6 +55,10 @@ export interface Running {
   cosmos: CosmosStore;
   embedded: EmbeddedCosmos | null;
   dispatcher: OutboxDispatcher;
+  /** What every use case is handed (tests run a job for a chosen slot with it). */
+  app: AppContext;
+  /** Runs the scheduled jobs (tests await its ticks and runs). */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -51,23 +68,62 @@ export interface StartOptions {
   directory?: Directory;
   /** Replaces the Teams messenger (tests of the dispatcher's own behaviour). */
   messenger?: Messenger;
+  /** Replaces the Graph installer (tests: one against a local Graph stand-in). */
+  installer?: Installer;
+  /** Replaces job bodies (tests of the scheduler's and the jobs endpoint's own behaviour). */
+  jobs?: Partial<Record<JobName, Job>>;
   /** Where the Bot Connector's token signing keys are published (tests: a local server). */
   openIdMetadataUrl?: string;
 }
 
+/** The identity that calls Microsoft Graph: the one the bot runs as, named in the manifest's webApplicationInfo. */
+const graphIdentity = (d: Extract<Config['directory'], { mode: 'graph' }>) =>
+  new ManagedIdentityCredential(d.managedIdentityClientId ? { clientId: d.managedIdentityClientId } : {});
+
 async function openDirectory(config: Config): Promise<Directory> {
   const d = config.directory;
   if (d.mode === 'file') return FileDirectory.load(d.file ?? SAMPLE_DIRECTORY_FILE);
-  const credential = new ManagedIdentityCredential(d.managedIdentityClientId ? { clientId: d.managedIdentityClientId } : {});
   return new CachedDirectory(
     GraphDirectory.create({
-      credential,
+      credential: graphIdentity(d),
       caseManagerGroupId: d.caseManagerGroupId,
       adminGroupId: d.adminGroupId,
       serviceAreas: d.serviceAreas,
       timeoutMs: config.limits.graphTimeoutMs,
     }),
   );
+}
+
+/**
+ * Installing the app for someone who has never chatted with the bot (docs/rules.md#R-outbox-install), through Graph as
+ * the identity that reads the directory: so only with the Graph directory. Off otherwise, with a line saying why.
+ */
+function openInstaller(config: Config, conversations: ConversationStore, log: Logger): Installer | undefined {
+  const { directory: d, auth, teamsApp } = config;
+  const off = (why: string, level: 'info' | 'warn' = 'warn') => {
+    log[level](
+      `installing the app for people who have never chatted with the bot is off: ${why}; messages to them fail and the case managers are told`,
+    );
+    return undefined;
+  };
+  if (d.mode !== 'graph') return off('it needs the Microsoft Graph directory (the local directory file is in use)', 'info');
+  if (!auth) return off("it needs the bot's app id (MicrosoftAppId)");
+  if (!teamsApp.catalogId && !teamsApp.manifestId)
+    return off('set TEAMS_CATALOG_APP_ID, or TEAMS_APP_ID (the manifest id) to look it up in the app catalogue');
+  log.info(
+    { catalogAppId: teamsApp.catalogId, manifestAppId: teamsApp.manifestId },
+    'the app is installed for people who have never chatted with the bot',
+  );
+  return new GraphInstaller({
+    client: graphClient(graphIdentity(d)),
+    catalogAppId: teamsApp.catalogId,
+    manifestAppId: teamsApp.manifestId,
+    botAppId: auth.appId,
+    serviceUrl: teamsApp.serviceUrl,
+    tenantId: auth.tenantId || null,
+    stored: () => conversations.teamsAddress(),
+    timeoutMs: config.limits.graphTimeoutMs,
+  });
 }
 
 /** The composition root: config → store → directory → bot → HTTP server, plus the outbox dispatcher. */
@@ -109,6 +165,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     now,
     newId: randomUUID,
     policyVersion: policyVersion(config.policyAdoptedOn),
+    log,
+    subscriptions: new SubscriptionStore(cosmos),
+    digest: new DigestStore(cosmos),
+    botAppId: config.auth?.appId ?? null,
   };
   const dispatcher = new OutboxDispatcher({
     outbox,
@@ -125,6 +185,22 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       'appealId' in subject ? appealCardNow(app, subject.appealId, customerKey) : signOffCardNow(app, subject.measureId, customerKey),
     pollMs: config.outboxPollMs,
     scanMs: config.outboxScanMs,
+    installer: options.installer ?? openInstaller(config, conversations, log),
+  });
+  const jobBodies: Record<JobName, Job> = {
+    digest: (slot) => runDigest(app, slot),
+    reminders: (slot) => runReminders(app, slot),
+    lapses: (slot) => runLapses(app, slot),
+    ...options.jobs,
+  };
+  const scheduler = new Scheduler({
+    leases: new JobLeaseStore(cosmos),
+    jobs: Object.fromEntries(JOB_NAMES.map((name) => [name, { schedule: new Schedule(config.jobs.schedules[name]), run: jobBodies[name] }])),
+    now,
+    log,
+    leaseMs: config.jobs.leaseMs,
+    tickMs: config.jobs.tickMs,
+    instanceId: `${hostname()}/${randomUUID().slice(0, 8)}`,
   });
   const limits = config.limits;
   const bot = new UnacceptableBehaviourBot(app, log, {
@@ -146,19 +222,28 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     ready: () => cosmosReachable(cosmos),
     log,
     maxBodyBytes: limits.maxBodyBytes,
+    jobs: config.jobs.secret ? jobsEndpoint({ secret: config.jobs.secret, runner: scheduler, waitMs: config.jobs.waitMs, log }) : undefined,
   });
   dispatcher.start();
+  scheduler.start();
+  log.info(
+    { schedules: config.jobs.schedules, timeZone: UK_TIME_ZONE },
+    config.jobs.secret ? 'jobs scheduled; POST /api/jobs/:name is on' : 'jobs scheduled; POST /api/jobs/:name is off (JOBS_SECRET is not set)',
+  );
   log.info({ url: `${http.url}/api/messages`, auth: config.auth ? 'on' : 'off (loopback only)', directory: config.directory.mode }, 'bot listening');
   return {
     url: http.url,
     cosmos,
     embedded,
     dispatcher,
+    app,
+    scheduler,
     close: async () => {
       // Bounded: turns and deliveries have deadlines of their own, but shutdown must end even if one does not.
       // Unsent outbox entries stay in Cosmos for the next start.
       const stopped = (async () => {
         await http.close();
+        await scheduler.stop(); // a run in hand finishes and releases its lease; its messages are then delivered
         await dispatcher.stop();
       })();
       if ((await withinDeadline(stopped, limits.shutdownTimeoutMs)) === 'late')

@@ -42,6 +42,9 @@ import { reviewCard, reviewedCard } from '../src/app/reviews/views';
 import { MAX_REFERRAL, review, type ReviewFacts, type ReviewInput } from '../src/domain/review';
 import { violentIncident } from './support/harness';
 import { realisticAppealCards, withOpenAppeals, worstAppealCards, worstVariationForm } from './support/appeal-cards';
+import { digestFigures, type DigestFigures, type WeekPair } from '../src/domain/digest';
+import { digestMessage, readDigestRows } from '../src/app/digest/build';
+import { chatUrlOf, digestCard } from '../src/app/digest/views';
 
 /** A typed form as card data, with user text that must come back literally on "Try again". */
 const sampleSubmission = violentIncident('form-7d1e-0009', { customerName: '[Approve now](https://evil.example)' });
@@ -740,7 +743,7 @@ function worstCases(typed: Typed): FixturesOf {
   const historyPage = (list: 'incidents' | 'measures') => () =>
     showCaseHistory(w().ctx, CASE_MANAGER, { reference: w().viewed.aggressive.reference, list }).then(actionCard);
   return {
-    help: { 'a command not understood': () => cardOf(helpReply('unknown', true, typed(MESSAGE_MAX))) },
+    help: { 'a command not understood': () => cardOf(helpReply('unknown', 'personal', typed(MESSAGE_MAX))) },
     notice: {
       'a rejection, to the reporter': () => {
         const entry = noticeTo('n', WORST_REF, REPORTER, decisionNotice(worstDecision(typed, w().awaiting['pairs-visit'], 'reject')), NOW);
@@ -829,7 +832,44 @@ function worstCases(typed: Typed): FixturesOf {
         return reviewsDue(world(DIRECTORY, { incidents: [], measures: lapsed }).ctx, CASE_MANAGER).then(cardOf);
       },
     },
+    digest: {
+      [`${DIGEST_AREAS} service areas, every count near a billion, lists incomplete`]: () => worstDigest(typed, null),
+      'one service area, its name at the longest': () => worstDigest(typed, areaId(0)),
+    },
   };
+}
+
+/** Service areas a digest may count: far more than the card lists one by one (src/app/digest/views.ts AREA_ROWS). */
+const DIGEST_AREAS = 200;
+/** The bot's app id (a GUID), for the digest's link to its personal chat. */
+const BOT_APP_ID = '9a4d1e6b-2c7f-4b83-a5d0-1e3f8c6b4a29';
+
+/** The biggest digest: every figure as long as a count gets, every area with incidents, the note that lists stopped. */
+function worstDigest(typed: Typed, area: string | null): AdaptiveCard {
+  const areas = Array.from({ length: DIGEST_AREAS }, (_, i) => ({
+    id: areaId(i),
+    name: typed(AREA_NAME_MAX),
+    headOfService: HOS,
+    deputy: null,
+    alternates: [],
+  }));
+  const huge = 987_654_321;
+  const pair: WeekPair = { reporting: huge, previous: huge };
+  const base = digestFigures({ incidents: [], measures: [], appeals: [], failedNotices: [], incomplete: true }, NOW, area);
+  const figures: DigestFigures = {
+    ...base,
+    incidents: {
+      total: pair,
+      byCategory: { aggressive: pair, demands: pair, persistence: pair },
+      byArea: area === null ? Object.fromEntries(areas.map((a) => [a.id, pair])) : {},
+    },
+    signOff: { waiting: huge, overAWeek: huge, overTwoWeeks: huge, oldestDays: huge },
+    appeals: { dueThisWeek: huge, overdue: huge },
+    reviews: { dueSoon: huge, overdue: huge },
+    inForce: Object.fromEntries(MEASURE_KIND_IDS.map((k) => [k, huge])) as DigestFigures['inForce'],
+    undelivered: huge,
+  };
+  return digestCard(figures, areas, NOW, chatUrlOf(BOT_APP_ID)).card;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -837,10 +877,12 @@ function worstCases(typed: Typed): FixturesOf {
 
 const REALISTIC: FixturesOf = {
   help: {
-    welcome: () => cardOf(helpReply('welcome', true)),
-    help: () => cardOf(helpReply('help', true)),
-    'in a channel': () => cardOf(helpReply('help', false)),
-    'unknown command': () => cardOf(helpReply('unknown', true, 'reprot T004512 <b>now</b> & “quickly”')),
+    welcome: () => cardOf(helpReply('welcome', 'personal')),
+    'welcome in a team (offers the digest)': () => cardOf(helpReply('welcome', 'team')),
+    help: () => cardOf(helpReply('help', 'personal')),
+    'in a channel': () => cardOf(helpReply('help', 'team')),
+    'in a group chat': () => cardOf(helpReply('help', 'group')),
+    'unknown command': () => cardOf(helpReply('unknown', 'personal', 'reprot T004512 <b>now</b> & “quickly”')),
   },
   notice: {
     // The first two expanded directly; the third through proposeMeasure.
@@ -965,6 +1007,11 @@ const REALISTIC: FixturesOf = {
         }).ctx,
         CASE_MANAGER,
       ).then(cardOf),
+  },
+  digest: {
+    'every service area, with the link to the bot’s chat': async () =>
+      (await digestMessage({ ...ctx, botAppId: BOT_APP_ID }, await readDigestRows(ctx, NOW), NOW, null)).card,
+    'one service area, locally (no app id: no link)': async () => (await digestMessage(ctx, await readDigestRows(ctx, NOW), NOW, 'housing')).card,
   },
 };
 
@@ -1419,17 +1466,17 @@ describe('card content', () => {
     });
   });
 
-  it('help lists every command, with the report button, in personal chat', () => {
-    const card = cardOf(helpReply('help', true));
+  it('help lists every command that works in personal chat, with the report button', () => {
+    const card = cardOf(helpReply('help', 'personal'));
     const facts = factsOf(card);
-    expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.map((c) => c.usage));
+    expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.filter((c) => c.scope !== 'team').map((c) => c.usage));
     expect(card.actions).to.have.length(1);
   });
 
-  it('help in a channel lists only what is safe there and has no report button (need-to-know, R-roles-personal-chat)', () => {
-    const card = cardOf(helpReply('help', false));
+  it('help in a channel lists only what is safe and works there (the digest), and has no report button (need-to-know, R-roles-personal-chat)', () => {
+    const card = cardOf(helpReply('help', 'team'));
     const facts = factsOf(card);
-    expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.filter((c) => !c.personalOnly).map((c) => c.usage));
+    expect(facts.map((f) => f.title)).to.deep.equal(COMMANDS.filter((c) => c.scope !== 'personal').map((c) => c.usage));
     expect(card.actions ?? []).to.have.length(0);
   });
 
@@ -1626,7 +1673,7 @@ const HOSTILE_CARDS: { name: string; make: Fixture; shown: string[]; kept?: stri
   },
   {
     name: 'help, for a command not understood',
-    make: () => cardOf(helpReply('unknown', true, HOSTILE.typed)),
+    make: () => cardOf(helpReply('unknown', 'personal', HOSTILE.typed)),
     shown: [HOSTILE.typed],
   },
 ];

@@ -50,6 +50,21 @@ const DEFAULT_LIMITS = {
   shutdownTimeoutMs: 15_000,
 };
 
+/** The scheduled jobs with nothing configured (docs/architecture.md#jobs). */
+const DEFAULT_JOBS = {
+  secret: null,
+  schedules: { digest: '0 8 * * 1', reminders: '0 * * * *', lapses: '5 * * * *' },
+  leaseMs: 600_000,
+  tickMs: 30_000,
+  waitMs: 10_000,
+};
+
+/** Installing the app for people who have never chatted with the bot, with nothing configured: off. */
+const NO_TEAMS_APP = { manifestId: null, catalogId: null, serviceUrl: null };
+
+/** A JOBS_SECRET as `openssl rand -base64 32` gives it. */
+const JOBS_SECRET = 'q7Vn2Xc9Lp4Rz8Tw1Ys6Bd3Fg5Hj0Km+Na/Eo2Iu4U=';
+
 describe('loadConfig', () => {
   it('defaults: embedded Cosmos, loopback 127.0.0.1:3978, auth off (runs on a laptop with no configuration)', () => {
     expect(loadConfig({})).to.deep.equal({
@@ -59,11 +74,13 @@ describe('loadConfig', () => {
       allowedTenantIds: [],
       cosmos: { mode: 'embedded', database: 'ubp' },
       directory: { mode: 'file', file: undefined },
+      teamsApp: NO_TEAMS_APP,
       outboxPollMs: 1000,
       outboxScanMs: 300_000,
       logLevel: 'info',
       policyAdoptedOn: null,
       limits: DEFAULT_LIMITS,
+      jobs: DEFAULT_JOBS,
     });
   });
 
@@ -212,11 +229,13 @@ describe('loadConfig', () => {
         serviceAreas: AREAS,
         managedIdentityClientId: 'mi-client-id',
       },
+      teamsApp: NO_TEAMS_APP,
       outboxPollMs: 1000,
       outboxScanMs: 300_000,
       logLevel: 'warn',
       policyAdoptedOn: null,
       limits: DEFAULT_LIMITS,
+      jobs: DEFAULT_JOBS,
     });
   });
 
@@ -276,6 +295,92 @@ describe('loadConfig', () => {
       expect(problemsOf({ COSMOS_ENDPOINT: 'https://ubp.documents.azure.com:443/', COSMOS_USE_MANAGED_IDENTITY: 'true' })[0]).to.match(
         /^AZURE_CLIENT_ID: /,
       );
+    });
+  });
+
+  describe('scheduled jobs', () => {
+    it('schedules are cron patterns in UK time, each configurable', () => {
+      const jobs = loadConfig({ DIGEST_SCHEDULE: '30 7 * * 1-5', REMINDERS_SCHEDULE: '*/15 * * * *', LAPSES_SCHEDULE: '@daily' }).jobs;
+      expect(jobs.schedules).to.deep.equal({ digest: '30 7 * * 1-5', reminders: '*/15 * * * *', lapses: '@daily' });
+    });
+
+    it('a schedule that is not five cron fields, or never matches a date, is refused naming its variable', () => {
+      for (const [name, pattern] of [
+        ['DIGEST_SCHEDULE', 'every monday'],
+        ['DIGEST_SCHEDULE', '0 8 * * 8'],
+        ['REMINDERS_SCHEDULE', '0 0 * * * *'], // a seconds field
+        ['LAPSES_SCHEDULE', '61 * * * *'],
+        ['LAPSES_SCHEDULE', '0 0 30 2 *'], // 30 February
+        ['REMINDERS_SCHEDULE', ''],
+      ]) {
+        const problems = problemsOf({ [name!]: pattern });
+        expect(problems, pattern).to.have.length(1);
+        expect(problems[0], pattern).to.match(new RegExp(`^${name}: not a cron schedule of five fields in UK time .*: .+`));
+      }
+      expect(problemsOf({ LAPSES_SCHEDULE: '0 0 30 2 *' })[0]).to.include('never matches a date');
+    });
+
+    it('JOBS_SECRET turns POST /api/jobs/:name on; empty is off', () => {
+      expect(loadConfig({ JOBS_SECRET }).jobs.secret).to.equal(JOBS_SECRET);
+      expect(loadConfig({ JOBS_SECRET: '' }).jobs.secret).to.equal(null);
+      expect(loadConfig({ JOBS_SECRET: 'a'.repeat(32) }).jobs.secret, 'hex or base64url is fine').to.have.length(32);
+    });
+
+    it('a JOBS_SECRET that is short, or not a token a bearer header can carry, is refused', () => {
+      for (const secret of ['a'.repeat(31), 'correct horse battery staple and more words', `${'a'.repeat(40)}"`, 'é'.repeat(40), 'a'.repeat(1025)])
+        expect(problemsOf({ JOBS_SECRET: secret }), secret.slice(0, 10)).to.deep.equal([
+          'JOBS_SECRET: must be 32 to 1,024 characters of letters, digits and - . _ ~ + / (e.g. the output of `openssl rand -base64 32`)',
+        ]);
+    });
+
+    it('a Key Vault reference App Service could not resolve is refused as such', () => {
+      const problems = problemsOf({ JOBS_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv-ubp-x.vault.azure.net/secrets/jobs-secret)' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^JOBS_SECRET: is an unresolved Key Vault reference: .*Key Vault Secrets User/);
+    });
+
+    it('lease, tick and wait are bounded, and fit the Cosmos timeout and the shutdown deadline', () => {
+      expect(loadConfig({ JOB_LEASE_MS: '120000', JOBS_TICK_MS: '50', JOBS_WAIT_MS: '3000' }).jobs).to.include({
+        leaseMs: 120_000,
+        tickMs: 50,
+        waitMs: 3000,
+      });
+      expect(problemsOf({ JOB_LEASE_MS: '5000' })).to.deep.equal(['JOB_LEASE_MS: must be more than twice COSMOS_TIMEOUT_MS (2500)']);
+      expect(problemsOf({ JOBS_WAIT_MS: '15000' })).to.deep.equal(['JOBS_WAIT_MS: must be less than SHUTDOWN_TIMEOUT_MS (15000)']);
+      expect(problemsOf({ JOBS_TICK_MS: '5' })[0]).to.match(/^JOBS_TICK_MS: /);
+      expect(problemsOf({ JOB_LEASE_MS: 'ten minutes' })[0]).to.match(/^JOB_LEASE_MS: /);
+      expect(problemsOf({ JOBS_WAIT_MS: '500' })[0]).to.match(/^JOBS_WAIT_MS: /);
+    });
+  });
+
+  describe('installing the app for people who have never chatted with the bot (R-outbox-install)', () => {
+    const MANIFEST_ID = '6c0a1f3e-5b7d-4c2a-9e81-2f4b6d8a0c13';
+    const CATALOG_ID = 'a1b2c3d4-0000-4000-8000-00000000c0de';
+
+    it('the catalogue id, the manifest id to look it up by, and Teams’ service URL', () => {
+      const env = { TEAMS_APP_ID: MANIFEST_ID, TEAMS_CATALOG_APP_ID: CATALOG_ID, TEAMS_SERVICE_URL: 'https://smba.trafficmanager.net/uk/' };
+      expect(loadConfig(env).teamsApp).to.deep.equal({
+        manifestId: MANIFEST_ID,
+        catalogId: CATALOG_ID,
+        serviceUrl: 'https://smba.trafficmanager.net/uk/',
+      });
+    });
+
+    it('blank counts as unset (an App Service setting left empty, a copied .env.example line)', () => {
+      expect(loadConfig({ TEAMS_APP_ID: '', TEAMS_CATALOG_APP_ID: '', TEAMS_SERVICE_URL: '' }).teamsApp).to.deep.equal(NO_TEAMS_APP);
+    });
+
+    it('refuses ids that are not GUIDs, and a service URL that is not https (plain http only on loopback)', () => {
+      expect(problemsOf({ TEAMS_APP_ID: 'ub-bot', TEAMS_CATALOG_APP_ID: '{' + CATALOG_ID + '}' })).to.deep.equal([
+        'TEAMS_APP_ID: must be the Teams manifest id (a GUID)',
+        "TEAMS_CATALOG_APP_ID: must be the app's id in the organisation's app catalogue (a GUID)",
+      ]);
+      for (const url of ['http://smba.trafficmanager.net/uk/', 'ftp://127.0.0.1/', 'smba.trafficmanager.net'])
+        expect(problemsOf({ TEAMS_SERVICE_URL: url }), url).to.deep.equal([
+          'TEAMS_SERVICE_URL: must be an https URL (plain http only for loopback test servers)',
+        ]);
+      for (const url of ['http://127.0.0.1:3979/', 'http://localhost/', 'http://[::1]:8080/'])
+        expect(loadConfig({ TEAMS_SERVICE_URL: url }).teamsApp.serviceUrl).to.equal(url);
     });
   });
 

@@ -10,7 +10,8 @@ import { arrayOf, literal, objectOf, prop, readBicep, resourcesOfType, type Bice
  * composite indexes for the app's queries, the web app's settings against loadConfig, Cosmos RBAC, the bot endpoint,
  * the health check route and the parameters file; and that ONE user-assigned managed identity is the bot (Azure Bot
  * and MicrosoftAppId), the app's Cosmos and Graph identity (AZURE_CLIENT_ID) and the principal the documented
- * Microsoft Graph grants (az rest, in the main.bicep header and README.md) are made to, with no secret anywhere. The Bicep is read as text by a small reader (test/support/bicep.ts)
+ * Microsoft Graph grants (az rest, in the main.bicep header and README.md) are made to, with no secret of its own; and that
+ * the app's one secret, JOBS_SECRET, lives in Key Vault and reaches the app only as a Key Vault reference. The Bicep is read as text by a small reader (test/support/bicep.ts)
  * that understands strings (with ${} interpolation), comments and brackets, so commented-out code never counts.
  */
 
@@ -44,6 +45,8 @@ const REQUIRED_SETTINGS = [
   'GRAPH_CASE_MANAGER_GROUP_ID',
   'GRAPH_ADMIN_GROUP_ID',
   'SERVICE_AREAS_JSON',
+  // The bearer token of POST /api/jobs/:name, a Key Vault reference (docs/architecture.md#jobs).
+  'JOBS_SECRET',
 ];
 
 /** The Microsoft Graph directory settings: taken from infra/main.parameters.json through the module wiring, not dummies. */
@@ -63,9 +66,12 @@ const DUMMY_VALUES: Record<string, string> = {
   COSMOS_ENDPOINT: 'https://cosmos-ubp-x7k2m9q4r1t8w.documents.azure.com:443/',
   AZURE_CLIENT_ID: IDENTITY_CLIENT_ID,
   COSMOS_DATABASE: 'ubp',
+  TEAMS_APP_ID: '6c0a1f3e-5b7d-4c2a-9e81-2f4b6d8a0c13',
   LOG_LEVEL: 'info',
   APPLICATIONINSIGHTS_CONNECTION_STRING:
     'InstrumentationKey=0b7e4c1a-8d2f-4e6a-9c3b-5f1d7a2e8b40;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/',
+  // What App Service resolves the Key Vault reference to: a secret as `openssl rand -base64 32` gives it.
+  JOBS_SECRET: 'q7Vn2Xc9Lp4Rz8Tw1Ys6Bd3Fg5Hj0Km+Na/Eo2Iu4U=',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -145,14 +151,12 @@ function resolvedFromParameters(expression: Value, parameters: ParametersFile): 
 
 /** The Microsoft Graph first-party application (its service principal owns the app roles). */
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-/** Microsoft Graph application roles the directory lookups need (src/directory). */
+/** Microsoft Graph application roles the app needs: the directory lookups, and installing the app (src/directory). */
 const GRAPH_ROLES: Record<string, string> = {
   'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
   'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
-};
-/** Needed by a later release (proactive installation of the Teams app for users): documented, not granted yet. */
-const LATER_GRAPH_ROLES: Record<string, string> = {
   'TeamsAppInstallation.ReadWriteSelfForUser.All': '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
+  'AppCatalog.Read.All': 'e12dae10-5a57-4817-b79d-dfbec5348930',
 };
 
 interface GrantDoc {
@@ -253,7 +257,7 @@ describe('infra (Bicep) stays in step with the code', () => {
   before(readInfra);
 
   it('reads every Bicep file and every module is deployed by main.bicep', () => {
-    expect(moduleFiles).to.include.members(['identity.bicep', 'cosmos.bicep', 'monitoring.bicep', 'appservice.bicep', 'bot.bicep']);
+    expect(moduleFiles).to.include.members(['identity.bicep', 'cosmos.bicep', 'monitoring.bicep', 'appservice.bicep', 'bot.bicep', 'keyvault.bicep']);
     for (const name of modules.keys()) moduleUse(name);
     for (const [symbol, m] of main.modules) expect(existsSync(join(INFRA, m.path)), `${symbol}: ${m.path} exists`).to.equal(true);
   });
@@ -463,9 +467,12 @@ describe('infra (Bicep) stays in step with the code', () => {
         serviceAreas: parameters.serviceAreas?.value,
         managedIdentityClientId: DUMMY_VALUES.AZURE_CLIENT_ID,
       });
+      // The Teams app's manifest id: the bot installs the app for people who have never chatted with it (R-outbox-install).
+      expect(config.teamsApp).to.deep.equal({ manifestId: DUMMY_VALUES.TEAMS_APP_ID, catalogId: null, serviceUrl: null });
       // One identity for the Bot Connector, Cosmos DB and Microsoft Graph.
       expect(config.cosmos.mode === 'remote' && config.cosmos.managedIdentityClientId).to.equal(config.auth?.appId);
       expect(config.directory.mode === 'graph' && config.directory.managedIdentityClientId).to.equal(config.auth?.appId);
+      expect(config.jobs.secret, 'POST /api/jobs/:name is on').to.equal(DUMMY_VALUES.JOBS_SECRET);
     });
 
     for (const missing of GRAPH_SETTINGS)
@@ -524,11 +531,8 @@ describe('infra (Bicep) stays in step with the code', () => {
       expect(use.get(appParam('MicrosoftAppId'))).to.equal(`${id}.outputs.clientId`);
       expect(literal(appParam('MicrosoftAppType'))).to.equal('UserAssignedMSI');
       expect(settingMap().has('MicrosoftAppPassword'), 'no MicrosoftAppPassword app setting').to.equal(false);
-      expect(site.body.has('keyVaultReferenceIdentity'), 'no Key Vault reference to resolve').to.equal(false);
-      expect(
-        [...settingMap().values()].filter((v) => v.includes('@Microsoft.KeyVault')),
-        'no Key Vault reference in app settings',
-      ).to.deep.equal([]);
+      // Key Vault references are resolved as that identity too.
+      expect(use.get(prop(site.body, 'properties.keyVaultReferenceIdentity')), 'keyVaultReferenceIdentity').to.equal(`${id}.outputs.id`);
     });
 
     it('is hardened: Linux Node LTS, HTTPS only, FTPS off, TLS 1.2, Always On', () => {
@@ -631,20 +635,86 @@ describe('infra (Bicep) stays in step with the code', () => {
     });
   });
 
-  describe('No secret', () => {
-    it('has no secure or secret parameter, no Key Vault and no bot secret anywhere', () => {
+  describe('The one secret: JOBS_SECRET in Key Vault', () => {
+    let vaultFile: BicepFile;
+    let vault: Resource;
+    before(() => {
+      vaultFile = moduleFile('keyvault');
+      vault = onlyOfType(vaultFile, 'Microsoft.KeyVault/vaults', 'one Key Vault');
+    });
+    const jobsSetting = () => {
+      const site = onlyOfType(moduleFile('appservice'), 'Microsoft.Web/sites', 'one web app');
+      const settings = arrayOf(prop(site.body, 'properties.siteConfig.appSettings')).map((s) => objectOf(s));
+      const setting = only(
+        settings.filter((s) => literal(prop(s, 'name')) === 'JOBS_SECRET'),
+        'app setting JOBS_SECRET',
+      );
+      return { site, value: prop(setting, 'value') };
+    };
+
+    it('is the only secure parameter: jobsSecret, @secure() and at least 32 characters, passed to the Key Vault module only', () => {
+      const secure = all.flatMap((file) => file.params.filter((p) => p.secure).map((p) => `${file.path.slice(INFRA.length + 1)}: ${p.name}`));
+      expect(secure).to.deep.equal(['main.bicep: jobsSecret', 'modules/keyvault.bicep: jobsSecret']);
+      for (const file of [main, vaultFile])
+        expect(file.text, `${file.path}: jobsSecret is at least 32 characters`).to.match(/@minLength\(32\)\s*param jobsSecret string\s*\n/);
+      for (const [symbol, m] of main.modules)
+        expect(
+          [...m.params.values()].filter((v) => /\bjobsSecret\b/.test(v)),
+          `${symbol} is passed jobsSecret only if it is the Key Vault module`,
+        ).to.deep.equal(m.path === 'modules/keyvault.bicep' ? ['jobsSecret'] : []);
+      expect(moduleUse('keyvault').params.get('jobsSecret')).to.equal('jobsSecret');
       for (const file of all) {
         const where = file.path.slice(INFRA.length + 1);
         expect(
-          file.params.filter((p) => p.secure || /password|secret|credential/i.test(p.name)).map((p) => p.name),
-          `${where}: secret parameters`,
-        ).to.deep.equal([]);
-        expect(
-          file.resources.filter((r) => r.type.startsWith('Microsoft.KeyVault/')).map((r) => r.type),
-          `${where}: Key Vault resources`,
+          file.params.filter((p) => /password|credential/i.test(p.name)).map((p) => p.name),
+          `${where}: password parameters`,
         ).to.deep.equal([]);
         expect(file.text, `${where} mentions no MicrosoftAppPassword outside comments`).to.not.include('MicrosoftAppPassword');
+        expect(
+          [...file.outputs.values()].filter((v) => /\bjobsSecret\b/.test(v)),
+          `${where}: no output is the secret`,
+        ).to.deep.equal([]);
       }
+    });
+
+    it('the vault uses RBAC authorization, soft delete and purge protection, and holds jobsSecret as a secret', () => {
+      expect(prop(vault.body, 'properties.enableRbacAuthorization')).to.equal('true');
+      expect(prop(vault.body, 'properties.enableSoftDelete')).to.equal('true');
+      expect(prop(vault.body, 'properties.enablePurgeProtection')).to.equal('true');
+      expect(Number(prop(vault.body, 'properties.softDeleteRetentionInDays'))).to.equal(90);
+      expect(objectOf(prop(vault.body, 'properties')).has('accessPolicies'), 'no access policies').to.equal(false);
+      const secret = onlyOfType(vaultFile, 'Microsoft.KeyVault/vaults/secrets', 'one secret');
+      expect(prop(secret.body, 'parent')).to.equal(vault.symbol);
+      expect(prop(secret.body, 'properties.value')).to.equal('jobsSecret');
+      const uri = `${secret.symbol}.properties.secretUri`;
+      expect(vaultFile.outputs.get('jobsSecretUri'), 'the URI without a version (the latest is read)').to.equal(uri);
+    });
+
+    it('the web app identity gets Key Vault Secrets User on the vault, and nothing more', () => {
+      const assignment = onlyOfType(vaultFile, 'Microsoft.Authorization/roleAssignments', 'one role assignment');
+      expect(prop(assignment.body, 'scope')).to.equal(vault.symbol);
+      const roleDefinition = prop(assignment.body, 'properties.roleDefinitionId');
+      const role = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (\w+)\)$/.exec(roleDefinition);
+      expect(role, 'a built-in role definition').to.not.equal(null);
+      expect(literal(vaultFile.vars.get(role![1]!) ?? ''), 'Key Vault Secrets User').to.equal('4633458b-17de-408a-b874-0445c86b69e6');
+      expect(literal(prop(assignment.body, 'properties.principalType'))).to.equal('ServicePrincipal');
+      const principal = prop(assignment.body, 'properties.principalId');
+      expect(moduleUse('keyvault').params.get(principal), 'the web app identity').to.equal(`${moduleUse('identity').symbol}.outputs.principalId`);
+    });
+
+    it('the app setting JOBS_SECRET is a Key Vault reference to that secret, resolved as the user-assigned identity', () => {
+      const { site, value } = jobsSetting();
+      const uriParam = /^'@Microsoft\.KeyVault\(SecretUri=\$\{(\w+)\}\)'$/.exec(value)?.[1];
+      expect(uriParam, `${value} is @Microsoft.KeyVault(SecretUri=\${<param>})`).to.be.a('string');
+      expect(moduleUse('appservice').params.get(uriParam!)).to.equal(`${moduleUse('keyvault').symbol}.outputs.jobsSecretUri`);
+      const identity = prop(site.body, 'properties.keyVaultReferenceIdentity');
+      expect(moduleUse('appservice').params.get(identity)).to.equal(`${moduleUse('identity').symbol}.outputs.id`);
+      const secureInApp = moduleFile('appservice').params.filter((p) => p.secure);
+      expect(secureInApp, 'the web app module never sees the secret').to.deep.equal([]);
+    });
+
+    it('outputs the vault name (to read or rotate the secret)', () => {
+      expect(main.outputs.get('keyVaultName')).to.equal(`${moduleUse('keyvault').symbol}.outputs.name`);
     });
   });
 
@@ -678,15 +748,11 @@ describe('infra (Bicep) stays in step with the code', () => {
       }
     });
 
-    it('grant exactly User.Read.All and GroupMember.Read.All, the same in both places, and only mention the later role', () => {
+    it('grant exactly the roles of the directory and of installing the app, the same in both places, each named', () => {
       const granted = docs.map((doc) => doc.grants.map((g) => String(g.body.appRoleId)).sort());
       for (const [n, doc] of docs.entries()) {
         expect(granted[n], `${doc.where}: app roles granted`).to.deep.equal(Object.values(GRAPH_ROLES).sort());
         for (const name of Object.keys(GRAPH_ROLES)) expect(doc.text, `${doc.where} names ${name}`).to.include(name);
-        for (const [name, roleId] of Object.entries(LATER_GRAPH_ROLES)) {
-          expect(doc.text, `${doc.where} names the later ${name}`).to.include(name).and.to.include(roleId);
-          expect(granted[n], `${doc.where} does not grant ${name} yet`).to.not.include(roleId);
-        }
         expect(doc.text, `${doc.where}: no app registration permissions`).to.not.match(/az ad app permission/);
       }
     });

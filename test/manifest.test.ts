@@ -117,9 +117,9 @@ describe('Teams app manifest', () => {
   });
 
   describe('command lists', () => {
-    it('has one list for personal chat and one for teams and group chats', () => {
+    it('has one list per scope: personal chat, teams and group chats', () => {
       const scopes = manifest.bots[0]!.commandLists.map((l) => [...l.scopes].sort());
-      expect(scopes).to.deep.equal([['personal'], ['groupChat', 'team']]);
+      expect(scopes).to.deep.equal([['personal'], ['team'], ['groupChat']]);
     });
 
     it('lists only commands that parseCommand reads as that very command', () => {
@@ -133,11 +133,15 @@ describe('Teams app manifest', () => {
       }
     });
 
-    it('lists every command of src/app/commands.ts in personal chat, and in channels only those safe for everyone there', () => {
-      const [personal, shared] = manifest.bots[0]!.commandLists;
-      expect(personal!.commands.map((c) => c.title)).to.have.members(COMMANDS.map((c) => c.name));
-      expect(shared!.commands.map((c) => c.title)).to.have.members(COMMANDS.filter((c) => !c.personalOnly).map((c) => c.name));
-      expect(shared!.commands.map((c) => c.title)).not.to.include('check'); // need-to-know (docs/rules.md#R-roles-personal-chat)
+    it('lists each command of src/app/commands.ts where it works: customer details in personal chat only, the digest in teams', () => {
+      const [personal, team, group] = manifest.bots[0]!.commandLists.map((l) => l.commands.map((c) => c.title));
+      const scoped = (...scopes: string[]) => COMMANDS.filter((c) => scopes.includes(c.scope)).map((c) => c.name);
+      expect(personal).to.have.members(scoped('personal', 'all'));
+      expect(team).to.have.members(scoped('team', 'all'));
+      expect(group).to.have.members(scoped('all'));
+      for (const shared of [team, group]) expect(shared).not.to.include('check'); // need-to-know (docs/rules.md#R-roles-personal-chat)
+      expect(team).to.include('digest subscribe'); // docs/rules.md#R-digest-subscription
+      expect(personal).not.to.include('digest subscribe');
     });
 
     it('tells how to give the arguments of commands that take them', () => {

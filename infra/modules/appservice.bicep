@@ -3,7 +3,8 @@
 // platform settings; test/infra.test.ts feeds these names to loadConfig. PORT is set by App Service itself.
 // The app runs as ONE user-assigned managed identity, with no secret: it is the bot's identity towards the Bot
 // Connector (MicrosoftAppType=UserAssignedMSI, MicrosoftAppId = its client id), and the identity that calls
-// Cosmos DB and Microsoft Graph (AZURE_CLIENT_ID = the same client id).
+// Cosmos DB and Microsoft Graph (AZURE_CLIENT_ID = the same client id). The one secret, JOBS_SECRET, is a Key Vault
+// reference App Service resolves as that identity (keyVaultReferenceIdentity; modules/keyvault.bicep).
 
 @description('App Service plan name.')
 param planName string
@@ -62,11 +63,17 @@ param graphAdminGroupId string
 @minLength(1)
 param serviceAreas array
 
+@description('The Teams app\'s manifest id (TEAMS_APP_ID): installing the app for people who have never chatted with the bot. Empty: off.')
+param teamsAppId string = ''
+
 @description('Cosmos DB account endpoint (COSMOS_ENDPOINT).')
 param cosmosEndpoint string
 
 @description('Cosmos DB database name (COSMOS_DATABASE).')
 param cosmosDatabaseName string
+
+@description('URI of the Key Vault secret holding JOBS_SECRET (without a version: the latest is read).')
+param jobsSecretUri string
 
 @description('pino log level (LOG_LEVEL).')
 @allowed([
@@ -119,6 +126,8 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
+    // Key Vault references are resolved as the user-assigned identity (the default would be a system-assigned one).
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
       // Runs the compiled app only: no tsc and no devDependencies at start. The build runs once at deployment
@@ -164,6 +173,10 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           value: string(serviceAreas)
         }
         {
+          name: 'TEAMS_APP_ID'
+          value: teamsAppId
+        }
+        {
           name: 'COSMOS_ENDPOINT'
           value: cosmosEndpoint
         }
@@ -183,6 +196,11 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'HOST'
           value: '0.0.0.0'
+        }
+        {
+          // The bearer token of POST /api/jobs/:name, read from Key Vault by App Service: never in plain text here.
+          name: 'JOBS_SECRET'
+          value: '@Microsoft.KeyVault(SecretUri=${jobsSecretUri})'
         }
         {
           name: 'LOG_LEVEL'

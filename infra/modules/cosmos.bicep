@@ -78,7 +78,20 @@ var containers = [
           order: 'descending'
         }
       ]
-      // MeasureStore.awaitingSignOffBy (cross-partition; the OR on signOff.* is a residual filter):
+      // DigestStore.incidentsReported, the weekly digest (cross-partition; the range filter is on the sort property):
+      //   WHERE c.type = "incident" AND c.reportedAt >= @from AND c.reportedAt < @to ORDER BY c.reportedAt
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/reportedAt'
+          order: 'ascending'
+        }
+      ]
+      // MeasureStore.awaitingSignOffBy (cross-partition; the OR on signOff.* is a residual filter), and
+      // MeasureStore.awaitingSignOff (the sign-off reminders, without it):
       //   WHERE c.type = "measure" AND c.status = "pending-sign-off" AND (...) ORDER BY c.proposedAt
       [
         {
@@ -94,7 +107,9 @@ var containers = [
           order: 'ascending'
         }
       ]
-      // AppealStore.awaitingDecisionBy (cross-partition; the OR on approverId/deputyId is a residual filter):
+      // AppealStore.awaitingDecisionBy (cross-partition; the OR on approverId/deputyId is a residual filter), and
+      // AppealStore.openDueBy (the appeal reminders; the range filter is on the sort property), and
+      // DigestStore.openAppeals (the weekly digest, without either):
       //   WHERE c.type = "appeal" AND c.status = "open" AND (...) ORDER BY c.dueOn
       [
         {
@@ -123,6 +138,23 @@ var containers = [
           order: 'ascending'
         }
       ]
+      // MeasureStore.activeByReviewDate, the review reminders and the lapse job (cross-partition; the range filter is
+      // on the sort property), and DigestStore.measures (the weekly digest, any one status, from a date):
+      //   WHERE c.type = "measure" AND c.status = "active" AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/status'
+          order: 'ascending'
+        }
+        {
+          path: '/reviewDue'
+          order: 'ascending'
+        }
+      ]
       // OutboxStore.scan, the outbox's slow full scan (cross-partition; the range filter is on the sort property):
       //   WHERE c.type = "outbox" AND c.status = "pending" AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt
       [
@@ -136,6 +168,22 @@ var containers = [
         }
         {
           path: '/nextAttemptAt'
+          order: 'ascending'
+        }
+      ]
+      // DigestStore.failedNotices, the weekly digest (cross-partition; the range filter is on the sort property):
+      //   WHERE c.type = "outbox" AND c.status = "failed" AND c.createdAt >= @from AND c.createdAt < @to ORDER BY c.createdAt
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/status'
+          order: 'ascending'
+        }
+        {
+          path: '/createdAt'
           order: 'ascending'
         }
       ]

@@ -1,4 +1,4 @@
-import type { Directory } from './ports';
+import type { AppLog, DigestRecords, DigestSubscriptions, Directory } from './ports';
 import type { AppealRepository, AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository, Outbox } from './ports';
 import type { AdaptiveCard } from '../cards/render';
 import type { z } from 'zod';
@@ -34,6 +34,13 @@ export interface AppContext {
   newId: () => string;
   /** Recorded with every incident and measure (policyVersion in src/domain/policy.ts). */
   policyVersion: string;
+  /** Team channels' subscriptions to the weekly digest, and what it counts (src/app/digest/). */
+  subscriptions: DigestSubscriptions;
+  digest: DigestRecords;
+  /** The bot's Microsoft App ID, for links to its personal chat; null locally (no app id). */
+  botAppId: string | null;
+  /** Warnings for operators, e.g. a job that met its cap (counts only). */
+  log: AppLog;
 }
 
 export function actionError(status: 400 | 403 | 404 | 409 | 412, code: string, message: string): ActionResult {

@@ -3,6 +3,8 @@ import type { Measure } from '../domain/measure';
 import type { OutboxEntry } from '../domain/outbox';
 import type { CustomerSummary, IncidentHeader } from '../domain/summary';
 import type { Appeal } from '../domain/appeal';
+import type { DigestSubscription, FailedNoticeRow, IncidentRow, MeasureRow } from '../domain/digest';
+import type { JobName, JobReport } from './jobs';
 
 /**
  * The ports the application owns: what it needs from storage, in its own words. `src/store/` implements them over
@@ -73,17 +75,41 @@ export interface MeasureRepository {
   history(customerKey: string, before: string | null, limit: number): Promise<Measure[]>;
   /** Active and lapsed measures of every customer whose review date is in [from, to), soonest first (bounded: `reviews`). */
   dueForReview(from: string, to: string, limit: number): Promise<ReviewDue[]>;
+  /** Every customer's measures awaiting sign-off, oldest proposal first, the first `limit` page by page (the reminders). */
+  awaitingSignOff(limit: number, page: string | null): Promise<Page<SignOffWaiting>>;
+  /** Every customer's active measures whose review date is in [from, to), soonest first, page by page (reminders, lapses). */
+  activeByReviewDate(from: string, to: string, limit: number, page: string | null): Promise<Page<ActiveReview>>;
 }
 
 /** A measure as the `reviews` list shows it (§8). */
 export type ReviewDue = Pick<Measure, 'id' | 'customerKey' | 'kind' | 'status' | 'interim' | 'reviewDue'>;
+
+/** One page of a long list, and where the next one starts (null: this was the last). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** A measure awaiting sign-off as its reminders need it (§5.2), with the first incident it rests on (to open the case by). */
+export type SignOffWaiting = Pick<Measure, 'id' | 'customerKey' | 'kind' | 'status' | 'interim' | 'signOff'> & { firstIncident: string };
+
+/** An active measure by its review date (§8): who proposed it, for its review reminders. */
+export type ActiveReview = Pick<Measure, 'id' | 'customerKey' | 'kind' | 'status' | 'reviewDue' | 'proposedBy'>;
 
 export interface AppealRepository {
   /** Loads an appeal by id; null for an id that is not an appeal in that partition. */
   read(id: string, customerKey: string): Promise<Versioned<Appeal> | null>;
   /** Open appeals this person may decide, soonest due first (bounded: `pending`). */
   awaitingDecisionBy(personId: string, limit?: number): Promise<Appeal[]>;
+  /** Every customer's open appeals due by `until` (a UK day), soonest first, the first `limit` page by page (reminders). */
+  openDueBy(until: string, limit: number, page: string | null): Promise<Page<AppealWaiting>>;
 }
+
+/** An open appeal as its reminders need it (§7). */
+export type AppealWaiting = Pick<
+  Appeal,
+  'id' | 'customerKey' | 'measureId' | 'measureKind' | 'status' | 'receivedOn' | 'dueOn' | 'approverId' | 'deputyId'
+>;
 
 /** Where a pending outbox entry is and when it is next due: all the dispatcher keeps in memory, never the message. */
 export interface OutboxPointer {
@@ -117,11 +143,17 @@ export interface ConversationRecord {
   /** The Teams user id (29:…) of the person, used in card refresh userIds. */
   userId: string | null;
   updatedAt: string;
-  dead: { at: string; status: number } | null;
+  /** Teams refused a message there (its HTTP status), or the person removed the bot from their personal chat (null). */
+  dead: { at: string; status: number | null } | null;
 }
 
 export interface AuditTrail {
   append(event: AuditEvent): Promise<void>;
+}
+
+/** What the application tells operators (src/log.ts): ids, codes and counts, never names or free text. */
+export interface AppLog {
+  warn(fields: Record<string, string | number>, message: string): void;
 }
 
 /** Where people and channels can be reached proactively. */
@@ -133,9 +165,27 @@ export interface Conversations {
   /** Every channel of a team (the bot removed from it, or the team archived or deleted). */
   forgetTeam(teamId: string): Promise<void>;
   get(key: string): Promise<ConversationRecord | null>;
-  /** Teams answered 403/404: the bot was removed or blocked there. */
-  markDead(key: string, status: number, now: Date): Promise<void>;
+  /**
+   * Teams answered 403/404: the bot was removed or blocked there; or (status null) the person removed the bot from their
+   * personal chat. Kept, so the bot is never installed for them again (docs/rules.md#R-outbox-install).
+   */
+  markDead(key: string, status: number | null, now: Date): Promise<void>;
 }
+
+/**
+ * Installs the bot for a person who has never chatted with it, through Microsoft Graph, so it can reach them
+ * (docs/rules.md#R-outbox-install): the reference of their personal chat with the bot, or why not.
+ */
+export interface Installer {
+  reach(personId: string): Promise<Installation>;
+}
+
+/**
+ * `status`: Microsoft Graph's HTTP status (404 too when the app is not in the organisation's catalogue), or null when
+ * there was no answer in time (or Teams' address is not known yet); `why` is in words a case manager can act on.
+ */
+export type Installation =
+  { installed: true; reference: Record<string, unknown> } | { installed: false; status: number | null; retryAfterMs: number | null; why: string };
 
 /** Roles (docs/rules.md#R-roles-from-directory). Every tenant user is staff; the others come from the directory. */
 export type Role = 'staff' | 'case-manager' | 'head-of-service' | 'admin';
@@ -165,4 +215,67 @@ export interface Directory {
   /** The bot's administrators (told of overdue appeals; named to anyone who asks for what only they may do). */
   admins(): Promise<DirectoryPerson[]>;
   serviceAreas(): Promise<ServiceArea[]>;
+}
+
+/** A finished run of a scheduled job, kept on its lease for whoever looks (never the job's data). */
+export interface JobRun {
+  slot: string;
+  startedAt: string;
+  finishedAt: string;
+  report: JobReport;
+  /** By the schedule, or asked for through `POST /api/jobs/:name`. */
+  trigger: 'schedule' | 'request';
+}
+
+/** One scheduled job's lease (src/jobs/scheduler.ts; docs/architecture.md#jobs): who runs it now, and what ran last. */
+export interface JobLease {
+  /** The instance running the job, until `expiresAt`; both null when nobody is. */
+  holder: string | null;
+  expiresAt: string | null;
+  /** The last slot the schedule ran (at first sight: when the job was first seen). The next due is the first after it. */
+  lastSlot: string;
+  lastRun: JobRun | null;
+}
+
+/** The jobs' leases, each written only if unchanged since it was read: how instances agree who runs a job. */
+export interface JobLeases {
+  read(job: JobName): Promise<Versioned<JobLease> | null>;
+  /** Creates the lease; null when another instance created it first. */
+  create(job: JobName, lease: JobLease): Promise<Versioned<JobLease> | null>;
+  /** Replaces the lease if unchanged since `current` was read; null when another instance changed it first. */
+  replace(job: JobName, current: Versioned<JobLease>, next: JobLease): Promise<Versioned<JobLease> | null>;
+}
+
+/** Each channel's subscription to the weekly digest (docs/rules.md#R-digest-subscription): one per channel. */
+export interface DigestSubscriptions {
+  get(channelKey: string): Promise<DigestSubscription | null>;
+  /** Creates the channel's subscription, or replaces it (a new area). */
+  save(subscription: DigestSubscription): Promise<void>;
+  /** Ends the channel's subscription (none is fine). */
+  end(channelKey: string): Promise<void>;
+  /** Ends the subscriptions of every channel of a team: the bot removed from it, the team archived or deleted. */
+  endTeam(teamId: string): Promise<void>;
+  all(): Promise<DigestSubscription[]>;
+}
+
+/** An open appeal as the digest reads it: the measure appealed against (whose service area it counts under). */
+export interface OpenAppealRow {
+  measureId: string;
+  customerKey: string;
+  dueOn: string;
+}
+
+/**
+ * What the weekly digest counts (src/store/digest.ts), page by page, the first `limit` of each list: only the fields
+ * counted, of records in a date range or still open, so a digest's cost never grows with years of history
+ * (docs/rules.md#R-digest-figures).
+ */
+export interface DigestRecords {
+  /** Incidents reported in [from, to). */
+  incidentsReported(from: string, to: string, limit: number, page: string | null): Promise<Page<IncidentRow>>;
+  /** Measures with this status whose review date is at or after `reviewFrom` ('' for all of them). */
+  measures(status: 'pending-sign-off' | 'active' | 'lapsed', reviewFrom: string, limit: number, page: string | null): Promise<Page<MeasureRow>>;
+  openAppeals(limit: number, page: string | null): Promise<Page<OpenAppealRow>>;
+  /** Outbox entries queued in [from, to) that could not be delivered. */
+  failedNotices(from: string, to: string, limit: number, page: string | null): Promise<Page<FailedNoticeRow>>;
 }

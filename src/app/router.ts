@@ -1,5 +1,5 @@
 import { actionError, type ActionResult, type Actor, type AppContext, type Reply } from './context';
-import { COMMANDS, parseCommand } from './commands';
+import { COMMANDS, parseCommand, type Where } from './commands';
 import { helpReply } from './help';
 import { checkCustomer } from './incidents/check';
 import { myReports } from './incidents/my-reports';
@@ -13,11 +13,12 @@ import { decideOnAppeal, refreshAppeal, showVariationForm, varyOnAppeal } from '
 import { withdrawAppeal } from './appeals/withdraw';
 import { reviewsDue } from './reviews/list';
 import { decideReview, openReview } from './reviews/decide';
+import { digestCommand } from './digest/commands';
 
-/** Routes a chat message (bot mention already removed) to its command. */
-export async function handleMessage(ctx: AppContext, actor: Actor, text: string, personal: boolean): Promise<Reply[]> {
+/** Routes a chat message (bot mention already removed) to its command, where it works (src/app/commands.ts `scope`). */
+export async function handleMessage(ctx: AppContext, actor: Actor, text: string, where: Where): Promise<Reply[]> {
   const command = parseCommand(text);
-  if (command && !personal && COMMANDS.find((c) => c.name === command.name)?.personalOnly) {
+  if (command && where.place !== 'personal' && COMMANDS.find((c) => c.name === command.name)?.scope === 'personal') {
     return [
       { text: `“${command.name}” shows customer details, so it only works in a personal chat with me: open a chat with the bot and type it there.` },
     ];
@@ -37,10 +38,20 @@ export async function handleMessage(ctx: AppContext, actor: Actor, text: string,
       return [await pendingForMe(ctx, actor)];
     case 'reviews':
       return [await reviewsDue(ctx, actor)];
+    case 'digest subscribe':
+    case 'digest unsubscribe':
+    case 'digest preview':
+      if (where.place !== 'team')
+        return [
+          {
+            text: `“${command.name}” is about a team channel’s weekly digest, so it only works in a channel of a team: type it there, mentioning me.`,
+          },
+        ];
+      return digestCommand(ctx, actor, command.name, command.args, where);
     case 'help':
-      return [helpReply('help', personal)];
+      return [helpReply('help', where.place)];
     default:
-      return [helpReply('unknown', personal, text)];
+      return [helpReply('unknown', where.place, text)];
   }
 }
 

@@ -17,6 +17,7 @@ import measureForm from '../../cards/measure-form.json';
 import retry from '../../cards/retry.json';
 import appealForm from '../../cards/appeal-form.json';
 import appealRequest from '../../cards/appeal-request.json';
+import digest from '../../cards/digest.json';
 
 /** Every template in cards/, by name. Adaptive Cards 1.5: the newest version Teams renders everywhere. */
 export const TEMPLATES = {
@@ -37,6 +38,7 @@ export const TEMPLATES = {
   reviews,
   'appeal-form': appealForm,
   'appeal-request': appealRequest,
+  digest,
 } as const satisfies { [N in TemplateName]: object };
 export type { CardData, TemplateName };
 

@@ -269,6 +269,25 @@ export interface AppealRequestCard {
   today: string;
 }
 
+/** A row of one of the digest's tables: a label and its counts (`before`: the week before, in tables that compare). */
+export interface DigestRow {
+  label: string;
+  now: string;
+  before: string;
+  weight: 'Default' | 'Bolder';
+}
+
+/** The weekly digest posted in a team channel (docs/rules.md#R-digest-figures): counts only, in tables. */
+export interface DigestCard {
+  title: string;
+  period: string;
+  /** Each a heading and a table: three columns comparing two weeks (with a header row), or two. */
+  sections: readonly { heading: string; compare: boolean; header: Omit<DigestRow, 'weight'>; rows: readonly DigestRow[] }[];
+  note: string;
+  /** The bot's personal chat ('' when there is no app id, locally: no button). */
+  chatUrl: string;
+}
+
 /** Each template's data, by template name (the file name in cards/). */
 export interface CardData {
   help: HelpCard;
@@ -288,6 +307,7 @@ export interface CardData {
   retry: RetryCard;
   'appeal-form': AppealFormCard;
   'appeal-request': AppealRequestCard;
+  digest: DigestCard;
 }
 export type TemplateName = keyof CardData;
 
@@ -503,5 +523,19 @@ export const CARD_FIELDS = {
     canWithdraw: 'boolean',
     receivedOn: 'string',
     today: 'string',
+  },
+  digest: {
+    title: 'string',
+    period: 'string',
+    sections: [
+      {
+        heading: 'string',
+        compare: 'boolean',
+        header: { label: 'string', now: 'string', before: 'string' },
+        rows: [{ label: 'string', now: 'string', before: 'string', weight: 'string' }],
+      },
+    ],
+    note: 'string',
+    chatUrl: 'string',
   },
 } satisfies { readonly [N in TemplateName]: FieldsOf<CardData[N]> };

@@ -87,19 +87,9 @@ export class GraphDirectory implements Directory {
 
   /** Builds the Graph client with app-only auth from `credential` (scope https://graph.microsoft.com/.default). */
   static create(options: GraphDirectoryCreateOptions): GraphDirectory {
-    const { credential, scopes = [GRAPH_SCOPE], ...rest } = options;
+    const { credential, scopes, ...rest } = options;
     const baseUrl = checkBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
-    const middleware: Middleware[] = [
-      new BearerTokenHandler(credential, scopes, new URL(baseUrl).origin),
-      // No retries inside a turn: a throttled or failing Graph call fails the turn at once ("nothing was saved, try
-      // again"); waiting out a Retry-After of seconds would outlast the turn's deadline (README "Security").
-      new RetryHandler(new RetryHandlerOptions(0, 0)),
-      new RedirectHandler(new RedirectHandlerOptions()),
-      new TelemetryHandler(),
-      new HTTPMessageHandler(),
-    ];
-    const client = Client.initWithMiddleware({ middleware, baseUrl, defaultVersion: 'v1.0' });
-    return new GraphDirectory({ ...rest, client, baseUrl });
+    return new GraphDirectory({ ...rest, client: graphClient(credential, baseUrl, scopes), baseUrl });
   }
 
   async person(id: string): Promise<DirectoryPerson | null> {
@@ -170,6 +160,24 @@ export class GraphDirectory implements Directory {
   private signal(): AbortSignal {
     return AbortSignal.timeout(this.timeoutMs);
   }
+}
+
+/**
+ * A Graph client with app-only auth from `credential`, its token sent to `baseUrl`'s origin only (https, or plain http
+ * on loopback for tests). It makes no retries of its own: inside a turn a throttled or failing call fails the turn at
+ * once ("nothing was saved, try again"), since waiting out a Retry-After of seconds would outlast the turn's deadline
+ * (README "Security"); in the outbox, the delivery policy's retries are the only ones (docs/rules.md#R-outbox-install).
+ */
+export function graphClient(credential: TokenCredential, baseUrl: string = GRAPH_BASE_URL, scopes: string[] = [GRAPH_SCOPE]): Client {
+  const origin = checkBaseUrl(baseUrl);
+  const middleware: Middleware[] = [
+    new BearerTokenHandler(credential, scopes, new URL(origin).origin),
+    new RetryHandler(new RetryHandlerOptions(0, 0)),
+    new RedirectHandler(new RedirectHandlerOptions()),
+    new TelemetryHandler(),
+    new HTTPMessageHandler(),
+  ];
+  return Client.initWithMiddleware({ middleware, baseUrl: origin, defaultVersion: 'v1.0' });
 }
 
 /** Adds `Authorization: Bearer` for requests to the configured Graph origin only; strips it elsewhere. */
@@ -254,10 +262,15 @@ function checkBaseUrl(baseUrl: string): string {
   } catch {
     throw new Error(`GraphDirectory: baseUrl ${JSON.stringify(baseUrl)} is not a URL`);
   }
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+  if (!httpsOrLoopback(url))
     throw new Error(`GraphDirectory: baseUrl ${baseUrl} must use https (plain http is allowed for loopback test servers only)`);
   if (url.pathname !== '/' || url.search || url.hash)
     throw new Error(`GraphDirectory: baseUrl ${baseUrl} must be an origin only, like ${GRAPH_BASE_URL}`);
   return url.href;
+}
+
+/** Whether a URL may carry a token or a message: https, or plain http to a loopback test server. */
+export function httpsOrLoopback(url: URL): boolean {
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }

@@ -81,8 +81,16 @@ export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | null
   return Math.max(Math.round(step * (0.5 + random / 2)), retryAfterMs ?? 0);
 }
 
-/** What one delivery attempt came to: delivered, or refused with the channel's HTTP status (null: no answer at all). */
-export type AttemptResult = { delivered: true } | { delivered: false; status: number | null; retryAfterMs: number | null; message: string };
+/** Statuses worth installing the app again (docs/rules.md#R-outbox-install): Microsoft Graph throttled, or a server error that passes. */
+export const INSTALL_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+
+/**
+ * What one delivery attempt came to: delivered, or refused with the channel's HTTP status (null: no answer at all).
+ * `installing`: refused while installing the app for someone who had never chatted with the bot, by Microsoft Graph
+ * (`message` then says why in words a case manager can act on), not by Teams.
+ */
+export type AttemptResult =
+  { delivered: true } | { delivered: false; status: number | null; retryAfterMs: number | null; message: string; installing?: boolean };
 
 /** What to do next with an entry after an attempt. */
 export type NextStep =
@@ -95,15 +103,17 @@ export type NextStep =
 
 /**
  * The delivery policy (the dispatcher only schedules): retry what may pass (throttling, conflicts, gateways, no answer)
- * with jittered backoff until MAX_ATTEMPTS; a gone conversation is dead; anything else is refused for good.
- * `attempts` counts the attempt just made; `random` is in [0, 1).
+ * with jittered backoff until MAX_ATTEMPTS; a gone conversation is dead; anything else is refused for good. Installing
+ * the app follows the same policy with Graph's passing statuses, and a refusal there never marks anyone dead: only Teams
+ * refusing a message says the person removed or blocked the bot. `attempts` counts the attempt just made; `random` is in [0, 1).
  */
 export function afterAttempt(result: AttemptResult, attempts: number, random: number): NextStep {
   if (result.delivered) return { step: 'sent' };
-  const { status, message } = result;
-  if (status !== null && DEAD_STATUSES.includes(status))
+  const { status, message, installing = false } = result;
+  if (!installing && status !== null && DEAD_STATUSES.includes(status))
     return { step: 'dead', status, why: `Teams answered ${status}: the bot can no longer reach them` };
   if (attempts >= MAX_ATTEMPTS) return { step: 'give-up', why: `gave up after ${attempts} attempts: ${message}` };
-  if (status !== null && !RETRYABLE_STATUSES.includes(status)) return { step: 'give-up', why: `Teams refused it (${status}): ${message}` };
+  if (status !== null && !(installing ? INSTALL_RETRYABLE_STATUSES : RETRYABLE_STATUSES).includes(status))
+    return { step: 'give-up', why: installing ? message : `Teams refused it (${status}): ${message}` };
   return { step: 'retry', delayMs: nextAttemptDelayMs(attempts, result.retryAfterMs, random), why: message.slice(0, 500) };
 }

@@ -1,9 +1,10 @@
 import Holidays from 'date-holidays';
-import { UK_TIME_ZONE } from './time';
+import { UK_TIME_ZONE, ukDate, ukLocalToUtc, ukTime } from './time';
 
 /**
  * Working days in England and Wales: Monday to Friday, bank holidays out. Days are UK calendar days as YYYY-MM-DD
  * strings (what staff see on a calendar in England), never instants, so no clock or time zone enters the arithmetic.
+ * Working time (hours of working days) is the one place instants enter, read in UK time (src/domain/time.ts).
  *
  * Bank holidays come from date-holidays' 'GB'/'ENG' region (England; Wales has the same bank holidays), which has
  * Easter, the August (summer) bank holiday, substitute days and one-off holidays such as the 2023 coronation. Beware:
@@ -55,6 +56,22 @@ function isWorkingDayAt(t: number): boolean {
   return !bankHolidaysIn(d.getUTCFullYear()).has(formatDay(t));
 }
 
+/** The UK calendar day `n` days after `day` (before it when `n` is negative): calendar arithmetic only. */
+export function addDays(day: string, n: number): string {
+  return formatDay(parseDay(day) + n * MS_PER_DAY);
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parseDay(to) - parseDay(from)) / MS_PER_DAY);
+}
+
+/** The Monday of the week (Monday to Sunday) a UK calendar day falls in. */
+export function mondayOf(day: string): string {
+  const t = parseDay(day);
+  return formatDay(t - ((new Date(t).getUTCDay() + 6) % 7) * MS_PER_DAY);
+}
+
 /** Whether a UK calendar day (YYYY-MM-DD) is a working day in England and Wales: Monday–Friday and not a bank holiday. */
 export function isWorkingDay(day: string): boolean {
   return isWorkingDayAt(parseDay(day));
@@ -66,13 +83,49 @@ export function isWorkingDay(day: string): boolean {
  * n must be a whole number of at least 1.
  */
 export function addWorkingDays(day: string, n: number): string {
+  return stepWorkingDays(day, n, 1);
+}
+
+/** The n-th working day BEFORE the given UK calendar day (the day itself never counts); n is at least 1. */
+export function subtractWorkingDays(day: string, n: number): string {
+  return stepWorkingDays(day, n, -1);
+}
+
+function stepWorkingDays(day: string, n: number, direction: 1 | -1): string {
   let t = parseDay(day);
   if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`Expected a whole number of working days of at least 1, got ${n}`);
   for (let left = n; left > 0;) {
-    t += MS_PER_DAY;
+    t += direction * MS_PER_DAY;
     if (isWorkingDayAt(t)) left--;
   }
   return formatDay(t);
+}
+
+/**
+ * Working time: Monday to Friday, 09:00 to 17:00 UK time, bank holidays (England and Wales) out. Both ends are in, to
+ * the minute, so a job that runs on the hour works at 09:00 and, for the last time that day, at 17:00.
+ */
+export const WORKING_HOURS = { from: '09:00', to: '17:00' } as const;
+
+export function isWorkingTime(at: Date): boolean {
+  const time = ukTime(at);
+  return time >= WORKING_HOURS.from && time <= WORKING_HOURS.to && isWorkingDay(ukDate(at));
+}
+
+/** The instant itself when in working time; otherwise when working time next starts (09:00 on a working day). */
+export function nextWorkingTime(at: Date): Date {
+  if (isWorkingTime(at)) return at;
+  const day = ukDate(at);
+  return ukLocalToUtc(isWorkingDay(day) && ukTime(at) < WORKING_HOURS.from ? day : addWorkingDays(day, 1), WORKING_HOURS.from);
+}
+
+/**
+ * The same UK time of day, n working days after the instant's UK day: Thursday 16:30 + 1 is Friday 16:30, Friday 16:30
+ * + 1 is Monday 16:30 (Tuesday when that Monday is a bank holiday). Seconds are kept; n is at least 1.
+ */
+export function addWorkingDaysAt(at: Date, n: number): Date {
+  // UK offsets are whole hours: the seconds within the minute are the same in UTC.
+  return new Date(ukLocalToUtc(addWorkingDays(ukDate(at), n), ukTime(at)).getTime() + (at.getTime() % 60_000));
 }
 
 /** §7 (Appeals): "the appeal will be reviewed by a relevant Head of Service within 10 working days". */
@@ -103,4 +156,10 @@ export function weekdayDate(day: string): string {
   const parts: Record<string, string> = {};
   for (const p of weekdayDateFormat.formatToParts(parseDay(day) + MS_PER_DAY / 2)) parts[p.type] = p.value;
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** "Thursday 26 November 2026 at 16:30", in UK time: when something happened, for notices. */
+export function weekdayDateTime(at: Date | string): string {
+  const instant = new Date(at);
+  return `${weekdayDate(ukDate(instant))} at ${ukTime(instant)}`;
 }

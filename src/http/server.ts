@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   ready: () => Promise<boolean>;
   log: Logger;
   maxBodyBytes: number;
+  /** `POST /api/jobs/:name` (src/http/jobs.ts); absent when no JOBS_SECRET is set, and then the route does not exist. */
+  jobs?: (req: Request, res: Response) => Promise<void>;
 }
 
 export interface HttpServer {
@@ -51,6 +53,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
       if (!res.headersSent) res.send(500, { code: 'InternalError', message: 'The bot could not process this activity' });
     }
   });
+  if (o.jobs) server.post('/api/jobs/:name', o.jobs);
   server.get('/healthz', (_req: Request, res: Response, next: Next) => {
     res.send(200, { status: 'ok' });
     next();

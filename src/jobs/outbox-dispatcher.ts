@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
 import { afterAttempt, outboxEntry, type AttemptResult, type OutboxEntry, type Subject } from '../domain/outbox';
-import type { Conversations, Directory, Outbox, OutboxPointer, Versioned } from '../app/ports';
+import type { ConversationRecord, Conversations, Directory, Installer, Outbox, OutboxPointer, Versioned } from '../app/ports';
 import { DeliveryError, type Messenger } from '../app/messenger';
 import { personKey } from '../store/conversations';
 
@@ -27,6 +27,8 @@ export interface DispatcherDeps {
   random?: () => number;
   /** Teams allows about 7 messages a second per conversation; stay under it. */
   perConversationIntervalMs?: number;
+  /** Installs the app for a person who has never chatted with the bot (docs/rules.md#R-outbox-install); without it they are not reached. */
+  installer?: Installer;
 }
 
 /** Pointers taken from the index or the scan at once: bounds the work (and memory) in hand. */
@@ -50,6 +52,12 @@ const refsTo = (pointers: OutboxPointer[], indexed: boolean): Ref[] => pointers.
 
 function recipientKey(entry: OutboxEntry): string {
   return entry.recipient.kind === 'person' ? personKey(entry.recipient.personId) : entry.recipient.conversationKey;
+}
+
+const NOT_YET = 'no conversation with the bot yet';
+
+function deadWhy(dead: NonNullable<ConversationRecord['dead']>): string {
+  return dead.status === null ? 'they removed the bot from their Teams' : `conversation marked dead (${dead.status})`;
 }
 
 function attemptFailure(error: unknown): AttemptResult {
@@ -258,8 +266,11 @@ export class OutboxDispatcher {
     if (!held) return; // another instance has it
     const key = recipientKey(entry);
     const conversation = await this.d.conversations.get(key);
-    if (!conversation || conversation.dead)
-      return this.fail(held, ref, conversation ? `conversation marked dead (${conversation.dead!.status})` : 'no conversation with the bot yet');
+    // Someone who removed or blocked the bot is never installed for again: only someone it has never reached is.
+    if (conversation?.dead) return this.fail(held, ref, deadWhy(conversation.dead));
+    const { installer } = this.d;
+    const newcomer = !conversation && entry.recipient.kind === 'person' && installer ? { installer, personId: entry.recipient.personId } : null;
+    if (!conversation && !newcomer) return this.fail(held, ref, NOT_YET);
     const content = await this.content(entry);
     // No fallback notice: there is nothing left to show, or the card it updates already fell back when it failed.
     if (content.kind === 'fail') return this.fail(held, ref, content.why, false);
@@ -269,14 +280,24 @@ export class OutboxDispatcher {
       const at = Math.max(Date.parse(content.until), this.d.now().getTime()) + this.pollMs;
       return this.later(held, entry.attempts, new Date(at), content.why);
     }
-    await this.pace(key);
+    // Installing is for a new message only: an update's card was never sent to someone with no chat.
+    const reached = conversation
+      ? { reference: conversation.reference }
+      : newcomer && content.kind === 'send'
+        ? await this.install(newcomer.installer, newcomer.personId, key, entry.id)
+        : null;
+    if (!reached) return this.fail(held, ref, NOT_YET);
     let activityId = entry.activityId;
     let result: AttemptResult = { delivered: true };
-    try {
-      if (content.kind === 'send') activityId = await this.d.messenger.send(conversation.reference, content.card, content.summary);
-      else await this.d.messenger.update(conversation.reference, content.activityId, content.card);
-    } catch (error) {
-      result = attemptFailure(error);
+    if ('refused' in reached) result = reached.refused;
+    else {
+      await this.pace(key);
+      try {
+        if (content.kind === 'send') activityId = await this.d.messenger.send(reached.reference, content.card, content.summary);
+        else await this.d.messenger.update(reached.reference, content.activityId, content.card);
+      } catch (error) {
+        result = attemptFailure(error);
+      }
     }
     // What follows is the delivery policy's verdict (src/domain/outbox.ts `afterAttempt`): this class only schedules.
     const next = afterAttempt(result, held.value.attempts, (this.d.random ?? Math.random)());
@@ -294,6 +315,26 @@ export class OutboxDispatcher {
         this.d.log.warn({ outboxId: entry.id, attempts: held.value.attempts, retryInMs: next.delayMs }, 'outbox delivery failed; will retry');
         return this.later(held, held.value.attempts, new Date(this.d.now().getTime() + next.delayMs), next.why);
     }
+  }
+
+  /**
+   * Installs the app for a person who has never chatted with the bot and remembers their chat, so later messages go
+   * straight there (and a failure to send this one is retried there, not installed again); or what refused it.
+   */
+  private async install(
+    installer: Installer,
+    personId: string,
+    key: string,
+    outboxId: string,
+  ): Promise<{ reference: Record<string, unknown> } | { refused: AttemptResult }> {
+    const installed = await installer.reach(personId);
+    if (!installed.installed) {
+      const { status, retryAfterMs, why } = installed;
+      return { refused: { delivered: false, status, retryAfterMs, message: why, installing: true } };
+    }
+    await this.d.conversations.remember(key, installed.reference, null, this.d.now());
+    this.d.log.info({ outboxId }, 'the app was installed for someone who had never chatted with the bot');
+    return { reference: installed.reference };
   }
 
   /** What to send now. A `show` card is rendered from its subject; an `update` needs the card it updates sent first. */

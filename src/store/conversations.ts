@@ -64,18 +64,36 @@ export class ConversationStore implements Conversations {
     return resource;
   }
 
-  /** Teams answered 403/404: the bot was removed or blocked there. Kept (not deleted) so the failure is visible. */
-  async markDead(id: string, status: number, now: Date): Promise<void> {
+  /**
+   * Teams answered 403/404, or (status null) the person removed the bot from their personal chat. Kept (not deleted), so
+   * the failure is visible and the bot is never installed for them again; with no record yet, one that only says so.
+   */
+  async markDead(id: string, status: number | null, now: Date): Promise<void> {
     this.cache.delete(id);
-    const record = await this.get(id);
-    if (!record) return;
+    const record = (await this.get(id)) ?? { id, reference: {}, userId: null, updatedAt: now.toISOString() };
     const dead = { ...record, dead: { at: now.toISOString(), status } };
     await this.container.items.upsert(dead, this.bounded());
     this.known.delete(id);
     this.remembered(dead);
   }
 
-  /** On uninstall. */
+  /**
+   * Where Teams is for the people of this tenant (the Bot Connector's service URL and the tenant id), as any personal
+   * chat stored gives it: the address a chat the bot starts through Microsoft Graph needs. Null before anyone has chatted.
+   */
+  async teamsAddress(): Promise<{ serviceUrl: string; tenantId: string | null } | null> {
+    const { resources } = await this.container.items
+      .query<{ serviceUrl: string; tenantId?: unknown }>(
+        'SELECT TOP 1 c.reference.serviceUrl AS serviceUrl, c.reference.conversation.tenantId AS tenantId FROM c ' +
+          'WHERE STARTSWITH(c.id, "person:") AND IS_STRING(c.reference.serviceUrl) AND IS_NULL(c.dead)',
+        this.bounded(),
+      )
+      .fetchAll();
+    const found = resources[0];
+    return found ? { serviceUrl: found.serviceUrl, tenantId: typeof found.tenantId === 'string' ? found.tenantId : null } : null;
+  }
+
+  /** On the bot removed from a group chat or channel. */
   async forget(id: string): Promise<void> {
     this.known.delete(id);
     this.cache.set(id, NONE);

@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Actor, Reply } from '../app/context';
+import type { Where } from '../app/commands';
 import { plainName } from '../domain/text';
 import { channelKey, conversationKey, personKey, withoutThread } from '../store/conversations';
 
@@ -114,6 +115,13 @@ export function conversationKeyOf(activity: Activity): string {
   if (isPersonal(activity)) return personKey(activity.from.aadObjectId ?? activity.from.id);
   const { teamId } = teamsDataOf(activity);
   return teamId ? channelKey(teamId, addressOf(activity)) : conversationKey(addressOf(activity));
+}
+
+/** Where a message was typed, for the commands that work there: in a team's channel, which channel and team. */
+export function whereOf(activity: Activity): Where {
+  if (isPersonal(activity)) return { place: 'personal' };
+  const { teamId } = teamsDataOf(activity);
+  return teamId ? { place: 'team', teamId, channelKey: conversationKeyOf(activity) } : { place: 'group' };
 }
 
 /**

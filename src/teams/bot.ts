@@ -1,4 +1,4 @@
-import { TeamsActivityHandler, TurnContext, type InvokeResponse } from 'botbuilder';
+import { TeamsActivityHandler, TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { describeIssues, type ActionResult, type AppContext } from '../app/context';
@@ -6,7 +6,7 @@ import { handleAction, handleMessage } from '../app/router';
 import { helpReply } from '../app/help';
 import { runTurn } from '../app/turn';
 import { unfinishedActionCard, unfinishedMessageReply } from '../app/failure';
-import { actorOf, conversationKeyOf, isPersonal, referenceOf, removalOf, toActivity, type Removal } from './activities';
+import { actorOf, conversationKeyOf, isPersonal, referenceOf, removalOf, toActivity, whereOf, type Removal } from './activities';
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 const ERROR_RESPONSE = 'application/vnd.microsoft.error';
@@ -57,8 +57,8 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
         return next();
       }
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-      const personal = isPersonal(context.activity);
-      const outcome = await runTurn(options.messageDeadlineMs, () => handleMessage(this.app, actor, text, personal));
+      const where = whereOf(context.activity);
+      const outcome = await runTurn(options.messageDeadlineMs, () => handleMessage(this.app, actor, text, where));
       if (!outcome.ok) this.log.warn({ err: outcome.error, why: outcome.why, wrote: outcome.wrote }, 'message turn unfinished');
       const replies = outcome.ok ? outcome.value : [unfinishedMessageReply(outcome)];
       await context.sendActivities(replies.map(toActivity));
@@ -66,7 +66,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (context, next) => {
       const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
-      if (botAdded) await context.sendActivity(toActivity(helpReply('welcome', isPersonal(context.activity))));
+      if (botAdded) await context.sendActivity(toActivity(helpReply('welcome', whereOf(context.activity).place)));
       await next();
     });
   }
@@ -80,7 +80,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     const a = context.activity;
     const removal = removalOf(a);
     if (removal) {
-      await this.forget(removal, a.conversation.conversationType);
+      await this.forget(removal, a);
       return super.run(context);
     }
     let remembering: Promise<void> = Promise.resolve();
@@ -97,11 +97,19 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     }
   }
 
-  private async forget(removal: Removal, conversationType: string | undefined): Promise<void> {
-    if ('teamId' in removal) await this.app.conversations.forgetTeam(removal.teamId);
-    else await this.app.conversations.forget(removal.key);
+  private async forget(removal: Removal, activity: Activity): Promise<void> {
+    const personal = !('teamId' in removal) && isPersonal(activity);
+    // A team's channels, or one channel, take their digest subscriptions with them (docs/rules.md#R-digest-subscription).
+    if ('teamId' in removal) await Promise.all([this.app.conversations.forgetTeam(removal.teamId), this.app.subscriptions.endTeam(removal.teamId)]);
+    // A person who removed the bot is kept, marked, so that it is never installed for them again (docs/rules.md#R-outbox-install).
+    else if (personal) await this.app.conversations.markDead(removal.key, null, this.app.now());
+    else await Promise.all([this.app.conversations.forget(removal.key), this.app.subscriptions.end(removal.key)]);
     const scope = 'teamId' in removal ? 'team' : 'conversation';
-    this.log.info({ conversationType, scope }, 'bot removed: conversation references deleted');
+    const { conversationType } = activity.conversation;
+    this.log.info(
+      { conversationType, scope },
+      personal ? 'bot removed from a personal chat: marked, never installed again' : 'bot removed: conversation references deleted',
+    );
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {

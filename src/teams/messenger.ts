@@ -13,6 +13,12 @@ export class TeamsMessenger implements Messenger {
   async send(reference: Record<string, unknown>, card: Record<string, unknown>, summary: string): Promise<string> {
     let id = '';
     await this.proactive(reference, async (context) => {
+      // A new message, never a reply: botbuilder would reply to its own continuation event's id. Posted to the
+      // conversation itself, a message to a channel's reference starts a new thread (docs/rules.md#R-outbox-conversations).
+      context.onSendActivities(async (_context, activities, next) => {
+        for (const activity of activities) delete activity.replyToId;
+        return next();
+      });
       id = (await context.sendActivity(toActivity({ card: card as AdaptiveCard, summary })))?.id ?? '';
     });
     return id;

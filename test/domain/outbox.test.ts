@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { allStored } from '../../src/store/documents';
 import {
   DEAD_STATUSES,
+  INSTALL_RETRYABLE_STATUSES,
   MAX_ATTEMPTS,
   RETRYABLE_STATUSES,
   afterAttempt,
@@ -107,6 +108,37 @@ describe('outbox (durable proactive messages with retries: R-outbox-with-the-dec
     it('retries are jittered: the same failure at the same attempt spreads between half and all of the step', () => {
       const delays = [0, 0.25, 0.5, 0.75].map((r) => afterAttempt(refused(503), 3, r));
       expect(delays.map((d) => (d.step === 'retry' ? d.delayMs : null))).to.deep.equal([1000, 1250, 1500, 1750]);
+    });
+
+    describe('installing the app for someone who has never chatted with the bot (R-outbox-install)', () => {
+      const installing = (status: number | null, retryAfterMs: number | null = null): AttemptResult => ({
+        delivered: false,
+        status,
+        retryAfterMs,
+        message: `the app could not be installed for them: Microsoft Graph answered ${status}`,
+        installing: true,
+      });
+      const why = (status: number | null) => `the app could not be installed for them: Microsoft Graph answered ${status}`;
+
+      it('Graph refusing (403, 404, 400) gives up at once with the reason, and never marks anyone dead', () => {
+        for (const status of [403, 404, 400, 401, 409])
+          expect(afterAttempt(installing(status), 1, FULL), String(status)).to.deep.equal({ step: 'give-up', why: why(status) });
+      });
+
+      it('Graph throttled, failing or silent is retried like any delivery, honouring Retry-After, until the last attempt', () => {
+        expect(afterAttempt(installing(429, 9000), 1, FULL)).to.deep.equal({ step: 'retry', delayMs: 9000, why: why(429) });
+        for (const status of [500, 502, 503, 504, null])
+          expect(afterAttempt(installing(status), 2, FULL), String(status)).to.deep.equal({ step: 'retry', delayMs: 1000, why: why(status) });
+        expect(afterAttempt(installing(503), MAX_ATTEMPTS, FULL)).to.deep.equal({
+          step: 'give-up',
+          why: `gave up after ${MAX_ATTEMPTS} attempts: ${why(503)}`,
+        });
+      });
+
+      it('retries 429 and 5xx server errors that pass; a 500 from Teams itself is still refused for good', () => {
+        expect([...INSTALL_RETRYABLE_STATUSES].sort()).to.deep.equal([429, 500, 502, 503, 504]);
+        expect(afterAttempt(refused(500), 1, FULL)).to.deep.equal({ step: 'give-up', why: 'Teams refused it (500): HTTP 500' });
+      });
     });
   });
 

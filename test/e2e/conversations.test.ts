@@ -72,12 +72,15 @@ describe('conversation references and scopes (end to end)', () => {
     expect(JSON.stringify(res.body)).to.include('PersonalChatOnly');
   });
 
-  it('uninstalled: the reference is deleted', async () => {
+  it('uninstalled from a personal chat: kept, marked as removed by them, so the app is never installed for them again (R-outbox-install)', async () => {
     await h.message('help', 'isaiah');
-    expect(await read(`person:${PEOPLE.isaiah.aadObjectId}`)).not.to.equal(null);
+    expect(await read(`person:${PEOPLE.isaiah.aadObjectId}`)).to.include({ dead: null });
     const res = await h.post(h.activity('installationUpdate', 'isaiah', { action: 'remove' }));
     expect(res.status).to.equal(200);
-    expect(await read(`person:${PEOPLE.isaiah.aadObjectId}`)).to.equal(null);
+    expect((await read(`person:${PEOPLE.isaiah.aadObjectId}`))!.dead).to.include({ status: null });
+    // Installed again by them: they are back.
+    await h.post(h.activity('installationUpdate', 'isaiah', { action: 'add' }));
+    expect(await read(`person:${PEOPLE.isaiah.aadObjectId}`)).to.include({ dead: null });
   });
 
   it('bot removed from a channel: the channel reference is deleted', async () => {

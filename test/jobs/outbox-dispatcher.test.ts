@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { OutboxDispatcher, type DispatcherDeps } from '../../src/jobs/outbox-dispatcher';
 import { outboxEntry, type Subject } from '../../src/domain/outbox';
-import type { ConversationRecord, Conversations, Directory, DirectoryPerson } from '../../src/app/ports';
+import type { ConversationRecord, Conversations, Directory, DirectoryPerson, Installation, Installer } from '../../src/app/ports';
 import { DeliveryError, type Messenger } from '../../src/app/messenger';
 import { personKey } from '../../src/store/conversations';
 import { waitUntil } from '../support/wait';
@@ -63,13 +63,15 @@ class FakeConversations implements Conversations {
   async userIdOf(): Promise<string | null> {
     return null;
   }
-  async remember(): Promise<void> {}
+  async remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void> {
+    this.records.set(key, { id: key, reference, userId, updatedAt: now.toISOString(), dead: null });
+  }
   async forget(): Promise<void> {}
   async forgetTeam(): Promise<void> {}
   async get(key: string): Promise<ConversationRecord | null> {
     return this.records.get(key) ?? null;
   }
-  async markDead(key: string, status: number, now: Date): Promise<void> {
+  async markDead(key: string, status: number | null, now: Date): Promise<void> {
     const record = this.records.get(key);
     if (record) record.dead = { at: now.toISOString(), status };
   }
@@ -85,6 +87,16 @@ const directory: Directory = {
 };
 
 const unavailable = () => new DeliveryError(503, null, 'Service Unavailable');
+
+/** Graph installing the app: answers in turn from `answers` (installed, when they run out), recording who it was asked for. */
+class FakeInstaller implements Installer {
+  readonly asked: string[] = [];
+  readonly answers: Extract<Installation, { installed: false }>[] = [];
+  async reach(personId: string): Promise<Installation> {
+    this.asked.push(personId);
+    return this.answers.shift() ?? { installed: true, reference: { key: `chat-with-${personId}` } };
+  }
+}
 
 describe('OutboxDispatcher (pending index, slow scan, cards rendered at delivery)', () => {
   let outbox: MemoryOutbox;
@@ -331,6 +343,93 @@ describe('OutboxDispatcher (pending index, slow scan, cards rendered at delivery
       expect(messenger.sent).to.deep.equal([]);
       expect(messenger.updated).to.deep.equal([]);
       expect(outbox.count('add'), 'no fallback').to.equal(0);
+    });
+  });
+
+  describe('someone who has never chatted with the bot (R-outbox-install)', () => {
+    const forbidden = { installed: false as const, status: 403, retryAfterMs: null, why: 'the app could not be installed for them: grant it' };
+
+    it('the app is installed for them, their chat remembered under their person key, and the message sent there', async () => {
+      const installer = new FakeInstaller();
+      await started({ installer });
+      outbox.put(notice('n1', 'newcomer'));
+      outbox.put(notice('n2', 'newcomer'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      dispatcher.kick([{ id: 'n2', customerKey: CUSTOMER }]);
+      await waitUntil('both sent', () => status('n1') === 'sent' && status('n2') === 'sent', 2000, 5);
+
+      expect(installer.asked, 'installed once: the second goes straight to the chat remembered').to.deep.equal(['newcomer']);
+      expect(conversations.records.get(personKey('newcomer'))).to.deep.include({
+        reference: { key: 'chat-with-newcomer' },
+        userId: null,
+        dead: null,
+      });
+      expect(messenger.sent.map((s) => [s.to, s.summary])).to.deep.equal([
+        ['chat-with-newcomer', 'notice n1'],
+        ['chat-with-newcomer', 'notice n2'],
+      ]);
+    });
+
+    it('Graph refusing fails the entry with its reason, and the case managers are told; nothing is marked dead', async () => {
+      const installer = new FakeInstaller();
+      installer.answers.push(forbidden);
+      await started({ installer });
+      outbox.put(notice('n1', 'newcomer'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      await waitUntil('the case manager is told', () => messenger.sent.length === 1, 2000, 5);
+
+      expect(outbox.get('n1')).to.include({ status: 'failed', attempts: 1, lastError: forbidden.why });
+      expect(messenger.sent[0]!.card).to.deep.equal(cardSaying(`n1 to Person newcomer: ${forbidden.why}`));
+      expect(conversations.records.has(personKey('newcomer'))).to.equal(false);
+    });
+
+    it('Graph throttled or silent is retried like any delivery, then the message goes', async () => {
+      const installer = new FakeInstaller();
+      installer.answers.push(
+        { installed: false, status: 503, retryAfterMs: null, why: 'busy' },
+        { installed: false, status: null, retryAfterMs: null, why: 'silent' },
+      );
+      await started({ installer });
+      outbox.put(notice('n1', 'newcomer'));
+      dispatcher.kick([{ id: 'n1', customerKey: CUSTOMER }]);
+      await waitUntil('n1 is sent on its third attempt', () => status('n1') === 'sent', 5000, 5);
+
+      expect(outbox.get('n1')).to.include({ attempts: 3, lastError: null });
+      expect(installer.asked).to.deep.equal(['newcomer', 'newcomer', 'newcomer']);
+      expect(messenger.sent.map((s) => s.to)).to.deep.equal(['chat-with-newcomer']);
+    });
+
+    it('never for someone who removed or blocked the bot, a channel, or a card update: those fail as before', async () => {
+      const installer = new FakeInstaller();
+      await started({ installer });
+      conversations.reachable(personKey('left'));
+      await conversations.markDead(personKey('left'), null, new Date());
+      conversations.reachable(personKey('blocked'));
+      await conversations.markDead(personKey('blocked'), 403, new Date());
+      subjects.set('m1', 'approved');
+      outbox.put(notice('n1', 'left'));
+      outbox.put(notice('n2', 'blocked'));
+      outbox.put(
+        outboxEntry(
+          'n3',
+          CUSTOMER,
+          { kind: 'conversation', conversationKey: 'conversation:gone' },
+          { kind: 'send', card: cardSaying('x'), summary: 'x' },
+          new Date(),
+        ),
+      );
+      outbox.put({ ...show('s1', 'm1'), status: 'sent', activityId: 'activity-9', recipient: { kind: 'person', personId: 'newcomer' } });
+      outbox.put({ ...update('u1', 's1'), recipient: { kind: 'person', personId: 'newcomer' } });
+      dispatcher.kick(['n1', 'n2', 'n3', 'u1'].map((id) => ({ id, customerKey: CUSTOMER })));
+      await waitUntil('all four fail', () => ['n1', 'n2', 'n3', 'u1'].every((id) => status(id) === 'failed'), 2000, 5);
+
+      expect(['n1', 'n2', 'n3', 'u1'].map((id) => outbox.get(id).lastError)).to.deep.equal([
+        'they removed the bot from their Teams',
+        'conversation marked dead (403)',
+        'no conversation with the bot yet',
+        'no conversation with the bot yet',
+      ]);
+      expect(installer.asked).to.deep.equal([]);
     });
   });
 

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { DECIDER_CARDS, openPhone, overflowsInEveryState, PHONE_WIDTH, report, stressed, UNBROKEN, type Overflow, type Phone } from './phone';
+import { digestFigures, type DigestRows } from '../../src/domain/digest';
+import { chatUrlOf, digestCard } from '../../src/app/digest/views';
 
 type States = { state: string; overflows: Overflow[] }[];
 
@@ -81,6 +83,36 @@ describe(`decider cards at phone width (${PHONE_WIDTH} px, adaptivecards in head
         ['with "Step" open', true],
       ]);
       expect(report('step', states)).to.include('Not wrapped').and.include('scrolls or clips sideways');
+    });
+  });
+
+  describe('the weekly digest card (docs/rules.md#R-digest-figures)', () => {
+    const slot = new Date('2026-11-30T08:00:00Z');
+    const area = (id: string, name: string) => ({ id, name, headOfService: 'hos', deputy: null, alternates: [] });
+    const incident = (serviceArea: string, reportedAt: string) => ({ category: 'aggressive' as const, serviceArea, reportedAt });
+    const card = (rows: DigestRows, areas: ReturnType<typeof area>[]) =>
+      digestCard(digestFigures(rows, slot, null), areas, slot, chatUrlOf('9a4d1e6b-2c7f-4b83-a5d0-1e3f8c6b4a29')).card;
+
+    it('fits with realistic counts for every service area, tables and the link included', async () => {
+      const areas = [area('housing', 'Housing Management'), area('income', 'Income and Tenancy Support'), area('repairs', 'Repairs & Maintenance')];
+      const incidents = Array.from({ length: 140 }, (_, i) =>
+        incident(areas[i % 3]!.id, `2026-11-${String(16 + (i % 14)).padStart(2, '0')}T10:00:00.000Z`),
+      );
+      const states = await overflowsInEveryState(open(), card({ incidents, measures: [], appeals: [], failedNotices: [], incomplete: false }, areas));
+      expectFits('digest', states, []);
+    });
+
+    it('wraps the longest area names, unbroken, and counts in the millions', async () => {
+      const areas = Array.from({ length: 20 }, (_, i) => area(`area-${i}`, `${UNBROKEN}-${i}`));
+      const incidents = areas.flatMap((a) => Array.from({ length: 3 }, () => incident(a.id, '2026-11-24T10:00:00.000Z')));
+      const figures = digestFigures({ incidents, measures: [], appeals: [], failedNotices: [], incomplete: true }, slot, null);
+      const many = { reporting: 1_234_567, previous: 7_654_321 };
+      const huge = {
+        ...figures,
+        incidents: { ...figures.incidents, total: many, byCategory: { aggressive: many, demands: many, persistence: many } },
+      };
+      const states = await overflowsInEveryState(open(), digestCard(huge, areas, slot, chatUrlOf('9a4d1e6b-2c7f-4b83-a5d0-1e3f8c6b4a29')).card);
+      expectFits('digest (worst case)', states, []);
     });
   });
 

@@ -15,7 +15,15 @@ import type {
   OutboxPointer,
   ReviewDue,
   Versioned,
+  Page,
+  SignOffWaiting,
+  ActiveReview,
+  AppealWaiting,
+  DigestRecords,
+  DigestSubscriptions,
+  OpenAppealRow,
 } from '../../src/app/ports';
+import type { DigestSubscription, FailedNoticeRow, IncidentRow, MeasureRow } from '../../src/domain/digest';
 import { emptySummary, headerOf, type CustomerSummary, type IncidentHeader } from '../../src/domain/summary';
 import type { Measure } from '../../src/domain/measure';
 import type { AuditEvent, Incident } from '../../src/domain/records';
@@ -166,6 +174,32 @@ export class MemoryMeasures implements MeasureRepository {
       .map(({ id, customerKey, kind, status, interim, reviewDue }) => ({ id, customerKey, kind, status, interim, reviewDue }));
   }
 
+  async awaitingSignOff(limit: number, page: string | null): Promise<Page<SignOffWaiting>> {
+    const waiting = this.values().filter((m) => m.status === 'pending-sign-off');
+    const read = pageFrom(waiting, (m) => m.proposedAt, limit, page);
+    return {
+      ...read,
+      items: read.items.map(({ id, customerKey, kind, status, interim, signOff, incidentRefs }) => ({
+        id,
+        customerKey,
+        kind,
+        status,
+        interim,
+        signOff,
+        firstIncident: incidentRefs[0]!,
+      })),
+    };
+  }
+
+  async activeByReviewDate(from: string, to: string, limit: number, page: string | null): Promise<Page<ActiveReview>> {
+    const active = this.values().filter((m) => m.status === 'active' && m.reviewDue >= from && m.reviewDue < to);
+    const read = pageFrom(active, (m) => m.reviewDue, limit, page);
+    return {
+      ...read,
+      items: read.items.map(({ id, customerKey, kind, status, reviewDue, proposedBy }) => ({ id, customerKey, kind, status, reviewDue, proposedBy })),
+    };
+  }
+
   /** Stores a measure as given (setting up a test, or a change "someone else" made). */
   put(m: Measure): void {
     this.customers.measures.put(m);
@@ -190,6 +224,41 @@ export class MemoryAppeals implements AppealRepository {
       .sort((a, b) => a.dueOn.localeCompare(b.dueOn))
       .slice(0, limit);
   }
+
+  async openDueBy(until: string, limit: number, page: string | null): Promise<Page<AppealWaiting>> {
+    const open = this.customers.appeals.values().filter((a) => a.status === 'open' && a.dueOn <= until);
+    const read = pageFrom(open, (a) => a.dueOn, limit, page);
+    return {
+      ...read,
+      items: read.items.map(({ id, customerKey, measureId, measureKind, status, receivedOn, dueOn, approverId, deputyId }) => ({
+        id,
+        customerKey,
+        measureId,
+        measureKind,
+        status,
+        receivedOn,
+        dueOn,
+        approverId,
+        deputyId,
+      })),
+    };
+  }
+}
+
+/** Items per page of the in-memory lists across customers: small, so use-case tests go through several pages. */
+export const MEMORY_PAGE_SIZE = 2;
+
+/**
+ * A page of the first `limit` items in `key` order, resuming after the last key the previous page gave (and counting
+ * what was read), as a Cosmos continuation token does: records that leave the list between pages shift nothing.
+ */
+function pageFrom<T extends { id: string }>(items: T[], sortKey: (item: T) => string, limit: number, page: string | null): Page<T> {
+  const key = (item: T) => `${sortKey(item)}\n${item.id}`;
+  const { after, read } = page ? (JSON.parse(page) as { after: string; read: number }) : { after: '', read: 0 };
+  const rest = items.filter((item) => key(item) > after).sort((a, b) => key(a).localeCompare(key(b)));
+  const got = rest.slice(0, Math.min(MEMORY_PAGE_SIZE, limit - read));
+  const more = rest.length > got.length && read + got.length < limit;
+  return { items: got, next: more ? JSON.stringify({ after: key(got.at(-1)!), read: read + got.length }) : null };
 }
 
 export class MemoryIncidents implements IncidentRepository {
@@ -258,9 +327,9 @@ export class MemoryConversations implements Conversations {
   async get(key: string): Promise<ConversationRecord | null> {
     return structuredClone(this.records.get(key) ?? null);
   }
-  async markDead(key: string, status: number, now: Date): Promise<void> {
-    const record = this.records.get(key);
-    if (record) this.records.set(key, { ...record, dead: { at: now.toISOString(), status } });
+  async markDead(key: string, status: number | null, now: Date): Promise<void> {
+    const record = this.records.get(key) ?? { id: key, reference: {}, userId: null, updatedAt: now.toISOString() };
+    this.records.set(key, { ...record, dead: { at: now.toISOString(), status } });
   }
 }
 
@@ -283,6 +352,10 @@ export class MemoryOutbox implements Outbox {
 
   get(id: string): OutboxEntry {
     return structuredClone(this.stored.get(id)!.entry);
+  }
+
+  entries(): OutboxEntry[] {
+    return [...this.stored.values()].map((s) => structuredClone(s.entry));
   }
 
   count(call: string): number {
@@ -338,6 +411,75 @@ export class MemoryOutbox implements Outbox {
   }
 }
 
+/** Digest subscriptions by channel key. */
+export class MemorySubscriptions implements DigestSubscriptions {
+  readonly byChannel = new Map<string, DigestSubscription>();
+  async get(channelKey: string): Promise<DigestSubscription | null> {
+    return structuredClone(this.byChannel.get(channelKey) ?? null);
+  }
+  async save(subscription: DigestSubscription): Promise<void> {
+    this.byChannel.set(subscription.channelKey, structuredClone(subscription));
+  }
+  async end(channelKey: string): Promise<void> {
+    this.byChannel.delete(channelKey);
+  }
+  async endTeam(teamId: string): Promise<void> {
+    for (const [key, s] of this.byChannel) if (s.teamId === teamId) this.byChannel.delete(key);
+  }
+  async all(): Promise<DigestSubscription[]> {
+    return [...this.byChannel.values()].map((s) => structuredClone(s));
+  }
+}
+
+/** The digest's reads over the records in memory (customers' incidents, measures and appeals; the jobs' outbox): one page each. */
+export class MemoryDigest implements DigestRecords {
+  constructor(
+    private readonly customers: MemoryCustomers,
+    private readonly outbox: MemoryOutbox,
+  ) {}
+
+  async incidentsReported(from: string, to: string, limit: number): Promise<Page<IncidentRow>> {
+    const rows = [...this.customers.incidents.values()].filter((i) => i.reportedAt >= from && i.reportedAt < to);
+    return onePage(
+      rows.map((i) => pick(i, 'category', 'serviceArea', 'reportedAt')),
+      limit,
+    );
+  }
+
+  async measures(status: 'pending-sign-off' | 'active' | 'lapsed', reviewFrom: string, limit: number): Promise<Page<MeasureRow>> {
+    const rows = this.customers.measures.values().filter((m) => m.status === status && m.reviewDue >= reviewFrom);
+    return onePage(
+      rows.map((m) => ({
+        ...pick(m, 'id', 'kind', 'status', 'interim', 'serviceArea', 'reviewDue'),
+        waitingSince: m.signOff?.requestedAt ?? m.proposedAt,
+      })),
+      limit,
+    );
+  }
+
+  async openAppeals(limit: number): Promise<Page<OpenAppealRow>> {
+    const rows = this.customers.appeals.values().filter((a) => a.status === 'open');
+    return onePage(
+      rows.map((a) => pick(a, 'measureId', 'customerKey', 'dueOn')),
+      limit,
+    );
+  }
+
+  async failedNotices(from: string, to: string, limit: number): Promise<Page<FailedNoticeRow>> {
+    const rows = this.outbox.entries().filter((e) => e.status === 'failed' && e.createdAt >= from && e.createdAt < to);
+    return onePage(
+      rows.map((e) => pick(e, 'createdAt')),
+      limit,
+    );
+  }
+}
+
+const onePage = <T>(items: T[], limit: number): Page<T> => ({ items: items.slice(0, limit), next: null });
+
+function pick<T, K extends keyof T>(value: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
+}
+
 export interface MemoryApp {
   ctx: AppContext;
   customers: MemoryCustomers;
@@ -347,8 +489,12 @@ export interface MemoryApp {
   audit: MemoryAudit;
   conversations: MemoryConversations;
   outbox: MemoryOutbox;
+  subscriptions: MemorySubscriptions;
+  digest: MemoryDigest;
   /** Every batch of entries the use cases asked the outbox to send. */
   notified: { id: string; customerKey: string }[][];
+  /** The warnings logged (ctx.log). */
+  warnings: { fields: Record<string, string | number>; message: string }[];
 }
 
 /** An AppContext over in-memory ports, a directory and a fixed clock. */
@@ -360,7 +506,10 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const audit = new MemoryAudit();
   const conversations = new MemoryConversations();
   const outbox = new MemoryOutbox();
+  const subscriptions = new MemorySubscriptions();
+  const digest = new MemoryDigest(customers, outbox);
   const notified: { id: string; customerKey: string }[][] = [];
+  const warnings: MemoryApp['warnings'] = [];
   const ctx: AppContext = {
     customers,
     incidents,
@@ -374,8 +523,12 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     now: () => now,
     newId: randomUUID,
     policyVersion: TEST_POLICY_VERSION,
+    log: { warn: (fields, message) => void warnings.push({ fields, message }) },
+    subscriptions,
+    digest,
+    botAppId: null,
   };
-  return { ctx, customers, measures, appeals, incidents, audit, conversations, outbox, notified };
+  return { ctx, customers, measures, appeals, incidents, audit, conversations, outbox, subscriptions, digest, notified, warnings };
 }
 
 /** The same, with the sample directory (src/directory/local-directory.json). */
