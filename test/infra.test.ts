@@ -320,9 +320,16 @@ describe('infra (Bicep) stays in step with the code', () => {
         const source = readFileSync(join(storeDir, f), 'utf8');
         const re = /this\.(\w+)\.items\s*\.query(?:<[^()]*?>)?\(\s*\{\s*query:\s*(['"`])((?:(?!\2)[\s\S])*)\2/g;
         for (const m of source.matchAll(re)) queries.push({ container: m[1]!, query: m[3]! });
+        // One page of a query across customers (src/store/pages.ts queryPage): the container, then the query.
+        const paged = /queryPage(?:<[^()]*?>)?\(\s*this\.(\w+),\s*this\.bounded,\s*(['"`])((?:(?!\2)[\s\S])*)\2/g;
+        for (const m of source.matchAll(paged)) queries.push({ container: m[1]!, query: m[3]! });
       }
       const sorted = queries.filter((q) => /\bORDER\s+BY\b/i.test(q.query));
       expect(sorted.length, 'found the sorted queries of src/store (IncidentStore.reportedBy at least)').to.be.greaterThan(0);
+      expect(
+        sorted.some((q) => q.query.includes('c.type = "appeal" AND c.status = "open" AND c.dueOn <= @until')),
+        'found the paged queries too (AppealStore.openDueBy)',
+      ).to.equal(true);
 
       const indexes = new Map(
         declared().map((c) => [

@@ -3,7 +3,7 @@ import type { Appeal } from '../domain/appeal';
 import type { AppealRepository, AppealWaiting, Page, Versioned } from '../app/ports';
 import { readVersioned, recordOf, type Bounded, type Stored } from './documents';
 import type { CosmosStore } from './cosmos';
-import { pageOf, pageOptions } from './pages';
+import { queryPage } from './pages';
 
 /** Appeals (§7) in the customer's partition. Like measures, they are written only with their customer's summary (src/store/customers.ts). */
 export class AppealStore implements AppealRepository {
@@ -40,19 +40,12 @@ export class AppealStore implements AppealRepository {
 
   /** Open appeals due by `until`, soonest first: bounded by state and date, page by page (the reminders). */
   async openDueBy(until: string, limit: number, page: string | null): Promise<Page<AppealWaiting>> {
-    const response = await this.cases.items
-      .query<AppealWaiting>(
-        {
-          query:
-            'SELECT TOP @limit c.id, c.customerKey, c.measureId, c.measureKind, c.status, c.receivedOn, c.dueOn, c.approverId, c.deputyId FROM c WHERE c.type = "appeal" AND c.status = "open" AND c.dueOn <= @until ORDER BY c.dueOn',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@until', value: until },
-          ],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    return pageOf(response);
+    return queryPage<AppealWaiting>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.id, c.customerKey, c.measureId, c.measureKind, c.status, c.receivedOn, c.dueOn, c.approverId, c.deputyId FROM c WHERE c.type = "appeal" AND c.status = "open" AND c.dueOn <= @until ORDER BY c.dueOn',
+      { limit, until },
+      page,
+    );
   }
 }

@@ -2,7 +2,7 @@ import type { Container } from '@azure/cosmos';
 import type { FailedNoticeRow, IncidentRow, MeasureRow } from '../domain/digest';
 import type { DigestRecords, OpenAppealRow, Page } from '../app/ports';
 import type { Bounded } from './documents';
-import { pageOf, pageOptions } from './pages';
+import { queryPage } from './pages';
 import type { CosmosStore } from './cosmos';
 
 /** A measure as projected: when it began to wait for sign-off is its request's time, else when it was proposed. */
@@ -24,21 +24,13 @@ export class DigestStore implements DigestRecords {
   }
 
   async incidentsReported(from: string, to: string, limit: number, page: string | null): Promise<Page<IncidentRow>> {
-    const response = await this.cases.items
-      .query<IncidentRow>(
-        {
-          query:
-            'SELECT TOP @limit c.category, c.serviceArea, c.reportedAt FROM c WHERE c.type = "incident" AND c.reportedAt >= @from AND c.reportedAt < @to ORDER BY c.reportedAt',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@from', value: from },
-            { name: '@to', value: to },
-          ],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    return pageOf(response);
+    return queryPage<IncidentRow>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.category, c.serviceArea, c.reportedAt FROM c WHERE c.type = "incident" AND c.reportedAt >= @from AND c.reportedAt < @to ORDER BY c.reportedAt',
+      { limit, from, to },
+      page,
+    );
   }
 
   async measures(
@@ -47,52 +39,33 @@ export class DigestStore implements DigestRecords {
     limit: number,
     page: string | null,
   ): Promise<Page<MeasureRow>> {
-    const response = await this.cases.items
-      .query<MeasureProjection>(
-        {
-          query:
-            'SELECT TOP @limit c.id, c.kind, c.status, c.interim, c.serviceArea, c.reviewDue, c.proposedAt, c.signOff.requestedAt AS signOffAsked FROM c WHERE c.type = "measure" AND c.status = @status AND c.reviewDue >= @from ORDER BY c.reviewDue',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@status', value: status },
-            { name: '@from', value: reviewFrom },
-          ],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    const { items, next } = pageOf(response);
+    const { items, next } = await queryPage<MeasureProjection>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.id, c.kind, c.status, c.interim, c.serviceArea, c.reviewDue, c.proposedAt, c.signOff.requestedAt AS signOffAsked FROM c WHERE c.type = "measure" AND c.status = @status AND c.reviewDue >= @from ORDER BY c.reviewDue',
+      { limit, status, from: reviewFrom },
+      page,
+    );
     return { items: items.map(({ proposedAt, signOffAsked, ...m }) => ({ ...m, waitingSince: signOffAsked ?? proposedAt })), next };
   }
 
   async openAppeals(limit: number, page: string | null): Promise<Page<OpenAppealRow>> {
-    const response = await this.cases.items
-      .query<OpenAppealRow>(
-        {
-          query: 'SELECT TOP @limit c.measureId, c.customerKey, c.dueOn FROM c WHERE c.type = "appeal" AND c.status = "open" ORDER BY c.dueOn',
-          parameters: [{ name: '@limit', value: limit }],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    return pageOf(response);
+    return queryPage<OpenAppealRow>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.measureId, c.customerKey, c.dueOn FROM c WHERE c.type = "appeal" AND c.status = "open" ORDER BY c.dueOn',
+      { limit },
+      page,
+    );
   }
 
   async failedNotices(from: string, to: string, limit: number, page: string | null): Promise<Page<FailedNoticeRow>> {
-    const response = await this.cases.items
-      .query<FailedNoticeRow>(
-        {
-          query:
-            'SELECT TOP @limit c.createdAt FROM c WHERE c.type = "outbox" AND c.status = "failed" AND c.createdAt >= @from AND c.createdAt < @to ORDER BY c.createdAt',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@from', value: from },
-            { name: '@to', value: to },
-          ],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    return pageOf(response);
+    return queryPage<FailedNoticeRow>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.createdAt FROM c WHERE c.type = "outbox" AND c.status = "failed" AND c.createdAt >= @from AND c.createdAt < @to ORDER BY c.createdAt',
+      { limit, from, to },
+      page,
+    );
   }
 }

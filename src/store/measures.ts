@@ -3,7 +3,7 @@ import type { Measure } from '../domain/measure';
 import type { ActiveReview, MeasureRepository, Page, ReviewDue, SignOffWaiting, Versioned } from '../app/ports';
 import { readVersioned, recordOf, type Bounded, type Stored, pageParameters } from './documents';
 import type { CosmosStore } from './cosmos';
-import { pageOf, pageOptions } from './pages';
+import { queryPage } from './pages';
 
 /** Measures (markers and proposals) in the customer's partition. They are written only with their customer's summary (src/store/customers.ts). */
 export class MeasureStore implements MeasureRepository {
@@ -75,36 +75,24 @@ export class MeasureStore implements MeasureRepository {
 
   /** Measures awaiting sign-off, oldest first: bounded by state (a sign-off waits days, not months), page by page. */
   async awaitingSignOff(limit: number, page: string | null): Promise<Page<SignOffWaiting>> {
-    const response = await this.cases.items
-      .query<SignOffWaiting>(
-        {
-          query:
-            'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.interim, c.signOff, c.incidentRefs[0] AS firstIncident FROM c WHERE c.type = "measure" AND c.status = "pending-sign-off" ORDER BY c.proposedAt',
-          parameters: [{ name: '@limit', value: limit }],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    return pageOf(response);
+    return queryPage<SignOffWaiting>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.interim, c.signOff, c.incidentRefs[0] AS firstIncident FROM c WHERE c.type = "measure" AND c.status = "pending-sign-off" ORDER BY c.proposedAt',
+      { limit },
+      page,
+    );
   }
 
   /** Active measures reviewed in [from, to), soonest first, page by page: only what reminders and the lapse job need. */
   async activeByReviewDate(from: string, to: string, limit: number, page: string | null): Promise<Page<ActiveReview>> {
-    const response = await this.cases.items
-      .query<ActiveReview>(
-        {
-          query:
-            'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.reviewDue, c.proposedBy FROM c WHERE c.type = "measure" AND c.status = "active" AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@from', value: from },
-            { name: '@to', value: to },
-          ],
-        },
-        pageOptions(page, this.bounded),
-      )
-      .fetchNext();
-    return pageOf(response);
+    return queryPage<ActiveReview>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.reviewDue, c.proposedBy FROM c WHERE c.type = "measure" AND c.status = "active" AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue',
+      { limit, from, to },
+      page,
+    );
   }
 }
 

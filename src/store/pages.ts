@@ -1,16 +1,27 @@
-import type { FeedOptions, FeedResponse } from '@azure/cosmos';
+import type { Container, JSONValue } from '@azure/cosmos';
 import type { Page } from '../app/ports';
 import type { Bounded } from './documents';
 
 /** Items per page of a list across customers: each page is its own bounded request. */
 export const PAGE_SIZE = 100;
 
-/** Options for one page of a query: where it starts (a continuation token; null: the first page), its size, its bound. */
-export function pageOptions(page: string | null, bounded: Bounded): FeedOptions {
-  return { maxItemCount: PAGE_SIZE, ...(page ? { continuationToken: page } : {}), ...bounded() };
-}
-
-/** A page as the application sees it: its items, and the token of the next (null: the last). */
-export function pageOf<T>(response: FeedResponse<T>): Page<T> {
+/**
+ * One page of a query across customers: `page` is where it starts (a continuation token; null: the first page), and
+ * every `@name` in the query is bound from `parameters` (never spliced into the text). The next page's token is null on
+ * the last.
+ */
+export async function queryPage<T>(
+  container: Container,
+  bounded: Bounded,
+  query: string,
+  parameters: Record<string, JSONValue>,
+  page: string | null,
+): Promise<Page<T>> {
+  const response = await container.items
+    .query<T>(
+      { query, parameters: Object.entries(parameters).map(([name, value]) => ({ name: `@${name}`, value })) },
+      { maxItemCount: PAGE_SIZE, ...(page ? { continuationToken: page } : {}), ...bounded() },
+    )
+    .fetchNext();
   return { items: response.resources, next: response.continuationToken ?? null };
 }
