@@ -161,6 +161,11 @@ export interface Conversations {
   /** A person's Teams user id (for card refresh `userIds`), if they have chatted with the bot. */
   userIdOf(personId: string): Promise<string | null>;
   remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void>;
+  /**
+   * Saves a chat the bot started itself (installed through Graph) unless one is already known: the reference Teams sends
+   * when the app is installed (with the person's Teams user id) wins, whichever arrives first.
+   */
+  introduce(key: string, reference: Record<string, unknown>, now: Date): Promise<void>;
   forget(key: string): Promise<void>;
   /** Every channel of a team (the bot removed from it, or the team archived or deleted). */
   forgetTeam(teamId: string): Promise<void>;

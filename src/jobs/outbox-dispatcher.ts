@@ -332,7 +332,7 @@ export class OutboxDispatcher {
       const { status, retryAfterMs, why } = installed;
       return { refused: { delivered: false, status, retryAfterMs, message: why, installing: true } };
     }
-    await this.d.conversations.remember(key, installed.reference, null, this.d.now());
+    await this.d.conversations.introduce(key, installed.reference, this.d.now());
     this.d.log.info({ outboxId }, 'the app was installed for someone who had never chatted with the bot');
     return { reference: installed.reference };
   }

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { LRUCache } from 'lru-cache';
-import { isNotFound } from './errors';
+import { isConflict, isNotFound } from './errors';
 import { pointRead, type Bounded } from './documents';
 import type { ConversationRecord, Conversations } from '../app/ports';
 import type { CosmosStore } from './cosmos';
@@ -54,6 +54,17 @@ export class ConversationStore implements Conversations {
     await this.container.items.upsert(record, this.bounded());
     this.known.set(id, fingerprint);
     this.remembered(record);
+  }
+
+  async introduce(id: string, reference: Record<string, unknown>, now: Date): Promise<void> {
+    const record: ConversationRecord = { id, reference, userId: null, updatedAt: now.toISOString(), dead: null };
+    try {
+      await this.container.items.create(record, this.bounded());
+      this.remembered(record);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      this.cache.delete(id); // Teams' own is there: read it next time
+    }
   }
 
   async get(id: string): Promise<ConversationRecord | null> {

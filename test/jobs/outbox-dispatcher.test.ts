@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { OutboxDispatcher, type DispatcherDeps } from '../../src/jobs/outbox-dispatcher';
 import { outboxEntry, type Subject } from '../../src/domain/outbox';
-import type { ConversationRecord, Conversations, Directory, DirectoryPerson, Installation, Installer } from '../../src/app/ports';
+import type { Directory, DirectoryPerson, Installation, Installer } from '../../src/app/ports';
 import { DeliveryError, type Messenger } from '../../src/app/messenger';
 import { personKey } from '../../src/store/conversations';
 import { waitUntil } from '../support/wait';
-import { MemoryOutbox } from '../support/memory-ports';
+import { MemoryConversations, MemoryOutbox } from '../support/memory-ports';
 
 type Card = Record<string, unknown>;
 
@@ -53,27 +53,10 @@ class FakeMessenger implements Messenger {
   }
 }
 
-class FakeConversations implements Conversations {
-  readonly records = new Map<string, ConversationRecord>();
-
+/** Conversations in memory, and a way to make one reachable (its reference names it, so sends can be told apart). */
+class FakeConversations extends MemoryConversations {
   reachable(key: string): void {
     this.records.set(key, { id: key, reference: { key }, userId: null, updatedAt: new Date().toISOString(), dead: null });
-  }
-
-  async userIdOf(): Promise<string | null> {
-    return null;
-  }
-  async remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void> {
-    this.records.set(key, { id: key, reference, userId, updatedAt: now.toISOString(), dead: null });
-  }
-  async forget(): Promise<void> {}
-  async forgetTeam(): Promise<void> {}
-  async get(key: string): Promise<ConversationRecord | null> {
-    return this.records.get(key) ?? null;
-  }
-  async markDead(key: string, status: number | null, now: Date): Promise<void> {
-    const record = this.records.get(key);
-    if (record) record.dead = { at: now.toISOString(), status };
   }
 }
 

@@ -318,6 +318,9 @@ export class MemoryConversations implements Conversations {
   async remember(key: string, reference: Record<string, unknown>, userId: string | null, now: Date): Promise<void> {
     this.records.set(key, { id: key, reference, userId, updatedAt: now.toISOString(), dead: null });
   }
+  async introduce(key: string, reference: Record<string, unknown>, now: Date): Promise<void> {
+    if (!this.records.has(key)) await this.remember(key, reference, null, now);
+  }
   async forget(key: string): Promise<void> {
     this.records.delete(key);
   }
