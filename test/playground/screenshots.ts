@@ -5,8 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { cardWith, fillIncidentForm, REFERENCE, send, startSession, type Session } from './support';
+import { cardWith, fillIncidentForm, postInChannel, REFERENCE, send, startSession, type Session } from './support';
 import { activityFor, violentIncident } from '../support/harness';
+import { sampleIncident } from '../support/fixtures';
+import type { CategoryId } from '../../src/domain/policy';
 
 const OUT = path.join(__dirname, 'screenshots');
 const WIDTH = 900;
@@ -39,6 +41,41 @@ async function shoot(page: Page, card: Locator, file: string, opts: { withComman
   const clip = { x: 0, y, width: viewport.width, height: Math.min(Math.round(box.bottom + 4) - y, viewport.height - y) };
   await page.screenshot({ path: path.join(OUT, file), clip, animations: 'disabled', caret: 'hide' });
   console.log(`${file}: ${clip.width}×${clip.height}`);
+}
+
+/** Reports of the two weeks before this one, a day apart, across categories and areas: what the digest counts. */
+async function seedEarlierReports(session: Session): Promise<void> {
+  const week = 7 * 86_400_000;
+  const spread: [CategoryId, string, number][] = [
+    ['aggressive', 'housing-management', 1],
+    ['aggressive', 'repairs', 1],
+    ['aggressive', 'income', 2],
+    ['demands', 'repairs', 1],
+    ['persistence', 'income', 1],
+    ['persistence', 'income', 2],
+    ['demands', 'housing-management', 2],
+  ];
+  const now = Date.now();
+  await Promise.all(
+    spread.map(([category, serviceArea, weeksAgo], n) => {
+      const reportedAt = new Date(now - weeksAgo * week - n * 3_600_000).toISOString();
+      const reference = `UB-SC${n + 2}-A${n + 2}B`;
+      const customerKey = `T0070${n}`;
+      return session.bot.cosmos.containers.cases.items.create(
+        sampleIncident({
+          id: reference,
+          reference,
+          customerKey,
+          customerRef: customerKey,
+          submissionKey: reference,
+          category,
+          serviceArea,
+          reportedAt,
+          occurredAt: reportedAt,
+        }),
+      );
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -117,6 +154,19 @@ async function main(): Promise<void> {
     const check = cardWith(p, `Customer ${CUSTOMER}`);
     await check.getByText('Visit in pairs only.', { exact: true }).waitFor();
     await shoot(p, check, 'check.png', { withCommand: true });
+
+    // The weekly digest in the team's channel: last week's and the week before's reports (stored as the bot stores them),
+    // beside the measures the reports above put in force and the sign-off still waiting.
+    await seedEarlierReports(session);
+    await postInChannel(p, 'digest subscribe');
+    await p
+      .getByText(/this channel now gets the weekly digest/)
+      .first()
+      .waitFor();
+    await postInChannel(p, 'digest preview');
+    const digest = cardWith(p, 'Weekly digest: all service areas');
+    await digest.getByText('New incidents').first().waitFor();
+    await shoot(p, digest, 'digest.png', { withCommand: false });
   } finally {
     await session?.stop();
   }

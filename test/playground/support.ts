@@ -206,6 +206,24 @@ export function cardWith(page: Page, text: string | RegExp): Locator {
   return page.locator('.ac-adaptiveCard').filter({ hasText: pattern }).last();
 }
 
+/**
+ * Opens the team's General channel and starts a new post there that @mentions the bot (in a channel the bot hears only
+ * what mentions it): the mention is picked from the composer's suggestions, as a person does.
+ */
+export async function postInChannel(page: Page, text: string): Promise<void> {
+  const channel = page.locator('button[aria-label="Housing Management - General"]').first();
+  // At narrow widths the Playground folds its list of chats away: open it to pick the channel.
+  const where = await channel.boundingBox();
+  if (!where || where.x < 0) await page.getByRole('button', { name: 'Toggle app bar and conversation window' }).click();
+  await channel.click();
+  const box = composer(page).first(); // "Start a new post"; each post below has a reply box of its own
+  await box.click();
+  await box.pressSequentially('@Unacc');
+  await page.getByRole('listbox').getByText('Unacceptable Behaviour', { exact: true }).first().click();
+  await box.pressSequentially(` ${text}`);
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+}
+
 export interface IncidentInput {
   customerRef: string;
   customerName: string;
