@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { cardWith, fillIncidentForm, REFERENCE, send, startSession, type Session } from './support';
+import { cardWith, fillIncidentForm, postInChannel, REFERENCE, send, startSession, type Session } from './support';
 
 describe('Microsoft 365 Agents Playground (headless Chromium)', function () {
   this.timeout(60_000);
@@ -99,5 +99,21 @@ describe('Microsoft 365 Agents Playground (headless Chromium)', function () {
     const card = cardWith(p, 'Your reports');
     await card.waitFor();
     expect(await card.innerText()).to.include(reference);
+  });
+
+  it('digest subscribe and preview in a team channel: the digest card, counts only', async () => {
+    const p = page();
+    await postInChannel(p, 'digest subscribe');
+    await p
+      .getByText(/this channel now gets the weekly digest for every service area/)
+      .first()
+      .waitFor();
+    await postInChannel(p, 'digest preview');
+    const card = cardWith(p, 'Weekly digest: all service areas');
+    await card.getByText('Measures in force').first().waitFor();
+    const text = await card.innerText();
+    expect(text).to.include('Visits and meetings in pairs');
+    expect(text, 'a digest never names a customer').to.not.include(customerRef);
+    expect(text, 'nor any incident').to.not.match(REFERENCE);
   });
 });
