@@ -45,6 +45,7 @@ import { TeamsMessenger } from './teams/messenger';
 import { startHttpServer } from './http/server';
 import { Admission } from './http/admission';
 import { outsideTurn } from './app/turn';
+import { FileDeliveryError } from './app/files';
 import { withinDeadline } from './deadline';
 import { loadDotEnv } from './env-file';
 import { checkPolicyText } from './policy-check';
@@ -160,6 +161,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     audit: new AuditStore(cosmos),
     directory,
     outbox,
+    // PLACEHOLDER (being built): the document library or the personal chat.
+    files: { deliver: () => Promise.reject(new FileDeliveryError('Handing over files is not built yet.')) },
     // Delivery is background work: it must not carry the state of the turn that queued it.
     notify: (entries) => outsideTurn(() => dispatcher.kick(entries)),
     now,

@@ -1,4 +1,4 @@
-import type { AppLog, DigestRecords, DigestSubscriptions, Directory } from './ports';
+import type { AppLog, DigestRecords, DigestSubscriptions, Directory, Files } from './ports';
 import type { AppealRepository, AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository, Outbox } from './ports';
 import type { AdaptiveCard } from '../cards/render';
 import type { z } from 'zod';
@@ -28,6 +28,8 @@ export interface AppContext {
   directory: Directory;
   /** Where jobs queue what is not part of a decision (a digest, a reminder); decisions write theirs with the decision. */
   outbox: Outbox;
+  /** Hands people files (letters, the register, exports): the document library, else their personal chat. */
+  files: Files;
   /** Tells the outbox dispatcher these entries were just written (so they go now, not at the next poll). */
   notify: (entries: readonly { id: string; customerKey: string }[]) => void;
   now: () => Date;

@@ -284,3 +284,27 @@ export interface DigestRecords {
   /** Outbox entries queued in [from, to) that could not be delivered. */
   failedNotices(from: string, to: string, limit: number, page: string | null): Promise<Page<FailedNoticeRow>>;
 }
+
+/** A file the bot hands a person (docs/architecture.md#files): a letter draft, the register, a subject access export. */
+export interface OutgoingFile {
+  /** The file's name as the person sees it, e.g. `register-2026-11-30.csv` (letters, digits, `.`, `-`, `_` only). */
+  name: string;
+  contentType: string;
+  bytes: Uint8Array;
+  /** One line saying what it is, shown beside it. Never a narrative or a customer's name. */
+  description: string;
+  /** Where the document library files it, e.g. `letters/T004512` (the personal-chat copy has no folder). */
+  folder: string;
+}
+
+/** Where a file went: saved in the document library (a link to it), or offered in the person's personal chat (sent once they accept). */
+export type FileDelivery = { where: 'library'; url: string } | { where: 'chat'; offerId: string };
+
+/**
+ * The one governed way files leave the bot: saved to the configured SharePoint document library through Graph; where
+ * none is configured, offered as a file in the person's personal chat (Teams asks them to accept it). Throws a
+ * FileDeliveryError (src/app/files.ts) with words a person can act on when neither is possible.
+ */
+export interface Files {
+  deliver(to: { id: string; name: string }, file: OutgoingFile, now: Date): Promise<FileDelivery>;
+}

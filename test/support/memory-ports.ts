@@ -11,6 +11,9 @@ import type {
   IncidentRepository,
   Change,
   MeasureRepository,
+  FileDelivery,
+  Files,
+  OutgoingFile,
   Outbox,
   OutboxPointer,
   ReviewDue,
@@ -483,6 +486,15 @@ function pick<T, K extends keyof T>(value: T, ...keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
 }
 
+/** Files handed over: each delivery, as the port was asked for it (offered in the personal chat). */
+export class MemoryFiles implements Files {
+  readonly delivered: { to: { id: string; name: string }; file: OutgoingFile; at: string }[] = [];
+  async deliver(to: { id: string; name: string }, file: OutgoingFile, now: Date): Promise<FileDelivery> {
+    this.delivered.push({ to, file, at: now.toISOString() });
+    return { where: 'chat', offerId: `offer-${this.delivered.length}` };
+  }
+}
+
 export interface MemoryApp {
   ctx: AppContext;
   customers: MemoryCustomers;
@@ -492,6 +504,7 @@ export interface MemoryApp {
   audit: MemoryAudit;
   conversations: MemoryConversations;
   outbox: MemoryOutbox;
+  files: MemoryFiles;
   subscriptions: MemorySubscriptions;
   digest: MemoryDigest;
   /** Every batch of entries the use cases asked the outbox to send. */
@@ -509,6 +522,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const audit = new MemoryAudit();
   const conversations = new MemoryConversations();
   const outbox = new MemoryOutbox();
+  const files = new MemoryFiles();
   const subscriptions = new MemorySubscriptions();
   const digest = new MemoryDigest(customers, outbox);
   const notified: { id: string; customerKey: string }[][] = [];
@@ -522,6 +536,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     audit,
     directory,
     outbox,
+    files,
     notify: (entries) => void notified.push([...entries]),
     now: () => now,
     newId: randomUUID,
@@ -531,7 +546,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     digest,
     botAppId: null,
   };
-  return { ctx, customers, measures, appeals, incidents, audit, conversations, outbox, subscriptions, digest, notified, warnings };
+  return { ctx, customers, measures, appeals, incidents, audit, conversations, outbox, files, subscriptions, digest, notified, warnings };
 }
 
 /** The same, with the sample directory (src/directory/local-directory.json). */

@@ -1,0 +1,2 @@
+/** Why a file could not be handed over, in words the person who asked for it can act on (never the file's contents). */
+export class FileDeliveryError extends Error {}
