@@ -152,6 +152,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const conversations = new ConversationStore(cosmos);
   const outbox = new OutboxStore(cosmos);
   const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
+  const digestSchedule = new Schedule(config.jobs.schedules.digest);
   const app: AppContext = {
     customers,
     incidents: new IncidentStore(cosmos),
@@ -161,6 +162,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     audit: new AuditStore(cosmos),
     directory,
     outbox,
+    nextDigestAt: (after) => digestSchedule.next(after),
     // PLACEHOLDER (being built): the document library or the personal chat.
     files: { deliver: () => Promise.reject(new FileDeliveryError('Handing over files is not built yet.')) },
     // Delivery is background work: it must not carry the state of the turn that queued it.

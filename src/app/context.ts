@@ -28,6 +28,8 @@ export interface AppContext {
   directory: Directory;
   /** Where jobs queue what is not part of a decision (a digest, a reminder); decisions write theirs with the decision. */
   outbox: Outbox;
+  /** When the weekly digest next runs after a time (its schedule, DIGEST_SCHEDULE); null if never. */
+  nextDigestAt: (after: Date) => Date | null;
   /** Hands people files (letters, the register, exports): the document library, else their personal chat. */
   files: Files;
   /** Tells the outbox dispatcher these entries were just written (so they go now, not at the next poll). */

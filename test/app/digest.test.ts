@@ -7,6 +7,7 @@ import { DIGEST_LIMIT, readDigestRows } from '../../src/app/digest/build';
 import { digestEntryId, type DigestSubscription } from '../../src/domain/digest';
 import { memoryApp, withMethods, type MemoryApp } from '../support/memory-ports';
 import { sampleIncident } from '../support/fixtures';
+import { Schedule } from '../../src/jobs/schedule';
 
 /** The digest's use cases over in-memory ports (docs/rules.md#R-digest-subscription, docs/rules.md#R-digest-once). */
 
@@ -111,6 +112,17 @@ describe('the digest commands (in memory)', () => {
     expect(await asked(people(3))).to.match(/: ask one of Admin 0, Admin 1, Admin 2\.$/);
     expect(await asked(people(8))).to.match(/: ask one of Admin 0, Admin 1, Admin 2, Admin 3, Admin 4 \(and 3 more\)\.$/);
     expect(await app.subscriptions.all()).to.deep.equal([]);
+  });
+
+  it('says when the next digest comes from the schedule it runs on (DIGEST_SCHEDULE), not a fixed day', async () => {
+    const fridays = new Schedule('30 16 * * 5');
+    const said = text(
+      await digestCommand({ ...app.ctx, nextDigestAt: (after) => fridays.next(after) }, ADMIN, 'digest subscribe', '', channel('fri')),
+    );
+    expect(said).to.include('the next on Friday 4 December 2026 at 16:30 (UK time)');
+    expect(text(await digestCommand(app.ctx, ADMIN, 'digest subscribe', '', channel('fri')))).to.include(
+      'the next on Monday 7 December 2026 at 08:00',
+    );
   });
 
   it('an area by its id or its name, in any case; unsubscribing what is not there says so', async () => {

@@ -261,7 +261,7 @@ describe('the weekly digest in team channels (end to end)', function () {
 
     it('an admin subscribes a channel (every area); again with an area changes it; the answer says what and when', async () => {
       expect(await answer(await inChannel('digest subscribe'))).to.equal(
-        'Done: this channel now gets the weekly digest for every service area, as a new post every Monday at 08:00 (UK time), counting the week before. It has counts only, never a customer’s details. Type digest preview to see it now.',
+        'Done: this channel now gets the weekly digest for every service area, as a new post counting the week before, the next on Monday 30 November 2026 at 08:00 (UK time). It has counts only, never a customer’s details. Type digest preview to see it now.',
       );
       expect(await subscription(GENERAL)).to.include({ channelKey: channelKey(TEAM, GENERAL), teamId: TEAM, area: null });
       expect((await subscription(GENERAL))!.by).to.deep.equal({ id: PEOPLE.alex.aadObjectId, name: 'Alex Wilber' });

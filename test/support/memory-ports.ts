@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Schedule } from '../../src/jobs/schedule';
 import type { AppContext } from '../../src/app/context';
 import type {
   AppealRepository,
@@ -495,6 +496,9 @@ export class MemoryFiles implements Files {
   }
 }
 
+/** The digest's default schedule (DIGEST_SCHEDULE). */
+const MONDAY_0800 = new Schedule('0 8 * * 1');
+
 export interface MemoryApp {
   ctx: AppContext;
   customers: MemoryCustomers;
@@ -536,6 +540,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     audit,
     directory,
     outbox,
+    nextDigestAt: (after) => MONDAY_0800.next(after),
     files,
     notify: (entries) => void notified.push([...entries]),
     now: () => now,

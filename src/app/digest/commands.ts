@@ -1,5 +1,6 @@
 import type { DigestSubscription } from '../../domain/digest';
 import { formatUk } from '../../domain/time';
+import { weekdayDateTime } from '../../domain/working-days';
 import type { CommandName, Where } from '../commands';
 import { personOf, type Actor, type AppContext, type Reply } from '../context';
 import type { ServiceArea } from '../ports';
@@ -46,7 +47,11 @@ function scopeOf(area: string | null, areas: readonly ServiceArea[]): string {
   return area === null ? 'every service area' : (areas.find((a) => a.id === area)?.name ?? area);
 }
 
-const WHEN = 'as a new post every Monday at 08:00 (UK time), counting the week before';
+/** When the digest comes, from the schedule it really runs on (DIGEST_SCHEDULE), not a promise the settings may break. */
+function when(ctx: AppContext): string {
+  const next = ctx.nextDigestAt(ctx.now());
+  return `as a new post counting the week before${next ? `, the next on ${weekdayDateTime(next)} (UK time)` : ''}`;
+}
 
 async function subscribe(ctx: AppContext, actor: Actor, channel: Channel, args: string): Promise<Reply> {
   const areas = await ctx.directory.serviceAreas();
@@ -60,7 +65,7 @@ async function subscribe(ctx: AppContext, actor: Actor, channel: Channel, args: 
   const areaId = area?.id ?? null;
   const current = await ctx.subscriptions.get(channel.channelKey);
   const what = scopeOf(areaId, areas);
-  if (current?.area === areaId) return { text: `This channel already gets the weekly digest for ${what}, ${WHEN}.` };
+  if (current?.area === areaId) return { text: `This channel already gets the weekly digest for ${what}, ${when(ctx)}.` };
   const subscription: DigestSubscription = {
     channelKey: channel.channelKey,
     teamId: channel.teamId,
@@ -71,7 +76,7 @@ async function subscribe(ctx: AppContext, actor: Actor, channel: Channel, args: 
   await ctx.subscriptions.save(subscription);
   const instead = current ? ` instead of ${scopeOf(current.area, areas)}` : '';
   return {
-    text: `Done: this channel now gets the weekly digest for ${what}${instead}, ${WHEN}. It has counts only, never a customer’s details. Type digest preview to see it now.`,
+    text: `Done: this channel now gets the weekly digest for ${what}${instead}, ${when(ctx)}. It has counts only, never a customer’s details. Type digest preview to see it now.`,
   };
 }
 
