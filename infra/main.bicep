@@ -55,6 +55,14 @@
 //     --body "{\"principalId\":\"$PRINCIPAL_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"e12dae10-5a57-4817-b79d-dfbec5348930\"}"
 // Graph accepts the installation (POST /users/{id}/teamwork/installedApps) only from the app named in the manifest's
 // webApplicationInfo.id: this identity.
+// Files (docs/architecture.md#files), only with filesDriveId set: the application permission Sites.Selected
+// (appRoleId 883ea226-0bf2-4a8f-9f9d-92c9162a727d, granted as above), which by itself reaches no site, then a "write"
+// grant on the one site whose document library takes the files, made by a SharePoint Administrator or Global
+// Administrator with Sites.FullControl.All (e.g. in Graph Explorer):
+//   GET  https://graph.microsoft.com/v1.0/sites/<tenant>.sharepoint.com:/sites/<site>        → the site id
+//   GET  https://graph.microsoft.com/v1.0/sites/<site id>/drives                             → the library's drive id (filesDriveId)
+//   POST https://graph.microsoft.com/v1.0/sites/<site id>/permissions
+//        {"roles":["write"],"grantedToIdentities":[{"application":{"id":"<botId output>","displayName":"UB bot"}}]}
 // Check the grants: az rest --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$PRINCIPAL_ID/appRoleAssignments"
 // (a redeployment keeps them: the identity, and so its service principal, stays the same; repeating a grant only
 // fails with "Permission being assigned already exists on the object").
@@ -98,6 +106,9 @@ param serviceAreas array
 
 @description('The Teams app\'s manifest id (TEAMS_APP_ID, a GUID): the bot finds the app in the organisation\'s catalogue by it, to install it for people who have never chatted with the bot. Empty: installing is off.')
 param teamsAppId string = ''
+
+@description('The SharePoint document library files are saved to (FILES_DRIVE_ID, its drive id b!…; docs/architecture.md#files). Needs Sites.Selected and a write grant on its site (header). Empty: files are offered in the person\'s personal chat instead.')
+param filesDriveId string = ''
 
 @description('Cosmos DB throughput: serverless (default) or autoscale (provisioned, with a maximum RU/s).')
 @allowed([
@@ -246,6 +257,7 @@ module appService 'modules/appservice.bicep' = {
     graphAdminGroupId: graphAdminGroupId
     serviceAreas: serviceAreas
     teamsAppId: teamsAppId
+    filesDriveId: filesDriveId
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     jobsSecretUri: keyVault.outputs.jobsSecretUri

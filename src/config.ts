@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { JobName } from './app/jobs';
 import { Schedule } from './jobs/schedule';
+import { DRIVE_ID } from './directory/graph-library';
+import { DEFAULT_RETENTION_MONTHS } from './domain/retention';
 
 /** Every environment variable the app reads, documented in README.md and .env.example. */
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -51,11 +53,14 @@ const variables = z.object({
   DIRECTORY_FILE: z.string().min(1).optional(),
   GRAPH_CASE_MANAGER_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
   GRAPH_ADMIN_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
+  GRAPH_DATA_PROTECTION_GROUP_ID: z.uuid('must be the Entra group object id').optional(),
   SERVICE_AREAS_JSON: z.string().min(2).optional(),
   // Installing the app for someone who has never chatted with the bot (docs/rules.md#R-outbox-install).
   TEAMS_APP_ID: blankIsUnset(z.guid('must be the Teams manifest id (a GUID)')),
   TEAMS_CATALOG_APP_ID: blankIsUnset(z.guid("must be the app's id in the organisation's app catalogue (a GUID)")),
   TEAMS_SERVICE_URL: blankIsUnset(z.string().refine(isServiceUrl, 'must be an https URL (plain http only for loopback test servers)')),
+  // Where files go (docs/architecture.md#files): this SharePoint document library, or, unset, the person's personal chat.
+  FILES_DRIVE_ID: blankIsUnset(z.string().regex(DRIVE_ID, "must be the document library's drive id (b!…, from Graph GET /sites/{site-id}/drives)")),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_SCAN_MS: ms(1000, 86_400_000, 300_000),
   COSMOS_ATOMIC_BATCH: booleanText.optional(),
@@ -76,6 +81,10 @@ const variables = z.object({
   DIGEST_SCHEDULE: schedule('0 8 * * 1'),
   REMINDERS_SCHEDULE: schedule('0 * * * *'),
   LAPSES_SCHEDULE: schedule('5 * * * *'),
+  // Retention runs nightly at 02:30, when nobody is deciding (docs/rules.md#R-retention-period).
+  RETENTION_SCHEDULE: schedule('30 2 * * *'),
+  // At least a year: a lapsed measure is listed for review for 30 days, and must not have moved by then.
+  RETENTION_MONTHS: z.coerce.number().int().min(12).max(1200).default(DEFAULT_RETENTION_MONTHS),
   JOB_LEASE_MS: ms(1000, 86_400_000, 600_000),
   JOBS_TICK_MS: ms(10, 3_600_000, 30_000),
   JOBS_WAIT_MS: ms(1000, 120_000, 10_000),
@@ -173,6 +182,12 @@ const schema = variables.superRefine((c, ctx) => {
       message:
         'with MicrosoftAppId set, roles must come from a real directory: set the Microsoft Graph settings (or DIRECTORY_FILE), not the sample one',
     });
+  if (c.FILES_DRIVE_ID && !graph.every(Boolean))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FILES_DRIVE_ID'],
+      message: 'needs the Microsoft Graph directory settings: files are saved through Graph as the identity that reads the directory',
+    });
   if (graph.every(Boolean) && c.DIRECTORY_FILE)
     ctx.addIssue({ code: 'custom', path: ['DIRECTORY_FILE'], message: 'choose one directory: DIRECTORY_FILE or the Microsoft Graph settings' });
   if (c.SERVICE_AREAS_JSON) {
@@ -222,11 +237,15 @@ export interface Config {
         mode: 'graph';
         caseManagerGroupId: string;
         adminGroupId: string;
+        /** Subject access exports (docs/rules.md#R-export-who); null: admins only. */
+        dataProtectionGroupId: string | null;
         serviceAreas: z.infer<typeof serviceAreasSchema>;
         managedIdentityClientId: string | undefined;
       };
   /** Installing the app for someone who has never chatted with the bot, with the Graph directory only (docs/rules.md#R-outbox-install). */
   teamsApp: { manifestId: string | null; catalogId: string | null; serviceUrl: string | null };
+  /** The SharePoint document library files are saved to (docs/architecture.md#files); null: offered in the personal chat. */
+  filesDriveId: string | null;
   outboxPollMs: number;
   /** How often the outbox's slow full scan recovers entries whose pointer was lost (docs/architecture.md#outbox). */
   outboxScanMs: number;
@@ -243,6 +262,8 @@ export interface JobsConfig {
   secret: string | null;
   /** Cron patterns in UK time, each checked by src/jobs/schedule.ts. */
   schedules: Record<JobName, string>;
+  /** Months after a case closes that it is anonymised (docs/rules.md#R-retention-period). */
+  retentionMonths: number;
   leaseMs: number;
   tickMs: number;
   /** How long `POST /api/jobs/:name` waits for its run before answering 202. */
@@ -299,11 +320,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
             mode: 'graph',
             caseManagerGroupId: c.GRAPH_CASE_MANAGER_GROUP_ID,
             adminGroupId: c.GRAPH_ADMIN_GROUP_ID,
+            dataProtectionGroupId: c.GRAPH_DATA_PROTECTION_GROUP_ID ?? null,
             serviceAreas: serviceAreasSchema.parse(JSON.parse(c.SERVICE_AREAS_JSON)),
             managedIdentityClientId: c.AZURE_CLIENT_ID,
           }
         : { mode: 'file', file: c.DIRECTORY_FILE },
     teamsApp: { manifestId: c.TEAMS_APP_ID ?? null, catalogId: c.TEAMS_CATALOG_APP_ID ?? null, serviceUrl: c.TEAMS_SERVICE_URL ?? null },
+    filesDriveId: c.FILES_DRIVE_ID ?? null,
     outboxPollMs: c.OUTBOX_POLL_MS,
     outboxScanMs: c.OUTBOX_SCAN_MS,
     logLevel: c.LOG_LEVEL,
@@ -321,7 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     jobs: {
       secret: c.JOBS_SECRET || null,
-      schedules: { digest: c.DIGEST_SCHEDULE, reminders: c.REMINDERS_SCHEDULE, lapses: c.LAPSES_SCHEDULE },
+      schedules: { digest: c.DIGEST_SCHEDULE, reminders: c.REMINDERS_SCHEDULE, lapses: c.LAPSES_SCHEDULE, retention: c.RETENTION_SCHEDULE },
+      retentionMonths: c.RETENTION_MONTHS,
       leaseMs: c.JOB_LEASE_MS,
       tickMs: c.JOBS_TICK_MS,
       waitMs: c.JOBS_WAIT_MS,

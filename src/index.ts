@@ -13,6 +13,8 @@ import { buildMissingSummaries } from './store/summaries';
 import { rekeyConversations } from './store/conversation-keys';
 import { MeasureStore } from './store/measures';
 import { AppealStore } from './store/appeals';
+import { LetterStore } from './store/letters';
+import { CaseRecordStore } from './store/case-records';
 import { OutboxStore } from './store/outbox';
 import { ConversationStore } from './store/conversations';
 import { AuditStore } from './store/audit';
@@ -21,6 +23,9 @@ import { SubscriptionStore } from './store/subscriptions';
 import { FileDirectory } from './directory/file-directory';
 import { GraphDirectory, graphClient } from './directory/graph-directory';
 import { GraphInstaller } from './directory/graph-installer';
+import { GraphLibrary } from './directory/graph-library';
+import { OfferStore } from './store/offers';
+import { ChatFiles } from './teams/file-consent';
 import { CachedDirectory } from './directory/cached-directory';
 import type { Directory, Installer } from './app/ports';
 import type { AppContext } from './app/context';
@@ -36,6 +41,8 @@ import { JOB_NAMES, type Job, type JobName } from './app/jobs';
 import { runDigest } from './app/digest/job';
 import { runReminders } from './app/reminders/job';
 import { runLapses } from './app/measures/lapses-job';
+import { runRetention } from './app/retention/job';
+import { RetentionStore } from './store/retention';
 import { jobsEndpoint } from './http/jobs';
 import { UK_TIME_ZONE } from './domain/time';
 import { createTeamsRuntime } from './teams/adapter';
@@ -45,7 +52,6 @@ import { TeamsMessenger } from './teams/messenger';
 import { startHttpServer } from './http/server';
 import { Admission } from './http/admission';
 import { outsideTurn } from './app/turn';
-import { FileDeliveryError } from './app/files';
 import { withinDeadline } from './deadline';
 import { loadDotEnv } from './env-file';
 import { checkPolicyText } from './policy-check';
@@ -89,6 +95,7 @@ async function openDirectory(config: Config): Promise<Directory> {
       credential: graphIdentity(d),
       caseManagerGroupId: d.caseManagerGroupId,
       adminGroupId: d.adminGroupId,
+      dataProtectionGroupId: d.dataProtectionGroupId,
       serviceAreas: d.serviceAreas,
       timeoutMs: config.limits.graphTimeoutMs,
     }),
@@ -152,19 +159,34 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const conversations = new ConversationStore(cosmos);
   const outbox = new OutboxStore(cosmos);
   const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
+  // Files go to the document library when there is one; else they are offered in the person's chat (docs/architecture.md#files).
+  const chatFiles = new ChatFiles({
+    offers: new OfferStore(cosmos),
+    conversations,
+    messenger: new TeamsMessenger(runtime.adapter, config.auth?.appId ?? ''),
+    uploadTimeoutMs: config.limits.messageDeadlineMs,
+    allowLoopbackUpload: config.auth === null,
+    newId: randomUUID,
+    log,
+  });
+  const library =
+    config.filesDriveId && config.directory.mode === 'graph'
+      ? GraphLibrary.create({ credential: graphIdentity(config.directory), driveId: config.filesDriveId, timeoutMs: config.limits.graphTimeoutMs })
+      : null;
   const digestSchedule = new Schedule(config.jobs.schedules.digest);
   const app: AppContext = {
     customers,
     incidents: new IncidentStore(cosmos),
     measures: new MeasureStore(cosmos),
     appeals: new AppealStore(cosmos),
+    letters: new LetterStore(cosmos),
+    cases: new CaseRecordStore(cosmos),
     conversations,
     audit: new AuditStore(cosmos),
     directory,
     outbox,
     nextDigestAt: (after) => digestSchedule.next(after),
-    // PLACEHOLDER (being built): the document library or the personal chat.
-    files: { deliver: () => Promise.reject(new FileDeliveryError('Handing over files is not built yet.')) },
+    files: library ?? chatFiles,
     // Delivery is background work: it must not carry the state of the turn that queued it.
     notify: (entries) => outsideTurn(() => dispatcher.kick(entries)),
     now,
@@ -192,10 +214,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     scanMs: config.outboxScanMs,
     installer: options.installer ?? openInstaller(config, conversations, log),
   });
+  const retention = { records: new RetentionStore(cosmos), months: config.jobs.retentionMonths };
   const jobBodies: Record<JobName, Job> = {
     digest: (slot) => runDigest(app, slot),
     reminders: (slot) => runReminders(app, slot),
     lapses: (slot) => runLapses(app, slot),
+    retention: (slot) => runRetention(app, slot, retention),
     ...options.jobs,
   };
   const scheduler = new Scheduler({
@@ -212,6 +236,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     requireEntraId: config.auth !== null,
     actionDeadlineMs: limits.actionDeadlineMs,
     messageDeadlineMs: limits.messageDeadlineMs,
+    fileConsent: chatFiles,
   });
   const http = await startHttpServer({
     host: config.host,

@@ -33,7 +33,10 @@ import type { Incident, Person } from '../src/domain/records';
 import { formatUk, ukDate } from '../src/domain/time';
 import { outboxEntry } from '../src/domain/outbox';
 import type { Directory, DirectoryPerson, ServiceArea } from '../src/app/ports';
-import { memoryPorts, type MemoryApp } from './support/memory-ports';
+import { memoryPorts, withMethods, type MemoryApp } from './support/memory-ports';
+import { SENT_LETTERS_KEPT, type LetterSummary } from '../src/domain/letter-record';
+import { LETTERS_SHOWN, OVERDUE_COUNTED, lettersCard } from '../src/app/letters/views';
+import { getLetter, listLetters } from '../src/app/letters/actions';
 import { TEST_POLICY_VERSION, sampleIncident, samplePersistenceIncident } from './support/fixtures';
 import { unfinishedActionCard } from '../src/app/failure';
 import { reviewsDue } from '../src/app/reviews/list';
@@ -322,7 +325,20 @@ function measure(over: Partial<Measure>): Measure {
 }
 
 /** T004512's contact restriction, in force, and a warning that lapsed (the case card counts it as ended). */
-const RESTRICTION = measure({ id: `${EARLIER[0]!.reference}:contact-restriction`, incidentRefs: [EARLIER[0]!.reference] });
+const RESTRICTION = measure({
+  id: `${EARLIER[0]!.reference}:contact-restriction`,
+  incidentRefs: [EARLIER[0]!.reference],
+  // As its instructions say (a letter states what stays open, §6).
+  restriction: {
+    channels: ['email'],
+    singlePointOfContact: 'Jo Smith',
+    limitedTimes: null,
+    maxContacts: null,
+    declineWithoutNewEvidence: false,
+    maxIssues: null,
+    thirdParty: null,
+  },
+});
 const LAPSED_WARNING = measure({ id: `${EARLIER[1]!.reference}:warning`, kind: 'warning', status: 'lapsed', reviewDue: '2026-05-01T00:00:00.000Z' });
 
 const SIGNOFF_PEOPLE: SignOffPeople = {
@@ -397,6 +413,7 @@ const DIRECTORY: Directory = {
   person: async (id: string) => PEOPLE.find((p) => p.id === id) ?? null,
   isCaseManager: async (id: string) => id === 'cm-1',
   isAdmin: async () => false,
+  isDataProtection: async () => false,
   admins: async () => [],
   caseManagers: async () => PEOPLE.filter((p) => p.id === 'cm-1'),
   serviceAreas: async () => SERVICE_AREAS,
@@ -676,6 +693,7 @@ function buildWorstWorld(typed: Typed): WorstWorld {
     person: async (id: string) => worstPerson(typed, id),
     isCaseManager: async (id: string) => id === CASE_MANAGER.id,
     isAdmin: async () => false,
+    isDataProtection: async () => false,
     admins: async () => [],
     caseManagers: async () => [worstPerson(typed, CASE_MANAGER.id)],
     serviceAreas: async () => areas,
@@ -790,6 +808,8 @@ function worstCases(typed: Typed): FixturesOf {
     },
     case: {
       ...perCategory((c) => showCase(w().ctx, CASE_MANAGER, w().viewed[c].reference).then(cardOf)),
+      'with letters, more than it lists, all overdue': () =>
+        showCase(withLetters(w().ctx, worstLetters(typed)), CASE_MANAGER, w().viewed.aggressive.reference).then(cardOf),
       'with appeals open, all overdue': () =>
         showCase(
           withOpenAppeals(w().ctx, w().awaiting['contact-restriction'], 2 * MEASURE_KIND_IDS.length, (id) => worstPerson(typed, id), NOW),
@@ -831,12 +851,66 @@ function worstCases(typed: Typed): FixturesOf {
         }));
         return reviewsDue(world(DIRECTORY, { incidents: [], measures: lapsed }).ctx, CASE_MANAGER).then(cardOf);
       },
+      'as many overdue letters as it counts, every id at its longest': () => {
+        const ctx = world(DIRECTORY, { incidents: [], measures: [] }).ctx;
+        const overdue = Array.from({ length: OVERDUE_COUNTED }, (_, i) => ({
+          id: `${'L'.repeat(150)}:${String(i).padStart(4, '0')}`,
+          customerKey: customerRefNo(i + 1),
+          kind: 'review-escalated' as const,
+          serviceArea: 'housing',
+          incidentRef: 'UB-7K3-M9Q',
+          createdAt: '2026-10-01T09:00:00.000Z',
+          sendBy: '2026-10-15',
+          status: 'draft' as const,
+        }));
+        const letters = withMethods(ctx.letters, { unsentDueBefore: async (_day, limit) => ({ items: overdue.slice(0, limit), next: null }) });
+        return reviewsDue({ ...ctx, letters }, CASE_MANAGER).then(cardOf);
+      },
+    },
+    letters: {
+      'more drafts than it lists, all overdue, copied to a third party, every adjustment; the newest sent': () =>
+        listLetters(withLetters(w().ctx, worstLetters(typed)), CASE_MANAGER, { reference: w().viewed.aggressive.reference }).then(actionCard),
+      'where the letter went: a link at its longest': () =>
+        lettersCard(
+          { reference: w().viewed.aggressive.reference, customerRef: typed(20) },
+          { ...emptySummary('T004512'), letters: worstLetters(typed) },
+          NOW,
+          `Review outcome letter (escalated) saved to the document library: https://calico.sharepoint.com/${typed(1000)}`,
+        ),
     },
     digest: {
       [`${DIGEST_AREAS} service areas, every count near a billion, lists incomplete`]: () => worstDigest(typed, null),
       'one service area, its name at the longest': () => worstDigest(typed, areaId(0)),
     },
   };
+}
+
+/** The most letters a summary keeps that the case card shows: drafts beyond what it lists, overdue, every note at its longest. */
+function worstLetters(typed: Typed): LetterSummary[] {
+  const letter = (i: number, sent: boolean): LetterSummary => ({
+    id: `${'L'.repeat(150)}:${String(i).padStart(4, '0')}`,
+    kind: 'review-escalated',
+    createdAt: '2026-10-01T09:00:00.000Z',
+    sendBy: '2026-10-15',
+    status: sent ? 'sent' : 'draft',
+    sent: sent ? { on: '2026-10-02', how: 'other', by: worstPerson(typed, CASE_MANAGER.id), at: '2026-10-02T09:00:00.000Z' } : null,
+    adviseOtherFormat: true,
+    adjustments: ADJUSTMENTS.map((a) => a.label),
+    copyTo: { name: typed(200), as: 'third party' },
+  });
+  return [
+    ...Array.from({ length: LETTERS_SHOWN + 4 }, (_, i) => letter(i, false)),
+    ...Array.from({ length: SENT_LETTERS_KEPT }, (_, i) => letter(100 + i, true)),
+  ];
+}
+
+/** The same ports, the customer's summary holding these letters. */
+function withLetters(ctx: AppContext, letters: LetterSummary[]): AppContext {
+  const read = async (key: string) => {
+    const r = await ctx.customers.read(key, key);
+    return r && { ...r, value: { ...r.value, letters } };
+  };
+  return { ...ctx, customers: withMethods(ctx.customers, { read, summary: async (key) => ({ ...(await ctx.customers.summary(key)), letters }) }) };
 }
 
 /** Service areas a digest may count: far more than the card lists one by one (src/app/digest/views.ts AREA_ROWS). */
@@ -855,7 +929,7 @@ function worstDigest(typed: Typed, area: string | null): AdaptiveCard {
   }));
   const huge = 987_654_321;
   const pair: WeekPair = { reporting: huge, previous: huge };
-  const base = digestFigures({ incidents: [], measures: [], appeals: [], failedNotices: [], incomplete: true }, NOW, area);
+  const base = digestFigures({ incidents: [], measures: [], appeals: [], failedNotices: [], overdueLetters: [], incomplete: true }, NOW, area);
   const figures: DigestFigures = {
     ...base,
     incidents: {
@@ -868,6 +942,7 @@ function worstDigest(typed: Typed, area: string | null): AdaptiveCard {
     reviews: { dueSoon: huge, overdue: huge },
     inForce: Object.fromEntries(MEASURE_KIND_IDS.map((k) => [k, huge])) as DigestFigures['inForce'],
     undelivered: huge,
+    lettersNotSent: huge,
   };
   return digestCard(figures, areas, NOW, chatUrlOf(BOT_APP_ID)).card;
 }
@@ -903,6 +978,21 @@ const REALISTIC: FixturesOf = {
         escalateNextReview: '2027-03-01',
         escalateReasons: 'Fourteen more emails since September, two of them threatening (§8: the behaviour persisted).',
       }).then(actionCard),
+  },
+  letters: {
+    'none yet': () => listLetters(fresh(), CASE_MANAGER, { reference: EARLIER[0]!.reference }).then(actionCard),
+    'a review letter drafted, then fetched: where it went': async () => {
+      const ctx = fresh();
+      await decideReview(ctx, CASE_MANAGER, {
+        measureId: RESTRICTION.id,
+        customerKey: 'T004512',
+        round: 0,
+        outcome: 'continue',
+        continueNextReview: '2027-03-01',
+        continueReasons: 'Two more emails since September; fewer than before.',
+      });
+      return actionCard(await getLetter(ctx, CASE_MANAGER, { reference: EARLIER[0]!.reference, letterId: `${RESTRICTION.id}:review:1:letter` }));
+    },
   },
   'incident-form': {
     'blank §4.1 form': () => incidentFormCard(formState({})),

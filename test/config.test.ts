@@ -53,7 +53,8 @@ const DEFAULT_LIMITS = {
 /** The scheduled jobs with nothing configured (docs/architecture.md#jobs). */
 const DEFAULT_JOBS = {
   secret: null,
-  schedules: { digest: '0 8 * * 1', reminders: '0 * * * *', lapses: '5 * * * *' },
+  schedules: { digest: '0 8 * * 1', reminders: '0 * * * *', lapses: '5 * * * *', retention: '30 2 * * *' },
+  retentionMonths: 72,
   leaseMs: 600_000,
   tickMs: 30_000,
   waitMs: 10_000,
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
       cosmos: { mode: 'embedded', database: 'ubp' },
       directory: { mode: 'file', file: undefined },
       teamsApp: NO_TEAMS_APP,
+      filesDriveId: null,
       outboxPollMs: 1000,
       outboxScanMs: 300_000,
       logLevel: 'info',
@@ -226,10 +228,12 @@ describe('loadConfig', () => {
         mode: 'graph',
         caseManagerGroupId: GRAPH.GRAPH_CASE_MANAGER_GROUP_ID,
         adminGroupId: GRAPH.GRAPH_ADMIN_GROUP_ID,
+        dataProtectionGroupId: null,
         serviceAreas: AREAS,
         managedIdentityClientId: 'mi-client-id',
       },
       teamsApp: NO_TEAMS_APP,
+      filesDriveId: null,
       outboxPollMs: 1000,
       outboxScanMs: 300_000,
       logLevel: 'warn',
@@ -237,6 +241,12 @@ describe('loadConfig', () => {
       limits: DEFAULT_LIMITS,
       jobs: DEFAULT_JOBS,
     });
+  });
+
+  it('GRAPH_DATA_PROTECTION_GROUP_ID: the data protection team (subject access exports), optional, an Entra group id', () => {
+    const group = 'c0ffee00-1234-4abc-8def-0123456789ab';
+    expect(loadConfig({ ...GRAPH, GRAPH_DATA_PROTECTION_GROUP_ID: group }).directory).to.include({ dataProtectionGroupId: group });
+    expect(problemsOf({ ...GRAPH, GRAPH_DATA_PROTECTION_GROUP_ID: 'data-protection' })[0]).to.match(/^GRAPH_DATA_PROTECTION_GROUP_ID: /);
   });
 
   it('POLICY_ADOPTED_ON is the date the landlord adopted the policy text the app carries', () => {
@@ -300,8 +310,14 @@ describe('loadConfig', () => {
 
   describe('scheduled jobs', () => {
     it('schedules are cron patterns in UK time, each configurable', () => {
-      const jobs = loadConfig({ DIGEST_SCHEDULE: '30 7 * * 1-5', REMINDERS_SCHEDULE: '*/15 * * * *', LAPSES_SCHEDULE: '@daily' }).jobs;
-      expect(jobs.schedules).to.deep.equal({ digest: '30 7 * * 1-5', reminders: '*/15 * * * *', lapses: '@daily' });
+      const jobs = loadConfig({
+        DIGEST_SCHEDULE: '30 7 * * 1-5',
+        REMINDERS_SCHEDULE: '*/15 * * * *',
+        LAPSES_SCHEDULE: '@daily',
+        RETENTION_SCHEDULE: '0 3 * * 0',
+      }).jobs;
+      expect(jobs.schedules).to.deep.equal({ digest: '30 7 * * 1-5', reminders: '*/15 * * * *', lapses: '@daily', retention: '0 3 * * 0' });
+      expect(loadConfig({}).jobs.schedules.retention, 'nightly at 02:30 by default').to.equal('30 2 * * *');
     });
 
     it('a schedule that is not five cron fields, or never matches a date, is refused naming its variable', () => {
@@ -318,6 +334,13 @@ describe('loadConfig', () => {
         expect(problems[0], pattern).to.match(new RegExp(`^${name}: not a cron schedule of five fields in UK time .*: .+`));
       }
       expect(problemsOf({ LAPSES_SCHEDULE: '0 0 30 2 *' })[0]).to.include('never matches a date');
+    });
+
+    it('RETENTION_MONTHS: 72 by default, whole months from 12 (a lapsed measure is listed for review for 30 days)', () => {
+      expect(loadConfig({}).jobs.retentionMonths).to.equal(72);
+      expect(loadConfig({ RETENTION_MONTHS: '84' }).jobs.retentionMonths).to.equal(84);
+      for (const bad of ['11', '0', '-72', '6.5', 'six years', '1201'])
+        expect(problemsOf({ RETENTION_MONTHS: bad })[0], bad).to.match(/^RETENTION_MONTHS: /);
     });
 
     it('JOBS_SECRET turns POST /api/jobs/:name on; empty is off', () => {
@@ -381,6 +404,28 @@ describe('loadConfig', () => {
         ]);
       for (const url of ['http://127.0.0.1:3979/', 'http://localhost/', 'http://[::1]:8080/'])
         expect(loadConfig({ TEAMS_SERVICE_URL: url }).teamsApp.serviceUrl).to.equal(url);
+    });
+  });
+
+  describe('files (docs/architecture.md#files)', () => {
+    const DRIVE = 'b!Xk2mQ9r1T8wLp4Rz8Tw1Ys6Bd3Fg5Hj0KmNaEo2Iu4Uq7Vn2Xc9Lp4Rz8Tw1Ys6Bd';
+
+    it('FILES_DRIVE_ID names the document library, through the Graph directory; blank or unset, files go to the personal chat', () => {
+      expect(loadConfig({ ...GRAPH, FILES_DRIVE_ID: DRIVE }).filesDriveId).to.equal(DRIVE);
+      expect(loadConfig({ FILES_DRIVE_ID: '' }).filesDriveId).to.equal(null);
+      expect(problemsOf({ FILES_DRIVE_ID: DRIVE })).to.deep.equal([
+        'FILES_DRIVE_ID: needs the Microsoft Graph directory settings: files are saved through Graph as the identity that reads the directory',
+      ]);
+    });
+
+    it('refuses what is not a drive id (a site URL, a path, a GUID)', () => {
+      for (const bad of [
+        'https://calico.sharepoint.com/sites/ub/Shared%20Documents',
+        'b!short',
+        'b!../../etc',
+        '6c0a1f3e-5b7d-4c2a-9e81-2f4b6d8a0c13',
+      ])
+        expect(problemsOf({ ...GRAPH, FILES_DRIVE_ID: bad })[0], bad).to.match(/^FILES_DRIVE_ID: must be the document library's drive id/);
     });
   });
 

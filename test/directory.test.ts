@@ -185,6 +185,15 @@ describe('directory', () => {
       expect(graph.requests.every((r) => r.path === `/v1.0/groups/${ADMIN_GROUP}/transitiveMembers/microsoft.graph.user`)).to.equal(true);
     });
 
+    it('isDataProtection reads the data protection group; with none configured, nobody is, and Graph is not asked', async () => {
+      expect(await directory.isDataProtection(ALEX.id)).to.equal(false);
+      expect(graph.requests).to.deep.equal([]);
+      const withGroup = graphDirectory({ dataProtectionGroupId: ADMIN_GROUP });
+      expect(await withGroup.isDataProtection(ALEX.id)).to.equal(true);
+      expect(await withGroup.isDataProtection(LYNNE.id)).to.equal(false);
+      expect(graph.requests.every((r) => r.path === `/v1.0/groups/${ADMIN_GROUP}/transitiveMembers/microsoft.graph.user`)).to.equal(true);
+    });
+
     it("caseManagers: the case manager group's users, all pages", async () => {
       expect(await directory.caseManagers()).to.deep.equal([
         { id: ALEX.id, name: 'Alex Wilber', email: 'alexw@example.com' },
@@ -366,6 +375,7 @@ describe('directory', () => {
         },
         isCaseManager: async () => false,
         isAdmin: async () => false,
+        isDataProtection: async () => false,
         admins: async () => [],
         caseManagers: async () => [],
         serviceAreas: async () => [],
@@ -411,6 +421,8 @@ describe('directory', () => {
       expect(await local.person(ALEX_LOCAL)).to.deep.include({ name: 'Alex Wilber' });
       expect(await local.person('someone-else')).to.equal(null);
       expect((await local.caseManagers()).map((p) => p.name)).to.deep.equal(['Alex Wilber', 'Lynne Robbins']);
+      expect(await local.isDataProtection('00000000-0000-0000-0000-0000000000025'), 'Lynne: the data protection team').to.equal(true);
+      expect(await local.isDataProtection(ALEX_LOCAL)).to.equal(false);
     });
 
     it('an invalid file fails with a message naming the path and each problem', async () => {

@@ -67,6 +67,7 @@ const DUMMY_VALUES: Record<string, string> = {
   AZURE_CLIENT_ID: IDENTITY_CLIENT_ID,
   COSMOS_DATABASE: 'ubp',
   TEAMS_APP_ID: '6c0a1f3e-5b7d-4c2a-9e81-2f4b6d8a0c13',
+  FILES_DRIVE_ID: 'b!Xk2mQ9r1T8wLp4Rz8Tw1Ys6Bd3Fg5Hj0KmNaEo2Iu4Uq7Vn2Xc9Lp4Rz8Tw1Ys6Bd',
   LOG_LEVEL: 'info',
   APPLICATIONINSIGHTS_CONNECTION_STRING:
     'InstrumentationKey=0b7e4c1a-8d2f-4e6a-9c3b-5f1d7a2e8b40;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/',
@@ -471,6 +472,7 @@ describe('infra (Bicep) stays in step with the code', () => {
         mode: 'graph',
         caseManagerGroupId: parameters.graphCaseManagerGroupId?.value,
         adminGroupId: parameters.graphAdminGroupId?.value,
+        dataProtectionGroupId: null, // optional: admins alone answer subject access requests until it is set
         serviceAreas: parameters.serviceAreas?.value,
         managedIdentityClientId: DUMMY_VALUES.AZURE_CLIENT_ID,
       });

@@ -97,11 +97,11 @@ describe('Teams app manifest', () => {
       expect(validate(m), JSON.stringify(validate.errors)).to.equal(true);
     });
 
-    it('describes the bot for Calico Homes, in personal, team and group chat scopes, without files', () => {
+    it('describes the bot for Calico Homes, in personal, team and group chat scopes, sending files (docs/architecture.md#files)', () => {
       const bot = manifest.bots[0]!;
       expect(manifest.bots).to.have.length(1);
       expect(bot.scopes).to.have.members(['personal', 'team', 'groupChat']);
-      expect(bot.supportsFiles).to.equal(false);
+      expect(bot.supportsFiles).to.equal(true);
       const m = manifest as TeamsManifest & {
         developer: { name: string };
         name: { short: string; full: string };

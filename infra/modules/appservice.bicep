@@ -66,6 +66,9 @@ param serviceAreas array
 @description('The Teams app\'s manifest id (TEAMS_APP_ID): installing the app for people who have never chatted with the bot. Empty: off.')
 param teamsAppId string = ''
 
+@description('The SharePoint document library files are saved to (FILES_DRIVE_ID). Empty: files are offered in the personal chat.')
+param filesDriveId string = ''
+
 @description('Cosmos DB account endpoint (COSMOS_ENDPOINT).')
 param cosmosEndpoint string
 
@@ -175,6 +178,10 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'TEAMS_APP_ID'
           value: teamsAppId
+        }
+        {
+          name: 'FILES_DRIVE_ID'
+          value: filesDriveId
         }
         {
           name: 'COSMOS_ENDPOINT'

@@ -125,6 +125,22 @@ var containers = [
           order: 'ascending'
         }
       ]
+      // LetterStore.unsentDueBefore (overdue letters: `reviews`, the digest, the reminders):
+      //   WHERE c.type = "letter" AND c.status = "draft" AND c.sendBy < @day ORDER BY c.sendBy
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/status'
+          order: 'ascending'
+        }
+        {
+          path: '/sendBy'
+          order: 'ascending'
+        }
+      ]
       // MeasureStore.dueForReview, the `reviews` list (cross-partition; the OR on status is a residual filter, the range
       // filter is on the sort property):
       //   WHERE c.type = "measure" AND (...) AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue
@@ -211,6 +227,14 @@ var containers = [
     partitionKeyPath: '/queue'
     compositeIndexes: []
   }
+  // Files offered in a personal chat until accepted (docs/architecture.md#files). defaultTtl -1: each offer carries
+  // its own ttl, so one nobody accepted is deleted a day after it expires.
+  {
+    id: 'offers'
+    partitionKeyPath: '/id'
+    compositeIndexes: []
+    defaultTtl: -1
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
@@ -291,6 +315,8 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
         ]
         compositeIndexes: c.compositeIndexes
       }
+      // Only where a container asks for it (offers); the others keep no time to live.
+      defaultTtl: c.?defaultTtl
     }
   }
 }]

@@ -28,6 +28,18 @@ export const COMMANDS = [
     scope: 'personal',
   },
   {
+    name: 'register',
+    usage: 'register',
+    description: 'Export every measure in force as person alerts for the housing system, a CSV file (Customer Experience team)',
+    scope: 'personal',
+  },
+  {
+    name: 'export',
+    usage: 'export <customer ref>',
+    description: 'Everything held about a customer, a draft for a subject access request (data protection team, admins)',
+    scope: 'personal',
+  },
+  {
     name: 'digest subscribe',
     usage: 'digest subscribe [service area]',
     description: 'Post a weekly digest of counts in this channel, Mondays at 08:00 (admins)',

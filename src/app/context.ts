@@ -1,5 +1,7 @@
 import type { AppLog, DigestRecords, DigestSubscriptions, Directory, Files } from './ports';
 import type { AppealRepository, AuditTrail, Conversations, CustomerRepository, IncidentRepository, MeasureRepository, Outbox } from './ports';
+import type { LetterRepository } from './ports';
+import type { CaseRecords } from './ports';
 import type { AdaptiveCard } from '../cards/render';
 import type { z } from 'zod';
 import type { Person } from '../domain/records';
@@ -23,6 +25,10 @@ export interface AppContext {
   incidents: IncidentRepository;
   measures: MeasureRepository;
   appeals: AppealRepository;
+  /** Letter drafts stored with their decisions (docs/rules.md#R-letter-stored). */
+  letters: LetterRepository;
+  /** Everything held about one customer (a subject access export, docs/rules.md#R-export-everything). */
+  cases: CaseRecords;
   conversations: Conversations;
   audit: AuditTrail;
   directory: Directory;

@@ -2,6 +2,7 @@ import { summarise, type CustomerSummary } from '../domain/summary';
 import type { Measure } from '../domain/measure';
 import type { Incident } from '../domain/records';
 import type { Appeal } from '../domain/appeal';
+import type { LetterRecord } from '../domain/letter-record';
 import type { Change, DecisionRepository, Effect } from './ports';
 
 /** What a decision function says, given the record as it is now: write this (and answer so), or just answer. */
@@ -59,6 +60,7 @@ export function aboutCustomer<R>(summary: CustomerSummary, effects: Effect[], an
     created: effects.filter((e): e is Measure => e.type === 'measure'),
     changed: changed.filter((r): r is Measure => r.type === 'measure'),
     appeals: [...effects.filter((e): e is Appeal => e.type === 'appeal'), ...changed.filter((r): r is Appeal => r.type === 'appeal')],
+    letters: [...effects.filter((e): e is LetterRecord => e.type === 'letter'), ...changed.filter((r): r is LetterRecord => r.type === 'letter')],
   };
   return { commit: summarise(summary, written), effects, answer };
 }

@@ -1,10 +1,13 @@
 import type { AuditEvent, Incident } from '../domain/records';
 import type { Measure } from '../domain/measure';
+import type { RegisterRecord } from '../domain/register';
 import type { OutboxEntry } from '../domain/outbox';
 import type { CustomerSummary, IncidentHeader } from '../domain/summary';
 import type { Appeal } from '../domain/appeal';
+import type { LetterRecord } from '../domain/letter-record';
 import type { DigestSubscription, FailedNoticeRow, IncidentRow, MeasureRow } from '../domain/digest';
 import type { JobName, JobReport } from './jobs';
+import type { CaseRecord } from '../domain/retention';
 
 /**
  * The ports the application owns: what it needs from storage, in its own words. `src/store/` implements them over
@@ -22,14 +25,16 @@ export interface Versioned<T> {
   readonly version: Version;
 }
 
-/** A record a decision changes (a measure, an appeal): replaced together with the decision, only if still as it was read. */
-export type Change<T extends Measure | Appeal = Measure | Appeal> = T extends unknown ? { type: 'change'; before: Versioned<T>; after: T } : never;
+/** A record a decision changes (a measure, an appeal, a letter): replaced together with the decision, only if still as it was read. */
+export type Change<T extends Measure | Appeal | LetterRecord = Measure | Appeal | LetterRecord> = T extends unknown
+  ? { type: 'change'; before: Versioned<T>; after: T }
+  : never;
 
 /**
  * What a decision writes besides its record: records created once each (deterministic ids, so a repeat is refused),
  * and measures changed, all together with the record.
  */
-export type Effect = AuditEvent | OutboxEntry | Measure | Incident | Appeal | Change;
+export type Effect = AuditEvent | OutboxEntry | Measure | Incident | Appeal | LetterRecord | Change;
 
 /** Records that decisions are made on: read with a version, committed only if still at that version. */
 export interface DecisionRepository<T> {
@@ -79,6 +84,8 @@ export interface MeasureRepository {
   awaitingSignOff(limit: number, page: string | null): Promise<Page<SignOffWaiting>>;
   /** Every customer's active measures whose review date is in [from, to), soonest first, page by page (reminders, lapses). */
   activeByReviewDate(from: string, to: string, limit: number, page: string | null): Promise<Page<ActiveReview>>;
+  /** Every customer's active measures and interim ones awaiting sign-off, page by page: what the register exports. */
+  inForce(limit: number, page: string | null): Promise<Page<RegisterRecord>>;
 }
 
 /** A measure as the `reviews` list shows it (§8). */
@@ -104,6 +111,17 @@ export interface AppealRepository {
   /** Every customer's open appeals due by `until` (a UK day), soonest first, the first `limit` page by page (reminders). */
   openDueBy(until: string, limit: number, page: string | null): Promise<Page<AppealWaiting>>;
 }
+
+/** Letter drafts stored with their decisions (docs/rules.md#R-letter-stored). */
+export interface LetterRepository {
+  /** Loads a letter by id; null for an id that is not a letter in that partition (card data is never trusted). */
+  read(id: string, customerKey: string): Promise<Versioned<LetterRecord> | null>;
+  /** Every customer's letters not recorded as sent whose last day is before `day`, oldest first, page by page. */
+  unsentDueBefore(day: string, limit: number, page: string | null): Promise<Page<UnsentLetter>>;
+}
+
+/** A letter not recorded as sent, as overdue counts and reminders need it (never its values). */
+export type UnsentLetter = Pick<LetterRecord, 'id' | 'customerKey' | 'kind' | 'serviceArea' | 'incidentRef' | 'createdAt' | 'sendBy' | 'status'>;
 
 /** An open appeal as its reminders need it (§7). */
 export type AppealWaiting = Pick<
@@ -216,6 +234,8 @@ export interface Directory {
   person(id: string): Promise<DirectoryPerson | null>;
   isCaseManager(id: string): Promise<boolean>;
   isAdmin(id: string): Promise<boolean>;
+  /** In the data protection team, who answer subject access requests (docs/rules.md#R-export-who); none configured: nobody. */
+  isDataProtection(id: string): Promise<boolean>;
   caseManagers(): Promise<DirectoryPerson[]>;
   /** The bot's administrators (told of overdue appeals; named to anyone who asks for what only they may do). */
   admins(): Promise<DirectoryPerson[]>;
@@ -283,6 +303,41 @@ export interface DigestRecords {
   openAppeals(limit: number, page: string | null): Promise<Page<OpenAppealRow>>;
   /** Outbox entries queued in [from, to) that could not be delivered. */
   failedNotices(from: string, to: string, limit: number, page: string | null): Promise<Page<FailedNoticeRow>>;
+}
+
+/** Every record held about one customer, as stored (a subject access export, docs/rules.md#R-export-everything). */
+export interface CaseRecords {
+  /** Only that customer's: their partition, the key matched exactly (never a prefix). */
+  everything(customerKey: string): Promise<CaseRecord[]>;
+}
+
+/** One customer's records as retention reads them (src/domain/retention.ts), and their summary's version. */
+export interface RetainedCase {
+  customerKey: string;
+  records: CaseRecord[];
+  /** The summary still carries effects being written (a decision half done): the case is not closed yet. */
+  writing: boolean;
+  /** The summary's version: the move stops, changing nothing, if a decision is made about the customer meanwhile. */
+  version: Version | null;
+}
+
+/** How one move ended: done (counts only), or stopped because the case changed meanwhile, or too large for one move. */
+export type MoveOutcome = { done: true; copied: number; deleted: number } | { done: false; why: 'changed' | 'too-large' };
+
+/**
+ * Retention's reads and its move (docs/architecture.md#retention): a case's records anonymised into a new, random
+ * partition and the originals deleted, crash-safe and idempotent.
+ */
+export interface RetentionRecords {
+  /** Customers with nothing open on their summary whose newest incident was reported before `before`, page by page. */
+  candidates(before: string, limit: number, page: string | null): Promise<Page<string>>;
+  /** Customers whose move a crash left half done (their records move on: `finish`). */
+  unfinished(limit: number): Promise<string[]>;
+  caseOf(customerKey: string): Promise<RetainedCase>;
+  /** Moves a case whose retention has passed: `anonKey` is its new partition, `salt` makes the copies' ids unlinkable. */
+  move(c: RetainedCase, plan: { anonKey: string; salt: string; closedOn: string; months: number }, now: Date): Promise<MoveOutcome>;
+  /** Completes (or, if the case changed before the point of no return, undoes) a move a crash left half done. */
+  finish(customerKey: string, now: Date): Promise<MoveOutcome | null>;
 }
 
 /** A file the bot hands a person (docs/architecture.md#files): a letter draft, the register, a subject access export. */

@@ -14,6 +14,9 @@ import { withdrawAppeal } from './appeals/withdraw';
 import { reviewsDue } from './reviews/list';
 import { decideReview, openReview } from './reviews/decide';
 import { digestCommand } from './digest/commands';
+import { getLetter, listLetters, recordLetterSent } from './letters/actions';
+import { exportRegister } from './register/export';
+import { exportSubjectAccess } from './subject-access/export';
 
 /** Routes a chat message (bot mention already removed) to its command, where it works (src/app/commands.ts `scope`). */
 export async function handleMessage(ctx: AppContext, actor: Actor, text: string, where: Where): Promise<Reply[]> {
@@ -38,6 +41,10 @@ export async function handleMessage(ctx: AppContext, actor: Actor, text: string,
       return [await pendingForMe(ctx, actor)];
     case 'reviews':
       return [await reviewsDue(ctx, actor)];
+    case 'register':
+      return [await exportRegister(ctx, actor)];
+    case 'export':
+      return [await exportSubjectAccess(ctx, actor, command.args)];
     case 'digest subscribe':
     case 'digest unsubscribe':
     case 'digest preview':
@@ -76,6 +83,10 @@ const ACTIONS: Record<string, ActionHandler> = {
   'appeal.withdraw': withdrawAppeal,
   'review.open': openReview,
   'review.decide': decideReview,
+  // Letters (docs/rules.md#R-letter-fetch, #R-letter-sent). Not priority turns: no one's safety waits on them.
+  'letter.list': listLetters,
+  'letter.get': getLetter,
+  'letter.sent': recordLetterSent,
 };
 
 /** Card actions answer in place, so in a channel everyone would see the answer: they work in personal chat only. */

@@ -13,6 +13,7 @@ import pending from '../../cards/pending.json';
 import reviews from '../../cards/reviews.json';
 import caseCard from '../../cards/case.json';
 import caseHistory from '../../cards/case-history.json';
+import letters from '../../cards/letters.json';
 import measureForm from '../../cards/measure-form.json';
 import retry from '../../cards/retry.json';
 import appealForm from '../../cards/appeal-form.json';
@@ -33,6 +34,7 @@ export const TEMPLATES = {
   pending,
   case: caseCard,
   'case-history': caseHistory,
+  letters,
   'measure-form': measureForm,
   retry,
   reviews,

@@ -178,6 +178,9 @@ export interface ReviewsCard {
   items: readonly { measureId: string; customerKey: string; measureLabel: string; due: string; color: TextColor }[];
   /** How many more are due than the card lists; '' when none. */
   more: string;
+  /** Letters not recorded as sent in time (docs/rules.md#R-letter-overdue): how many, and the oldest, each opening its case. */
+  lettersOverdue: string;
+  letters: readonly { reference: string; text: string }[];
 }
 
 export interface CaseCard extends IncidentFacts {
@@ -198,6 +201,32 @@ export interface CaseCard extends IncidentFacts {
   customerKey: string;
   appeals: readonly { appealId: string; text: string; color: TextColor }[];
   canAppeal: boolean;
+  /** Letters to the customer in one line, '' when none (case managers only: src/app/letters/views.ts); the letters card has them. */
+  letters: string;
+  lettersColor: TextColor;
+}
+
+/** A customer's letters (docs/rules.md#R-letter-fetch, #R-letter-sent): each with its status, Get and Record as sent. */
+export interface LettersCard {
+  /** The incident reference the case is open at (Back to the case). */
+  reference: string;
+  title: string;
+  /** What the last action did, e.g. where a letter went (empty: nothing to say). */
+  notice: string;
+  letters: readonly {
+    letterId: string;
+    title: string;
+    status: string;
+    color: TextColor;
+    notes: string;
+    canRecord: boolean;
+    earliest: string;
+    /** Its place in the list: names its inputs, `sentOn-<slot>` and `sentHow-<slot>` (ids are unique in a card). */
+    slot: number;
+  }[];
+  lettersMore: string;
+  /** The UK day: the latest a letter can have been sent. */
+  today: string;
 }
 
 /** A page of a customer's incidents or measures, newest first, with a button to the next page. */
@@ -302,6 +331,7 @@ export interface CardData {
   pending: PendingCard;
   reviews: ReviewsCard;
   case: CaseCard;
+  letters: LettersCard;
   'case-history': CaseHistoryCard;
   'measure-form': MeasureFormCard;
   retry: RetryCard;
@@ -474,6 +504,27 @@ export const CARD_FIELDS = {
     customerKey: 'string',
     appeals: [{ appealId: 'string', text: 'string', color: 'string' }],
     canAppeal: 'boolean',
+    letters: 'string',
+    lettersColor: 'string',
+  },
+  letters: {
+    reference: 'string',
+    title: 'string',
+    notice: 'string',
+    letters: [
+      {
+        letterId: 'string',
+        title: 'string',
+        status: 'string',
+        color: 'string',
+        notes: 'string',
+        canRecord: 'boolean',
+        earliest: 'string',
+        slot: 'number',
+      },
+    ],
+    lettersMore: 'string',
+    today: 'string',
   },
   'case-history': {
     reference: 'string',
@@ -499,7 +550,12 @@ export const CARD_FIELDS = {
     errors: strings(without(PROPOSAL_FIELDS, 'maxContactsPer', 'maxIssuesPer')),
   },
   retry: { title: 'string', text: 'string', canRetry: 'boolean', verb: 'string', data: 'any' },
-  reviews: { items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', due: 'string', color: 'string' }], more: 'string' },
+  reviews: {
+    items: [{ measureId: 'string', customerKey: 'string', measureLabel: 'string', due: 'string', color: 'string' }],
+    more: 'string',
+    lettersOverdue: 'string',
+    letters: [{ reference: 'string', text: 'string' }],
+  },
   'appeal-form': {
     customerKey: 'string',
     formId: 'string',

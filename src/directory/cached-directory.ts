@@ -47,6 +47,9 @@ export class CachedDirectory implements Directory {
   isAdmin(id: string): Promise<boolean> {
     return this.cached(`isAdmin\u0000${id}`, () => this.inner.isAdmin(id));
   }
+  isDataProtection(id: string): Promise<boolean> {
+    return this.cached(`isDataProtection\u0000${id}`, () => this.inner.isDataProtection(id));
+  }
   caseManagers(): Promise<DirectoryPerson[]> {
     return this.cached('caseManagers', () => this.inner.caseManagers());
   }

@@ -8,6 +8,8 @@ const fileSchema = z
     people: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), email: z.email().optional() })).min(1),
     caseManagers: z.array(z.string().min(1)),
     admins: z.array(z.string().min(1)),
+    /** The data protection team (subject access exports); absent: nobody but admins. */
+    dataProtection: z.array(z.string().min(1)).default([]),
     serviceAreas: z
       .array(
         z.object({
@@ -27,6 +29,7 @@ const fileSchema = z
     };
     f.caseManagers.forEach((id, i) => check(id, ['caseManagers', i]));
     f.admins.forEach((id, i) => check(id, ['admins', i]));
+    f.dataProtection.forEach((id, i) => check(id, ['dataProtection', i]));
     f.serviceAreas.forEach((a, i) => {
       check(a.headOfService, ['serviceAreas', i, 'headOfService']);
       check(a.deputy, ['serviceAreas', i, 'deputy']);
@@ -75,6 +78,9 @@ export class FileDirectory implements Directory {
   }
   isAdmin(id: string) {
     return Promise.resolve(this.data.admins.includes(id));
+  }
+  isDataProtection(id: string) {
+    return Promise.resolve(this.data.dataProtection.includes(id));
   }
   caseManagers() {
     return Promise.resolve(this.data.caseManagers.map((id) => this.people.get(id)!));

@@ -36,6 +36,8 @@ export interface GraphDirectoryOptions {
   caseManagerGroupId: string;
   /** Entra group whose (transitive) user members are admins. */
   adminGroupId: string;
+  /** Entra group whose (transitive) user members are the data protection team; null: nobody (admins only). */
+  dataProtectionGroupId?: string | null | undefined;
   /** Service areas and their Head of Service, deputy and alternates' object ids: configuration, not Graph. */
   serviceAreas: (Omit<ServiceArea, 'alternates'> & { alternates?: string[] | undefined })[];
   /**
@@ -72,6 +74,7 @@ export class GraphDirectory implements Directory {
   private readonly client: Client;
   private readonly caseManagerGroupId: string;
   private readonly adminGroupId: string;
+  private readonly dataProtectionGroupId: string | null;
   private readonly areas: ServiceArea[];
   private readonly origin: string;
   private readonly timeoutMs: number;
@@ -79,6 +82,7 @@ export class GraphDirectory implements Directory {
   constructor(options: GraphDirectoryOptions) {
     this.caseManagerGroupId = requireObjectId(options.caseManagerGroupId, 'caseManagerGroupId');
     this.adminGroupId = requireObjectId(options.adminGroupId, 'adminGroupId');
+    this.dataProtectionGroupId = options.dataProtectionGroupId ? requireObjectId(options.dataProtectionGroupId, 'dataProtectionGroupId') : null;
     this.areas = validateServiceAreas(options.serviceAreas);
     this.origin = new URL(options.baseUrl ?? GRAPH_BASE_URL).origin;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -111,6 +115,10 @@ export class GraphDirectory implements Directory {
 
   async isAdmin(id: string): Promise<boolean> {
     return this.isMember(this.adminGroupId, id);
+  }
+
+  async isDataProtection(id: string): Promise<boolean> {
+    return this.dataProtectionGroupId ? this.isMember(this.dataProtectionGroupId, id) : false;
   }
 
   async caseManagers(): Promise<DirectoryPerson[]> {

@@ -109,7 +109,9 @@ export function appealableMarkers(summary: CustomerSummary, now: Date): MarkerSu
  * from its report (its id is the incident's reference and kind, `interimPairsVisit`), any other once decided: at its
  * sign-off, or when proposed if it needed none.
  */
-export function inForceSince(m: Measure): string {
+export function inForceSince(
+  m: Pick<Measure, 'id' | 'proposedAt' | 'incidentRefs'> & { signOff: { decision: { at: string } | null } | null },
+): string {
   const interimFromReport = m.id === `${m.incidentRefs[0]}:pairs-visit`;
   return ukDate(new Date(interimFromReport || !m.signOff?.decision ? m.proposedAt : m.signOff.decision.at));
 }

@@ -56,12 +56,19 @@ export interface FailedNoticeRow {
   createdAt: string;
 }
 
+/** A letter not recorded as sent within 10 working days (docs/rules.md#R-letter-overdue), by the area of its measure. */
+export interface OverdueLetterRow {
+  serviceArea: string;
+}
+
 /** Everything one run of the digest counts, read once for all subscriptions. */
 export interface DigestRows {
   incidents: readonly IncidentRow[];
   measures: readonly MeasureRow[];
   appeals: readonly AppealRow[];
   failedNotices: readonly FailedNoticeRow[];
+  /** Letters not recorded as sent by their last day, as at the slot. */
+  overdueLetters: readonly OverdueLetterRow[];
   /** A list had more records than one digest reads (the store's limit): its figures are at least those counted. */
   incomplete: boolean;
 }
@@ -138,6 +145,8 @@ export interface DigestFigures {
   inForce: Record<MeasureKind, number>;
   /** Notices queued in the reporting week that could not be delivered. They name no area: always every area's. */
   undelivered: number;
+  /** Letters not recorded as sent within 10 working days of their decision (docs/rules.md#R-letter-overdue). */
+  lettersNotSent: number;
   incomplete: boolean;
 }
 
@@ -197,6 +206,7 @@ export function digestFigures(rows: DigestRows, slot: Date, area: string | null)
     },
     inForce,
     undelivered: rows.failedNotices.filter((n) => inWeek(n.createdAt, weeks.reporting)).length,
+    lettersNotSent: mine(rows.overdueLetters).length,
     incomplete: rows.incomplete,
   };
 }

@@ -1,4 +1,5 @@
 import type { Appeal } from './appeal';
+import { outerLimit, type LetterRecord } from './letter-record';
 import type { Measure } from './measure';
 import { signOffKey } from './signoff';
 import { ukDate, ukLocalToUtc } from './time';
@@ -20,10 +21,17 @@ import {
  */
 
 /** Who a reminder goes to: those asked to decide, the case managers (and the admins), or the measure's case owner. */
-export type Audience = 'deciders' | 'case-managers' | 'case-managers-and-admins' | 'case-owner';
+export type Audience = 'deciders' | 'case-managers' | 'case-managers-and-admins' | 'case-owner' | 'head-of-service';
 
 export type ReminderStage =
-  'signoff-reminder' | 'signoff-escalation' | 'appeal-2-days' | 'appeal-due' | 'appeal-overdue' | 'review-14-days' | 'review-1-day';
+  | 'signoff-reminder'
+  | 'signoff-escalation'
+  | 'appeal-2-days'
+  | 'appeal-due'
+  | 'appeal-overdue'
+  | 'review-14-days'
+  | 'review-1-day'
+  | 'letter-one-month';
 
 export interface Reminder {
   /** What it is about, one round of it: a round of sign-off, an appeal, a measure's review on one date. */
@@ -95,6 +103,19 @@ export function reviewReminders(m: Pick<Measure, 'id' | 'reviewDue'>): Reminder[
     { round, stage: 'review-14-days', at: ahead(REVIEW_REMINDER_DAYS[0]), to: 'case-owner' },
     { round, stage: 'review-1-day', at: ahead(REVIEW_REMINDER_DAYS[1]), to: 'case-owner' },
   ];
+}
+
+/**
+ * A letter not recorded as sent (docs/rules.md#R-letter-overdue): a month after its decision, the outer limit, the Head
+ * of Service of the measure's area is told, at 09:00 that day or the next working time.
+ */
+export function letterReminders(l: Pick<LetterRecord, 'id' | 'createdAt'>): Reminder[] {
+  return [{ round: l.id, stage: 'letter-one-month', at: startOf(outerLimit(l)), to: 'head-of-service' }];
+}
+
+/** The letter reminder due at `at`, while the letter is not recorded as sent. */
+export function letterReminderDue(l: Pick<LetterRecord, 'id' | 'createdAt' | 'status'>, at: Date): Reminder | null {
+  return l.status === 'draft' ? dueAt(letterReminders(l), at) : null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { formatUk } from './time';
 import type { CategoryId } from './policy';
 import type { Incident } from './records';
 import type { Appeal } from './appeal';
+import { lettersAfter, type LetterRecord, type LetterSummary } from './letter-record';
 
 /**
  * What `check` and the head of `case` show about one customer, kept as one small record beside their history and
@@ -29,6 +30,8 @@ export interface CustomerSummary {
   appeals: OpenAppeal[];
   /** The newest measure of each kind that lapsed with no review (§8): `check` warns of a visits-in-pairs one for 30 days. */
   lapses: { id: string; kind: MeasureKind; on: string }[];
+  /** Letters to the customer: every one not yet recorded as sent, and the newest sent ones (docs/rules.md#R-letter-stored). */
+  letters: LetterSummary[];
 }
 
 /** An appeal awaiting its decision, as lists show it. */
@@ -81,6 +84,7 @@ export function emptySummary(customerKey: string): CustomerSummary {
     warned: false,
     appeals: [],
     lapses: [],
+    letters: [],
   };
 }
 
@@ -119,6 +123,8 @@ export interface Written {
   changed?: readonly Measure[];
   /** Appeals recorded or changed. */
   appeals?: readonly Appeal[];
+  /** Letters stored or recorded as sent. */
+  letters?: readonly LetterRecord[];
 }
 
 /** The summary after a write. Pure: the same summary and write give the same result. */
@@ -143,6 +149,7 @@ export function summarise(summary: CustomerSummary, written: Written): CustomerS
     warned: summary.warned || measures.some((m) => m.kind === 'warning' && m.notifyCustomer && WARNED.includes(m.status)),
     appeals: upsert(summary.appeals, written.appeals ?? [], (a) => a.status === 'open', openAppealOf).sort((a, b) => a.dueOn.localeCompare(b.dueOn)),
     lapses: lapsesAfter(summary.lapses, measures),
+    letters: lettersAfter(summary.letters, written.letters ?? []),
   };
 }
 

@@ -45,7 +45,8 @@ export async function openCosmos(options: CosmosOptions): Promise<CosmosStore> {
   const { database } = await client.databases.createIfNotExists({ id: options.database });
   const entries = await Promise.all(
     Object.entries(CONTAINERS).map(async ([name, def]) => {
-      const { container } = await database.containers.createIfNotExists({ id: def.id, partitionKey: { paths: [def.partitionKey] } });
+      const ttl = 'defaultTtl' in def ? { defaultTtl: def.defaultTtl } : {};
+      const { container } = await database.containers.createIfNotExists({ id: def.id, partitionKey: { paths: [def.partitionKey] }, ...ttl });
       return [name, container] as const;
     }),
   );

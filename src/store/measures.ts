@@ -1,5 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import type { Measure } from '../domain/measure';
+import type { RegisterRecord } from '../domain/register';
 import type { ActiveReview, MeasureRepository, Page, ReviewDue, SignOffWaiting, Versioned } from '../app/ports';
 import { readVersioned, recordOf, type Bounded, type Stored, pageParameters } from './documents';
 import type { CosmosStore } from './cosmos';
@@ -91,6 +92,20 @@ export class MeasureStore implements MeasureRepository {
       this.bounded,
       'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.reviewDue, c.proposedBy FROM c WHERE c.type = "measure" AND c.status = "active" AND c.reviewDue >= @from AND c.reviewDue < @to ORDER BY c.reviewDue',
       { limit, from, to },
+      page,
+    );
+  }
+
+  /**
+   * Measures in force or interim, every customer, page by page (the register): bounded by state, only the fields
+   * exported. Unsorted (the register sorts what it read), so no composite index is needed.
+   */
+  async inForce(limit: number, page: string | null): Promise<Page<RegisterRecord>> {
+    return queryPage<RegisterRecord>(
+      this.cases,
+      this.bounded,
+      'SELECT TOP @limit c.id, c.customerKey, c.kind, c.status, c.interim, c.instructions, c.reviewDue, c.notifyCustomer, c.proposedAt, c.incidentRefs[0] AS firstIncident, c.signOff.decision.at AS decidedAt FROM c WHERE c.type = "measure" AND (c.status = "active" OR (c.status = "pending-sign-off" AND c.interim = true))',
+      { limit },
       page,
     );
   }

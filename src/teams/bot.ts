@@ -7,6 +7,7 @@ import { helpReply } from '../app/help';
 import { runTurn } from '../app/turn';
 import { unfinishedActionCard, unfinishedMessageReply } from '../app/failure';
 import { actorOf, conversationKeyOf, isPersonal, referenceOf, removalOf, toActivity, whereOf, type Removal } from './activities';
+import { fileConsentValue, type ChatFiles } from './file-consent';
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 const ERROR_RESPONSE = 'application/vnd.microsoft.error';
@@ -37,6 +38,8 @@ export interface BotOptions {
   requireEntraId: boolean;
   actionDeadlineMs: number;
   messageDeadlineMs: number;
+  /** Answers a person's "Allow" or "Decline" on a file offered in their chat (docs/architecture.md#files). */
+  fileConsent: Pick<ChatFiles, 'answer'>;
 }
 
 const NO_IDENTITY =
@@ -113,6 +116,7 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'fileConsent/invoke') return this.onFileConsent(context);
     if (context.activity.name !== 'adaptiveCard/action') {
       return invokeError(400, 'UnsupportedInvoke', `This bot does not handle “${String(context.activity.name).slice(0, 60)}”`);
     }
@@ -129,5 +133,27 @@ export class UnacceptableBehaviourBot extends TeamsActivityHandler {
     }
     if ('error' in outcome.value) this.log.info({ verb, code: outcome.value.error.code }, 'card action refused');
     return toInvokeResponse(outcome.value);
+  }
+
+  /**
+   * Teams' file consent card answered. Handled here rather than in TeamsActivityHandler's handleTeamsFileConsentAccept
+   * and …Decline, so the value is checked (zod) before anything uses it, as every other invoke is. Answered 200 with an
+   * empty body whatever happened, as Teams expects; what happened is said in the chat. Each step has its own bound (Cosmos,
+   * the upload, the connector): a deadline answering first would cut an upload short and leave the person unanswered.
+   */
+  private async onFileConsent(context: TurnContext): Promise<InvokeResponse> {
+    const parsed = fileConsentValue.safeParse(context.activity.value);
+    if (!parsed.success) return invokeError(400, 'BadRequest', describeIssues(parsed.error));
+    const actor = actorOf(context.activity, this.options.requireEntraId);
+    if (!actor) return invokeError(403, 'NoEntraId', NO_IDENTITY);
+    let replies: Partial<Activity>[];
+    try {
+      replies = await this.options.fileConsent.answer(actor, parsed.data, this.app.now());
+    } catch (error) {
+      this.log.warn({ err: error, action: parsed.data.action }, 'file consent unfinished');
+      replies = [toActivity({ text: 'Something went wrong with the file, and it was not sent. Press the button on the card again in a moment.' })];
+    }
+    await context.sendActivities(replies);
+    return { status: 200 };
   }
 }

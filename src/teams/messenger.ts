@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
 import { DeliveryError, type Messenger } from '../app/messenger';
 import type { AdaptiveCard } from '../cards/render';
 import { toActivity } from './activities';
@@ -11,15 +11,20 @@ export class TeamsMessenger implements Messenger {
   ) {}
 
   async send(reference: Record<string, unknown>, card: Record<string, unknown>, summary: string): Promise<string> {
+    return this.post(reference, toActivity({ card: card as AdaptiveCard, summary }));
+  }
+
+  /** Posts any activity (e.g. a file consent card) as a new message in the conversation; resolves to its id. */
+  async post(reference: Record<string, unknown>, activity: Partial<Activity>): Promise<string> {
     let id = '';
     await this.proactive(reference, async (context) => {
       // A new message, never a reply: botbuilder would reply to its own continuation event's id. Posted to the
       // conversation itself, a message to a channel's reference starts a new thread (docs/rules.md#R-outbox-conversations).
       context.onSendActivities(async (_context, activities, next) => {
-        for (const activity of activities) delete activity.replyToId;
+        for (const sent of activities) delete sent.replyToId;
         return next();
       });
-      id = (await context.sendActivity(toActivity({ card: card as AdaptiveCard, summary })))?.id ?? '';
+      id = (await context.sendActivity(activity))?.id ?? '';
     });
     return id;
   }

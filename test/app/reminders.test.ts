@@ -8,6 +8,7 @@ import { eachPage } from '../../src/app/pages';
 import type { Directory } from '../../src/app/ports';
 import { runReminders } from '../../src/app/reminders/job';
 import { decideSignOff } from '../../src/app/signoff/decide';
+import { recordLetterSent } from '../../src/app/letters/actions';
 import { appealId } from '../../src/domain/appeal';
 import type { OutboxEntry } from '../../src/domain/outbox';
 import { FileDirectory } from '../../src/directory/file-directory';
@@ -231,6 +232,16 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
         outcome: 'approve',
         vulnerabilitiesConsidered: VULNERABILITIES,
       });
+      // Its letter went the same day (docs/rules.md#R-letter-sent): no letter reminder joins the review's.
+      const letterId = `${measureId}:letter`;
+      const sentLetter = await recordLetterSent(app.ctx, actor('lynne'), {
+        reference,
+        letterId,
+        slot: 0,
+        'sentOn-0': '2026-11-26',
+        'sentHow-0': 'post',
+      });
+      expect(text(sentLetter)).to.include('recorded as sent');
       app.notified.length = 0;
       expect(await remindAt('2027-05-11T15:00:00Z')).to.deep.include({ due: 0 });
       expect(await remindAt('2027-05-12T08:00:00Z')).to.deep.include({ due: 1, queued: 2 });
@@ -265,7 +276,7 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
       expect(text(proposed)).not.to.include('please correct');
       app.notified.length = 0;
       await remindAt('2027-02-15T09:00:00Z');
-      const warning = sent().filter((e) => e.id.includes(':warning:'));
+      const warning = sent().filter((e) => e.id.includes(':warning:') && e.id.includes(':review-due:'));
       expect(sentTo(warning)).to.deep.equal([id('lynne')]);
       expect(words(warning[0]!)).not.to.include('is not one');
 
@@ -277,7 +288,7 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
       };
       const ctx: AppContext = { ...app.ctx, directory: withMethods(sample, left), now: () => new Date('2027-02-26T09:00:00Z') };
       await runReminders(ctx, new Date('2027-02-26T09:00:00Z'));
-      const dayBefore = sent().filter((e) => e.id.includes(':warning:') && e.id.includes('review-1-day'));
+      const dayBefore = sent().filter((e) => e.id.includes(':warning:') && e.id.includes(':review-due:') && e.id.includes('review-1-day'));
       expect(sentTo(dayBefore)).to.deep.equal([id('alex')]);
       expect(words(dayBefore[0]!)).to.include('its proposer, Lynne Robbins, is not one');
     });

@@ -31,6 +31,8 @@ import { openCosmos, type CosmosStore } from '../../src/store/cosmos';
 import { startEmbeddedCosmos } from '../../src/store/embedded';
 import { recordOf, type Stored } from '../../src/store/documents';
 import { buildMissingSummaries } from '../../src/store/summaries';
+import { ConversationStore, channelKey } from '../../src/store/conversations';
+import { SubscriptionStore } from '../../src/store/subscriptions';
 import { FakeConnector } from '../support/connector';
 import { PEOPLE, activityFor, cardText, type PersonKey } from '../support/harness';
 import { startChildBot } from './child-bot';
@@ -653,6 +655,42 @@ async function idlePoll(root: string, proxy: CountingProxy, polls: number) {
   };
 }
 
+/** The secret the bench's bots run jobs with (POST /api/jobs/:name). */
+const JOBS_SECRET = 'bench-only-secret-bench-only-secret-0000';
+/** The channel the bench subscribes to the weekly digest. */
+const DIGEST_TEAM = '19:bench-team@thread.tacv2';
+const DIGEST_CHANNEL = '19:bench-channel@thread.tacv2';
+
+/** A channel the bot can post in, subscribed to every area's digest (stored as the bot stores them). */
+async function subscribeChannel(store: CosmosStore, serviceUrl: string, now: number): Promise<void> {
+  const key = channelKey(DIGEST_TEAM, DIGEST_CHANNEL);
+  const reference = { channelId: 'msteams', serviceUrl, bot: { id: '28:bot-id' }, conversation: { id: DIGEST_CHANNEL, conversationType: 'channel' } };
+  await new ConversationStore(store).remember(key, reference, null, new Date(now));
+  await new SubscriptionStore(store).save({ channelKey: key, teamId: DIGEST_TEAM, area: null, by: person('alex'), at: new Date(now).toISOString() });
+}
+
+/** One run of a job through POST /api/jobs/:name: its Cosmos requests and bytes (the lease's included), and how long it took. */
+async function measureJob(h: number, job: string, botUrl: string, proxy: CountingProxy) {
+  const from = proxy.calls.length;
+  const t0 = performance.now();
+  const res = await fetch(`${botUrl}/api/jobs/${job}`, { method: 'POST', headers: { authorization: `Bearer ${JOBS_SECRET}` } });
+  const ms = performance.now() - t0;
+  const body = (await res.json()) as { report?: Record<string, number> };
+  if (res.status !== 200) throw new Error(`POST /api/jobs/${job} answered ${res.status}: ${JSON.stringify(body)}`);
+  const window = proxy.calls.slice(from);
+  const kinds = new Map<string, number>();
+  for (const c of window) kinds.set(`${c.container} ${c.kind}`, (kinds.get(`${c.container} ${c.kind}`) ?? 0) + 1);
+  return {
+    history: h,
+    job,
+    ms: Math.round(ms),
+    'Cosmos requests': window.length,
+    'KB read': round1(window.reduce((sum, c) => sum + c.bytes, 0) / 1024),
+    report: JSON.stringify(body.report ?? {}),
+    requests: [...kinds].map(([k, count]) => `${k} ${count}`).join(', '),
+  };
+}
+
 export async function historyBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -685,17 +723,19 @@ export async function historyBench(argv: string[]): Promise<void> {
   console.error(`  ${others.docs.length} documents, ${others.summaries.length} summaries in ${Math.round((performance.now() - began) / 1000)} s`);
 
   const rows: Row[] = [];
+  const jobs: Awaited<ReturnType<typeof measureJob>>[] = [];
   const idle: { h: number; poll: Awaited<ReturnType<typeof idlePoll>> }[] = [];
   for (const h of sizes) {
     const t0 = performance.now();
     const cosmos = await startEmbeddedCosmos();
     const store = await openCosmos({ endpoint: cosmos.endpoint, database: DATABASE, timeoutMs: 600_000 });
     const seeded = await seed(store, scratch.endpoint, h, others, now);
+    const connector = await new FakeConnector().start();
+    await subscribeChannel(store, connector.url, now);
     store.client.dispose();
     console.error(`history ${h}: seeded in ${Math.round((performance.now() - t0) / 1000)} s; newest ${seeded.newest}`);
     const proxy = await startCountingProxy(cosmos.endpoint);
-    const connector = await new FakeConnector().start();
-    const bot = await startChildBot(proxy.url, { ...LIMITS, ...QUIET }, [], root);
+    const bot = await startChildBot(proxy.url, { ...LIMITS, ...QUIET, JOBS_SECRET }, [], root);
     try {
       for (const who of ['alex', 'megan', 'adele', 'isaiah', 'lynne'] as const) await say(bot.url, connector, who, 'help');
       const commands: Command[] = [
@@ -714,6 +754,8 @@ export async function historyBench(argv: string[]): Promise<void> {
         rows.push(await measureCommand(h, cmd, bot.url, proxy, connector, { runs, warmup, budgetMs }));
         console.error(`  ${cmd.name}: ${Math.round((performance.now() - t1) / 1000)} s`);
       }
+      // The weekly digest (one channel, every area) and the hourly lapse job: their first run, which reads what it counts.
+      for (const job of ['digest', 'lapses']) jobs.push(await measureJob(h, job, bot.url, proxy));
     } finally {
       await bot.stop();
     }
@@ -743,6 +785,8 @@ export async function historyBench(argv: string[]): Promise<void> {
   if (rows.some((r) => r.runs < runs))
     console.log(`runs capped: some commands ran fewer than ${runs} times (--budget ${budgetMs / 1000} s per command)`);
   console.table(rows);
+  console.log('jobs (POST /api/jobs/:name, one run each, the lease included; the digest also queues its post):');
+  console.table(jobs);
   for (const { h, poll } of idle)
     console.log(
       `history ${h}: idle dispatcher poll (OUTBOX_POLL_MS=100, nothing pending, ${polls} polls): ${poll.requests} Cosmos requests, ${poll.kb} KB read, ${poll.serverMs} ms at Cosmos per poll; a poll every ${poll.intervalMs} ms [${poll.what}]`,

@@ -20,7 +20,7 @@ import type { MeasureStatus } from '../../src/domain/measure';
 /** Monday 30 November 2026, 08:00 in London (GMT): the scheduled slot. Its reporting week is Monday 23 to Sunday 29 November. */
 const SLOT = new Date('2026-11-30T08:00:00Z');
 const london = (day: string, time: string) => ukLocalToUtc(day, time).toISOString();
-const NONE: DigestRows = { incidents: [], measures: [], appeals: [], failedNotices: [], incomplete: false };
+const NONE: DigestRows = { incidents: [], measures: [], appeals: [], failedNotices: [], overdueLetters: [], incomplete: false };
 const rows = (over: Partial<DigestRows>): DigestRows => ({ ...NONE, ...over });
 
 const incident = (reportedAt: string, category: CategoryId = 'aggressive', serviceArea = 'housing'): IncidentRow => ({
@@ -230,6 +230,13 @@ describe('the weekly digest: its figures', () => {
     expect(digestFigures(seeded, SLOT, null)).to.include({ undelivered: 2, incomplete: true });
     expect(digestFigures(seeded, SLOT, 'repairs')).to.include({ undelivered: 2, area: 'repairs' });
     expect(digestFigures(NONE, SLOT, null).incomplete).to.equal(false);
+  });
+
+  it('letters not recorded as sent within 10 working days: every area, or the area of each letter', () => {
+    const seeded = rows({ overdueLetters: [{ serviceArea: 'repairs' }, { serviceArea: 'housing-management' }, { serviceArea: 'repairs' }] });
+    expect(digestFigures(seeded, SLOT, null).lettersNotSent).to.equal(3);
+    expect(digestFigures(seeded, SLOT, 'repairs').lettersNotSent).to.equal(2);
+    expect(digestFigures(NONE, SLOT, 'repairs').lettersNotSent).to.equal(0);
   });
 });
 

@@ -150,7 +150,7 @@ describe('POST /api/jobs/:name (real HTTP, embedded Cosmos)', function () {
     it('an unknown job: 404 naming the jobs there are', async () => {
       const res = await post('/api/jobs/letters', bearer(SECRET));
       expect(res.status).to.equal(404);
-      expect(res.body).to.deep.equal({ code: 'UnknownJob', message: 'No such job. Jobs: digest, reminders, lapses' });
+      expect(res.body).to.deep.equal({ code: 'UnknownJob', message: 'No such job. Jobs: digest, reminders, lapses, retention' });
     });
 
     it('a body: 413 and nothing runs (the endpoint takes none)', async () => {

@@ -74,6 +74,9 @@ describe('reminders and lapses (end to end)', function () {
       'megan',
     );
     expect(cardText(approved.body.value)).to.include('Approved');
+    // Its letter went the same day (docs/rules.md#R-letter-sent): no letter reminder joins the review's.
+    const letter = { reference: ids.signed.split(':')[0], letterId: `${ids.signed}:letter`, slot: 0, 'sentOn-0': '2026-11-26', 'sentHow-0': 'post' };
+    expect(cardText((await h.invoke('letter.sent', letter, 'lynne')).body.value)).to.include('recorded as sent');
     const appeal = await h.invoke(
       'appeal.record',
       {

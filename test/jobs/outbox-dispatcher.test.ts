@@ -64,6 +64,7 @@ const directory: Directory = {
   person: async (id) => ({ id, name: `Person ${id}` }),
   isCaseManager: async (id) => id === CASE_MANAGER.id,
   isAdmin: async () => false,
+  isDataProtection: async () => false,
   admins: async () => [],
   caseManagers: async () => [CASE_MANAGER],
   serviceAreas: async () => [],

@@ -98,14 +98,17 @@ describe(`decider cards at phone width (${PHONE_WIDTH} px, adaptivecards in head
       const incidents = Array.from({ length: 140 }, (_, i) =>
         incident(areas[i % 3]!.id, `2026-11-${String(16 + (i % 14)).padStart(2, '0')}T10:00:00.000Z`),
       );
-      const states = await overflowsInEveryState(open(), card({ incidents, measures: [], appeals: [], failedNotices: [], incomplete: false }, areas));
+      const states = await overflowsInEveryState(
+        open(),
+        card({ incidents, measures: [], appeals: [], failedNotices: [], overdueLetters: [], incomplete: false }, areas),
+      );
       expectFits('digest', states, []);
     });
 
     it('wraps the longest area names, unbroken, and counts in the millions', async () => {
       const areas = Array.from({ length: 20 }, (_, i) => area(`area-${i}`, `${UNBROKEN}-${i}`));
       const incidents = areas.flatMap((a) => Array.from({ length: 3 }, () => incident(a.id, '2026-11-24T10:00:00.000Z')));
-      const figures = digestFigures({ incidents, measures: [], appeals: [], failedNotices: [], incomplete: true }, slot, null);
+      const figures = digestFigures({ incidents, measures: [], appeals: [], failedNotices: [], overdueLetters: [], incomplete: true }, slot, null);
       const many = { reporting: 1_234_567, previous: 7_654_321 };
       const huge = {
         ...figures,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Schedule } from '../../src/jobs/schedule';
 import type { AppContext } from '../../src/app/context';
+import type { CaseRecord } from '../../src/domain/retention';
 import type {
   AppealRepository,
+  CaseRecords,
   AuditTrail,
   ConversationRecord,
   Conversations,
@@ -26,13 +28,17 @@ import type {
   DigestRecords,
   DigestSubscriptions,
   OpenAppealRow,
+  LetterRepository,
+  UnsentLetter,
 } from '../../src/app/ports';
 import type { DigestSubscription, FailedNoticeRow, IncidentRow, MeasureRow } from '../../src/domain/digest';
 import { emptySummary, headerOf, type CustomerSummary, type IncidentHeader } from '../../src/domain/summary';
 import type { Measure } from '../../src/domain/measure';
+import type { RegisterRecord } from '../../src/domain/register';
 import type { AuditEvent, Incident } from '../../src/domain/records';
 import type { OutboxEntry } from '../../src/domain/outbox';
 import type { Appeal } from '../../src/domain/appeal';
+import type { LetterRecord } from '../../src/domain/letter-record';
 import { referenceFor } from '../../src/domain/reference';
 import type { Directory } from '../../src/app/ports';
 import { FileDirectory } from '../../src/directory/file-directory';
@@ -96,6 +102,7 @@ export class MemoryCustomers implements CustomerRepository {
   readonly incidents = new Map<string, Incident>();
   readonly measures = new MemoryRecords<Measure>((m) => m.customerKey);
   readonly appeals = new MemoryRecords<Appeal>((a) => a.customerKey);
+  readonly letters = new MemoryRecords<LetterRecord>((l) => l.customerKey);
   /** Audit events and outbox entries committed, in order. */
   readonly effects: Effect[] = [];
 
@@ -124,14 +131,15 @@ export class MemoryCustomers implements CustomerRepository {
   }
 
   private unchanged(c: Change): boolean {
-    return c.before.value.type === 'measure'
-      ? this.measures.unchanged(c.before as Versioned<Measure>)
-      : this.appeals.unchanged(c.before as Versioned<Appeal>);
+    if (c.before.value.type === 'measure') return this.measures.unchanged(c.before as Versioned<Measure>);
+    if (c.before.value.type === 'letter') return this.letters.unchanged(c.before as Versioned<LetterRecord>);
+    return this.appeals.unchanged(c.before as Versioned<Appeal>);
   }
 
   private apply(e: Exclude<Effect, Change>): void {
     if (e.type === 'measure') this.measures.put(e);
     else if (e.type === 'appeal') this.appeals.put(e);
+    else if (e.type === 'letter') this.letters.put(e);
     else if (e.type === 'incident') this.incidents.set(e.reference, structuredClone(e));
     else this.effects.push(structuredClone(e));
   }
@@ -140,6 +148,7 @@ export class MemoryCustomers implements CustomerRepository {
     if (e.type === 'incident') return this.incidents.has(e.reference);
     if (e.type === 'measure') return this.measures.records.has(key(e.id, e.customerKey));
     if (e.type === 'appeal') return this.appeals.records.has(key(e.id, e.customerKey));
+    if (e.type === 'letter') return this.letters.records.has(key(e.id, e.customerKey));
     return this.effects.some((x) => 'id' in x && x.id === e.id);
   }
 
@@ -204,6 +213,29 @@ export class MemoryMeasures implements MeasureRepository {
     };
   }
 
+  async inForce(limit: number, page: string | null): Promise<Page<RegisterRecord>> {
+    const held = this.values().filter((m) => m.status === 'active' || (m.status === 'pending-sign-off' && m.interim));
+    const read = pageFrom(held, (m) => m.customerKey, limit, page);
+    return {
+      ...read,
+      items: read.items.map(
+        ({ id, customerKey, kind, status, interim, instructions, reviewDue, notifyCustomer, proposedAt, incidentRefs, signOff }) => ({
+          id,
+          customerKey,
+          kind,
+          status,
+          interim,
+          instructions,
+          reviewDue,
+          notifyCustomer,
+          proposedAt,
+          firstIncident: incidentRefs[0]!,
+          ...(signOff?.decision ? { decidedAt: signOff.decision.at } : {}),
+        }),
+      ),
+    };
+  }
+
   /** Stores a measure as given (setting up a test, or a change "someone else" made). */
   put(m: Measure): void {
     this.customers.measures.put(m);
@@ -256,6 +288,32 @@ export const MEMORY_PAGE_SIZE = 2;
  * A page of the first `limit` items in `key` order, resuming after the last key the previous page gave (and counting
  * what was read), as a Cosmos continuation token does: records that leave the list between pages shift nothing.
  */
+export class MemoryLetters implements LetterRepository {
+  constructor(private readonly customers: MemoryCustomers) {}
+
+  async read(id: string, customerKey: string): Promise<Versioned<LetterRecord> | null> {
+    return this.customers.letters.read(id, customerKey);
+  }
+
+  async unsentDueBefore(day: string, limit: number, page: string | null): Promise<Page<UnsentLetter>> {
+    const due = this.customers.letters.values().filter((l) => l.status === 'draft' && l.sendBy < day);
+    const read = pageFrom(due, (l) => l.sendBy, limit, page);
+    return {
+      ...read,
+      items: read.items.map(({ id, customerKey, kind, serviceArea, incidentRef, createdAt, sendBy, status }) => ({
+        id,
+        customerKey,
+        kind,
+        serviceArea,
+        incidentRef,
+        createdAt,
+        sendBy,
+        status,
+      })),
+    };
+  }
+}
+
 function pageFrom<T extends { id: string }>(items: T[], sortKey: (item: T) => string, limit: number, page: string | null): Page<T> {
   const key = (item: T) => `${sortKey(item)}\n${item.id}`;
   const { after, read } = page ? (JSON.parse(page) as { after: string; read: number }) : { after: '', read: 0 };
@@ -496,6 +554,30 @@ export class MemoryFiles implements Files {
   }
 }
 
+/** Everything held about one customer, gathered from the other ports' records (a subject access export). */
+export class MemoryCases implements CaseRecords {
+  constructor(
+    private readonly customers: MemoryCustomers,
+    private readonly audit: MemoryAudit,
+    private readonly outbox: MemoryOutbox,
+  ) {}
+
+  async everything(customerKey: string): Promise<CaseRecord[]> {
+    const c = this.customers;
+    const records: { id: string; type: string; customerKey: string }[] = [
+      ...c.summaries.values(),
+      ...c.incidents.values(),
+      ...c.measures.values(),
+      ...c.appeals.values(),
+      ...c.letters.values(),
+      ...c.effects.filter((e) => e.type !== 'change'),
+      ...this.audit.events,
+      ...this.outbox.entries(),
+    ];
+    return structuredClone(records.filter((r) => r.customerKey === customerKey));
+  }
+}
+
 /** The digest's default schedule (DIGEST_SCHEDULE). */
 const MONDAY_0800 = new Schedule('0 8 * * 1');
 
@@ -504,6 +586,7 @@ export interface MemoryApp {
   customers: MemoryCustomers;
   measures: MemoryMeasures;
   appeals: MemoryAppeals;
+  letters: MemoryLetters;
   incidents: MemoryIncidents;
   audit: MemoryAudit;
   conversations: MemoryConversations;
@@ -522,6 +605,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const customers = new MemoryCustomers();
   const measures = new MemoryMeasures(customers);
   const appeals = new MemoryAppeals(customers);
+  const letters = new MemoryLetters(customers);
   const incidents = new MemoryIncidents(customers);
   const audit = new MemoryAudit();
   const conversations = new MemoryConversations();
@@ -532,10 +616,12 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
   const notified: { id: string; customerKey: string }[][] = [];
   const warnings: MemoryApp['warnings'] = [];
   const ctx: AppContext = {
+    cases: new MemoryCases(customers, audit, outbox),
     customers,
     incidents,
     measures,
     appeals,
+    letters,
     conversations,
     audit,
     directory,
@@ -551,7 +637,7 @@ export function memoryPorts(now: Date, directory: Directory): MemoryApp {
     digest,
     botAppId: null,
   };
-  return { ctx, customers, measures, appeals, incidents, audit, conversations, outbox, files, subscriptions, digest, notified, warnings };
+  return { ctx, customers, measures, appeals, letters, incidents, audit, conversations, outbox, files, subscriptions, digest, notified, warnings };
 }
 
 /** The same, with the sample directory (src/directory/local-directory.json). */

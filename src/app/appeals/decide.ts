@@ -10,6 +10,7 @@ import { formatUk } from '../../domain/time';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { aboutCustomer, customer, decideOn } from '../decide';
 import { incidentsRelied } from '../decisions/views';
+import { letterWith } from '../letters/drafts';
 import { noticeTo } from '../notices';
 import type { Effect } from '../ports';
 import { NOT_FOUND, appealRef, appealUpdates, loadPair, mayOpen, readPair, statusCardFor, viewOf, type AppealPair, type AppealRef } from './requests';
@@ -118,6 +119,7 @@ async function decided(ctx: AppContext, pair: AppealPair, d: AppealDecided, by: 
     audit,
     ...appealUpdates(a, 'decided', now),
     ...[...told].map((id) => noticeTo(`${a.id}:decided:${id}`, a.customerKey, id, notice, now)),
+    ...(await letterWith(ctx, { about: 'appeal', ...d }, by, now)),
   ];
 }
 

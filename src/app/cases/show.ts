@@ -12,7 +12,11 @@ const NO_ACCESS =
   'Only the Customer Experience team and the Head of Service for this area can see case details (need-to-know). You can use check <customer ref> before a visit.';
 
 /** The incident a case is opened at, if this person may see it (docs/rules.md#R-roles-case-view). */
-async function openCase(ctx: AppContext, actor: Actor, reference: string): Promise<Result<{ incident: Incident; propose: boolean }, ActionResult>> {
+export async function openCase(
+  ctx: AppContext,
+  actor: Actor,
+  reference: string,
+): Promise<Result<{ incident: Incident; propose: boolean }, ActionResult>> {
   const incident = await ctx.incidents.findByReference(reference);
   if (!incident) return fail(actionError(404, 'NotFound', `No incident ${reference} is recorded. Check the reference.`));
   const may = await mayView(ctx, actor, incident);
@@ -21,10 +25,15 @@ async function openCase(ctx: AppContext, actor: Actor, reference: string): Promi
 }
 
 /** Every view of case details is audited (docs/rules.md#R-roles-case-view-audited), each view once. */
-async function audited(ctx: AppContext, actor: Actor, incident: Incident, action: 'case.viewed' | 'case.history-viewed'): Promise<void> {
+export async function audited(
+  ctx: AppContext,
+  actor: Actor,
+  incident: Incident,
+  action: 'case.viewed' | 'case.history-viewed' | 'case.letters-viewed',
+): Promise<void> {
   const now = ctx.now();
   const viewId = createHash('sha256').update(`${actor.id}|${now.toISOString()}|${ctx.newId()}`).digest('hex').slice(0, 16);
-  const suffix = action === 'case.viewed' ? 'viewed' : 'history-viewed';
+  const suffix = action.slice('case.'.length);
   await ctx.audit.append(
     auditEvent(`${incident.reference}:${suffix}:${viewId}`, incident.customerKey, now, await personOf(ctx, actor), action, incident.reference),
   );

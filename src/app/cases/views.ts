@@ -7,6 +7,7 @@ import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { incidentFacts } from '../incidents/views';
 import type { ServiceArea } from '../ports';
 import { caseAppeals } from '../appeals/views';
+import { caseLetters } from '../letters/views';
 
 const STATUS: Record<Measure['status'], string> = {
   'pending-sign-off': 'awaiting Head of Service sign-off',
@@ -67,6 +68,8 @@ export function caseCard(incident: Incident, summary: CustomerSummary, canPropos
     canPropose,
     // Only case managers record appeals, as they propose measures (§3, §7).
     ...caseAppeals(summary, canPropose, now),
+    // Case managers write to the customer (§3), so only they see the letters.
+    ...caseLetters(summary, canPropose, now),
   });
 }
 

@@ -1,5 +1,6 @@
 import { digestFigures, digestWeeks, type DigestRows } from '../../domain/digest';
 import { reviewWindow } from '../../domain/review';
+import { ukDate } from '../../domain/time';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AppContext } from '../context';
 import { eachPage } from '../pages';
@@ -18,8 +19,8 @@ async function readAll<T>(ctx: AppContext, list: string, read: (limit: number, p
 
 /**
  * What every digest of a run counts, read once (docs/rules.md#R-digest-figures): incidents of the two weeks compared,
- * measures awaiting sign-off, active ones and lapsed ones in the review window, open appeals, and the notices queued in
- * the reporting week that failed. Each read is bounded by dates or by being open, so it costs the same after years.
+ * measures awaiting sign-off, active ones and lapsed ones in the review window, open appeals, the notices queued in
+ * the reporting week that failed, and the letters not recorded as sent in time. Each read is bounded by dates or by being open, so it costs the same after years.
  */
 export async function readDigestRows(ctx: AppContext, slot: Date): Promise<DigestRows> {
   const { reporting, previous } = digestWeeks(slot);
@@ -32,8 +33,9 @@ export async function readDigestRows(ctx: AppContext, slot: Date): Promise<Diges
     readAll(ctx, 'digest: lapsed measures', (n, page) => digest.measures('lapsed', reviewsFrom, n, page)),
     readAll(ctx, 'digest: open appeals', (n, page) => digest.openAppeals(n, page)),
     readAll(ctx, 'digest: failed notices', (n, page) => digest.failedNotices(reporting.from, reporting.to, n, page)),
+    readAll(ctx, 'digest: letters not sent', (n, page) => ctx.letters.unsentDueBefore(ukDate(slot), n, page)),
   ] as const);
-  const [incidents, awaiting, active, lapsed, appeals, failed] = reads;
+  const [incidents, awaiting, active, lapsed, appeals, failed, letters] = reads;
   const measures = [...awaiting.rows, ...active.rows, ...lapsed.rows];
   // An appeal has no service area: it counts under its measure's. That is in force, so nearly always among the active
   // ones just read; any other (its review date long past) is read by id: one read per open appeal at most.
@@ -46,6 +48,7 @@ export async function readDigestRows(ctx: AppContext, slot: Date): Promise<Diges
     measures,
     appeals: appeals.rows.map((a) => ({ dueOn: a.dueOn, serviceArea: areaOf.get(a.measureId) ?? null })),
     failedNotices: failed.rows,
+    overdueLetters: letters.rows.map((l) => ({ serviceArea: l.serviceArea })),
     incomplete: !reads.every((r) => r.complete),
   };
 }

@@ -1,6 +1,7 @@
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import type { DigestCard, DigestRow } from '../../cards/types';
 import { REVIEWS_DUE_WITHIN_DAYS, SIGN_OFF_WAITING_DAYS, type DigestFigures, type Week, type WeekPair } from '../../domain/digest';
+import { SEND_WITHIN_WORKING_DAYS } from '../../domain/letter-record';
 import { MEASURE_KINDS, MEASURE_KIND_IDS } from '../../domain/measure';
 import { CATEGORIES, CATEGORY_IDS } from '../../domain/policy';
 import { brief } from '../../domain/text';
@@ -84,6 +85,7 @@ export function digestCard(
       ...MEASURE_KIND_IDS.map((k) => row(MEASURE_KINDS[k].label, figures.inForce[k])),
       row('All measures in force', inForceTotal, '', 'Bolder'),
     ]),
+    list('Letters to customers', [row(`Letters not recorded as sent within ${SEND_WITHIN_WORKING_DAYS} working days`, figures.lettersNotSent)]),
     list('Notices the bot could not deliver', [
       row(`Queued ${span(weeks.reporting)}, not delivered${areaName === null ? '' : ' (all service areas)'}`, figures.undelivered),
     ]),

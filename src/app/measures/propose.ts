@@ -15,6 +15,7 @@ import { mayView } from '../cases/access';
 import { askIndependent, askedToDecide, peopleFor } from '../signoff/requests';
 import { waitingFor } from '../signoff/views';
 import { aboutCustomer, customer, decideOn } from '../decide';
+import { letterWith } from '../letters/drafts';
 import { endLapsed } from './lapse';
 import { proposalForm, proposedCard } from './views';
 
@@ -91,7 +92,9 @@ export async function proposeMeasure(ctx: AppContext, actor: Actor, data: unknow
         status: measure.status,
       });
       const lapsed = await endLapsed(ctx, summary, measure.kind, now);
-      return aboutCustomer(summary, [...lapsed, measure, audit, ...(await askedToDecide(ctx, measure, 'proposed', now))], {
+      // In force at once (no sign-off): its letter is stored with it; one awaiting sign-off gets it when decided.
+      const letter = measure.status === 'active' ? await letterWith(ctx, { about: 'measure', measure }, proposer, now) : [];
+      return aboutCustomer(summary, [...lapsed, measure, audit, ...letter, ...(await askedToDecide(ctx, measure, 'proposed', now))], {
         card: proposedCard(measure, false, await whoDecides(ctx, measure)),
       });
     },

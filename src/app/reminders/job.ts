@@ -1,9 +1,11 @@
 import { appealsDueBy, reviewsAhead } from '../../domain/reminders';
+import { ukDate } from '../../domain/time';
 import { isWorkingTime } from '../../domain/working-days';
 import type { AppContext } from '../context';
 import type { JobReport } from '../jobs';
 import { eachPage } from '../pages';
 import { remindOfAppeal } from './appeals';
+import { remindOfLetter } from './letters';
 import { reminderRun, type ReminderRun } from './queue';
 import { remindOfReview } from './reviews';
 import { remindOfSignOff } from './signoff';
@@ -14,7 +16,8 @@ export const REMINDER_LIMIT = 1000;
 /**
  * The hourly reminders job (docs/rules.md#R-reminder-working-time): at a slot in working time, every reminder then
  * due is queued once: sign-offs awaiting a decision (bounded by state), open appeals due within two working days or
- * overdue, and active measures reviewed within three weeks (bounded by date), each list read page by page. Outside
+ * overdue, active measures reviewed within three weeks (bounded by date), and letters not recorded as sent a month
+ * after their decision, each list read page by page. Outside
  * working time it reads nothing: what falls due then goes at the next run in working time. Reports counts only.
  */
 export async function runReminders(ctx: AppContext, slot: Date): Promise<JobReport> {
@@ -48,6 +51,14 @@ export async function runReminders(ctx: AppContext, slot: Date): Promise<JobRepo
     REMINDER_LIMIT,
     (n, page) => ctx.measures.activeByReviewDate(from, to, n, page),
     each('review', remindOfReview),
+  );
+  // Letters overdue (bounded by state and date): those a month old are raised with their Head of Service.
+  await eachPage(
+    ctx,
+    'letters overdue',
+    REMINDER_LIMIT,
+    (n, page) => ctx.letters.unsentDueBefore(ukDate(slot), n, page),
+    each('letter', remindOfLetter),
   );
   return { workingTime: 1, ...tally };
 }

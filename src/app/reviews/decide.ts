@@ -8,6 +8,7 @@ import { alreadyOpen, type CustomerSummary } from '../../domain/summary';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { aboutCustomer, customer, decideOn } from '../decide';
 import { incidentsRelied } from '../decisions/views';
+import { letterWith } from '../letters/drafts';
 import { noticeTo } from '../notices';
 import type { Effect, Versioned } from '../ports';
 import { measureRef } from '../signoff/decide';
@@ -111,5 +112,7 @@ async function reviewed(ctx: AppContext, before: Versioned<Measure>, m: Measure,
     audit,
     ...(m.status === 'pending-sign-off' ? await askedToDecide(ctx, m, r.id, now) : []),
     ...told.map((p) => noticeTo(`${r.id}:told:${p.id}`, m.customerKey, p.id, notice, now)),
+    // Final unless a continuation awaits sign-off: then its letter follows that decision.
+    ...(m.status === 'pending-sign-off' ? [] : await letterWith(ctx, { about: 'review', measure: m }, r.by, now)),
   ];
 }

@@ -1,7 +1,10 @@
 import { hasLapsed, reviewWindow } from '../../domain/review';
+import { ukDate } from '../../domain/time';
 import type { Actor, AppContext, Reply } from '../context';
 import { recordLapses } from '../measures/lapse';
 import { rolesOf } from '../roles';
+import { overdueUpTo } from '../letters/overdue';
+import { OVERDUE_COUNTED, overdueLetters } from '../letters/views';
 import { reviewsCard } from './views';
 
 /** How many the card lists, and how many the query reads at most (to say how many more). */
@@ -24,13 +27,13 @@ export async function reviewsDue(ctx: AppContext, actor: Actor): Promise<Reply> 
   if (!(await mayReview(ctx, actor))) return { text: ONLY_CASE_MANAGERS };
   const now = ctx.now();
   const { from, to } = reviewWindow(now);
-  const due = await ctx.measures.dueForReview(from, to, COUNTED);
+  const [due, overdue] = await Promise.all([ctx.measures.dueForReview(from, to, COUNTED), overdueUpTo(ctx, ukDate(now), OVERDUE_COUNTED)]);
   const listed = due.slice(0, LISTED);
   const lapsedFor = new Set(listed.filter((m) => m.status === 'active' && hasLapsed(m, now)).map((m) => m.customerKey));
   await Promise.all([...lapsedFor].map((customerKey) => recordLapses(ctx, customerKey)));
   const lapsed = listed.filter((m) => hasLapsed(m, now)).length;
   return {
     summary: `${listed.length - lapsed} due for review, ${lapsed} lapsed`,
-    card: reviewsCard(listed, due.length - listed.length, due.length === COUNTED, now),
+    card: reviewsCard(listed, due.length - listed.length, due.length === COUNTED, now, overdueLetters(overdue)),
   };
 }

@@ -4,7 +4,7 @@ import type { Incident } from '../../domain/records';
 import { MAX_DECISION_TEXT } from '../../domain/signoff';
 import { formatUk, ukDate } from '../../domain/time';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
-import type { NoticeCard } from '../../cards/types';
+import type { NoticeCard, ReviewsCard } from '../../cards/types';
 import type { ReviewDue } from '../ports';
 import { dateInput, decisionCard, measureFacts, textInput } from '../decisions/views';
 
@@ -14,8 +14,15 @@ function dueText(m: ReviewDue, now: Date): string {
 }
 
 /** `reviews`: what is listed, and how many more there are (`atLeast` when the count stopped at the query's bound). */
-export function reviewsCard(listed: readonly ReviewDue[], more: number, atLeast: boolean, now: Date): AdaptiveCard {
+export function reviewsCard(
+  listed: readonly ReviewDue[],
+  more: number,
+  atLeast: boolean,
+  now: Date,
+  letters: Pick<ReviewsCard, 'letters' | 'lettersOverdue'>,
+): AdaptiveCard {
   return renderCard('reviews', {
+    ...letters,
     items: listed.map((m) => ({
       measureId: m.id,
       customerKey: m.customerKey,

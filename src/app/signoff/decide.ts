@@ -12,6 +12,7 @@ import { aboutCustomer, customer, decideOn } from '../decide';
 import { noticeTo } from '../notices';
 import type { Effect, Versioned } from '../ports';
 import { incidentsRelied } from '../decisions/views';
+import { letterWith } from '../letters/drafts';
 import { peopleFor, signOffUpdates } from './requests';
 import { decisionNotice, signOffDecideCard, signOffOutcomeCard, signOffStatusCard } from './views';
 
@@ -63,7 +64,11 @@ export async function decideSignOff(ctx: AppContext, actor: Actor, data: unknown
       if (!current || !m?.signOff) return { answer: NOT_FOUND };
       const now = ctx.now();
       const result = decide(m, by, parsed.data, now);
-      if (result.ok) return aboutCustomer(summary, decided(current, result.value, by, now), { card: signOffOutcomeCard(result.value) });
+      if (result.ok) {
+        // Approved or rejected, the decision is final: its letter (if any) is stored with it.
+        const letter = await letterWith(ctx, { about: 'measure', measure: result.value }, by, now);
+        return aboutCustomer(summary, [...decided(current, result.value, by, now), ...letter], { card: signOffOutcomeCard(result.value) });
+      }
       if (result.error.code === 'AlreadyDecided') {
         // On a later attempt, the change that made the first one fail was this other decision.
         const d = m.signOff.decision!;
