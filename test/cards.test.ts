@@ -875,7 +875,7 @@ function worstCases(typed: Typed): FixturesOf {
           { reference: w().viewed.aggressive.reference, customerRef: typed(20) },
           { ...emptySummary('T004512'), letters: worstLetters(typed) },
           NOW,
-          `Review outcome letter (escalated) saved to the document library: https://calico.sharepoint.com/${typed(1000)}`,
+          `Review outcome letter (escalated): It is in the document library: https://calico.sharepoint.com/${typed(1000)}`,
         ),
     },
     digest: {

@@ -1,4 +1,4 @@
-import type { OutgoingFile } from './ports';
+import type { FileDelivery, OutgoingFile } from './ports';
 
 /** Why a file could not be handed over, in words the person who asked for it can act on (never the file's contents). */
 export class FileDeliveryError extends Error {}
@@ -21,4 +21,11 @@ export function checkOutgoingFile(file: OutgoingFile, maxBytes: number, tooBig: 
 
 export function sizeInWords(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Where a file went, in a sentence for the person who asked for it. */
+export function whereItWent(delivery: FileDelivery): string {
+  return delivery.where === 'library'
+    ? `It is in the document library: ${delivery.url}`
+    : 'I have sent it to your personal chat with me: accept the file there to download it.';
 }

@@ -97,7 +97,7 @@ describe('letters over in-memory ports', () => {
   it('letter.get renders the .docx from the stored draft, delivers it, audits it, and says where it went', async () => {
     await decide();
     const res = await getLetter(app.ctx, actor('lynne'), { reference, letterId: letterId() });
-    expect(text(res)).to.include('offered in your personal chat');
+    expect(text(res)).to.include('I have sent it to your personal chat with me');
     const [d] = app.files.delivered;
     expect(d!.to.id).to.equal(PEOPLE.lynne.aadObjectId);
     expect(d!.file).to.deep.include({

@@ -29,7 +29,7 @@ describe('register (use case; docs/rules.md#R-register-export)', () => {
   it('hands the case manager a CSV named for the UK day, in the register folder, with no customer named in its description', async () => {
     const reply = await exportRegister(app.ctx, actor('lynne'));
     expect(reply).to.deep.equal({
-      text: 'The register of 2 measures in force (register-2026-11-26.csv) is ready. I have sent it to this chat: accept the file to download it.',
+      text: 'The register of 2 measures in force (register-2026-11-26.csv) is ready. I have sent it to your personal chat with me: accept the file there to download it.',
     });
     const [sent, ...more] = app.files.delivered;
     expect(more).to.deep.equal([]);

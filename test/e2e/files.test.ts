@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FileDeliveryError } from '../../src/app/files';
 import type { FileDelivery, OutgoingFile } from '../../src/app/ports';
 import { OfferStore, type FileOffer } from '../../src/store/offers';
@@ -9,40 +7,7 @@ import { createLogger } from '../../src/log';
 import { clockFrom, PEOPLE, startHarness, type Harness, type PersonKey, type Posted } from '../support/harness';
 import { proactiveTo } from '../support/proactive';
 import { waitUntil } from '../support/wait';
-
-/** A local stand-in for the upload URL Teams gives on "Allow" (an upload session in the person's OneDrive). */
-class UploadTarget {
-  readonly puts: { path: string; headers: IncomingHttpHeaders; body: Buffer }[] = [];
-  /** The next uploads get these statuses. */
-  readonly failures: number[] = [];
-  /** While set, uploads are held until it resolves. */
-  gate: Promise<void> | null = null;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.puts.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-        void (this.gate ?? Promise.resolve()).then(() => {
-          const status = this.failures.shift() ?? 201;
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(status === 201 ? { id: 'item-1', name: 'file' } : { error: { code: 'generalException' } }));
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { UploadTarget } from '../support/upload-target';
 
 const DESCRIPTION = 'Register of active markers, 30 November 2026';
 const bytesOf = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { interimPairsVisit, type Measure } from '../../src/domain/measure';
 import type { AuditEvent } from '../../src/domain/records';
@@ -11,8 +9,8 @@ import { GOVERNANCE_PARTITION, ONLY_CASE_MANAGERS_REGISTER } from '../../src/app
 import { FILE_CONSENT_CARD } from '../../src/teams/file-consent';
 import { sampleIncident } from '../support/fixtures';
 import { PEOPLE, startWithEveryone, violentIncident, type Harness } from '../support/harness';
-import { proactiveTo, waitFor } from '../support/proactive';
-import { waitUntil } from '../support/wait';
+import { proactiveTo } from '../support/proactive';
+import { acceptOfferedFile, UploadTarget } from '../support/upload-target';
 
 const INJECTION = '=HYPERLINK("http://x","Click for details")';
 
@@ -29,20 +27,10 @@ function stored(ref: string, customerKey: string, overrides: Partial<Measure>): 
 describe('the register (end to end; docs/rules.md#R-register-export)', function () {
   this.timeout(60_000);
   let h: Harness;
-  let oneDrive: Server;
-  const uploads: Buffer[] = [];
+  let oneDrive: UploadTarget;
 
   before(async () => {
-    oneDrive = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        uploads.push(Buffer.concat(chunks));
-        res.statusCode = 201;
-        res.end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => oneDrive.listen(0, '127.0.0.1', resolve));
+    oneDrive = await new UploadTarget().start();
     h = await startWithEveryone();
 
     // Through the real flow: a §5.1 report puts visits in pairs in force at once (interim, awaiting sign-off).
@@ -83,7 +71,7 @@ describe('the register (end to end; docs/rules.md#R-register-export)', function 
 
   after(async () => {
     await h.stop();
-    await new Promise((resolve) => oneDrive.close(resolve));
+    await oneDrive.stop();
   });
 
   const exports = async () =>
@@ -106,29 +94,12 @@ describe('the register (end to end; docs/rules.md#R-register-export)', function 
   it('offers a case manager the CSV of every measure in force, audited; accepted, it reads back as the data', async () => {
     const res = await h.message('register', 'alex');
     expect(res.replies.map((r) => r.body.text)).to.deep.equal([
-      'The register of 2 measures in force (register-2026-11-26.csv) is ready. I have sent it to this chat: accept the file to download it.',
+      'The register of 2 measures in force (register-2026-11-26.csv) is ready. I have sent it to your personal chat with me: accept the file there to download it.',
     ]);
 
-    const [offer] = await waitFor(h, 'the file offer', (r) => proactiveTo('alex')(r) && JSON.stringify(r.body).includes(FILE_CONSENT_CARD));
-    const card = (offer!.body.attachments as { contentType: string; name: string; content: { acceptContext: { offerId: string } } }[])[0]!;
-    expect(card).to.include({ contentType: FILE_CONSENT_CARD, name: 'register-2026-11-26.csv' });
-
-    const url = `http://127.0.0.1:${(oneDrive.address() as AddressInfo).port}/upload`;
-    const accepted = await h.post(
-      h.activity('invoke', 'alex', {
-        name: 'fileConsent/invoke',
-        value: {
-          type: 'fileUpload',
-          action: 'accept',
-          context: card.content.acceptContext,
-          uploadInfo: { name: card.name, uploadUrl: url, contentUrl: url, uniqueId: 'u1', fileType: 'csv' },
-        },
-      }),
-    );
-    expect(accepted.status).to.equal(200);
-    await waitUntil('the upload', () => uploads.length === 1, 10_000, 20);
-
-    const text = uploads[0]!.toString('utf8');
+    const file = await acceptOfferedFile(h, 'alex', oneDrive, 'csv');
+    expect(file.name).to.equal('register-2026-11-26.csv');
+    const text = file.bytes.toString('utf8');
     expect(text.startsWith('\uFEFF'), 'UTF-8 with a byte order mark').to.equal(true);
     for (const secret of ['NEVER-EXPORTED', 'hammer', 'Jordan Example', 'CR/12345/26']) expect(text).not.to.include(secret);
     const rows = parse(text, { bom: true });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import type { Container } from '@azure/cosmos';
-import { EMULATOR_KEY, startEmbeddedCosmos, type EmbeddedCosmos } from '../../src/store/embedded';
+import { useEmbeddedCosmos } from '../support/embedded-cosmos';
 import { openCosmos, type CosmosStore } from '../../src/store/cosmos';
+import type { Container } from '@azure/cosmos';
+import { EMULATOR_KEY } from '../../src/store/embedded';
 import { RetentionStore } from '../../src/store/retention';
 import { DigestStore } from '../../src/store/digest';
 import { runRetention } from '../../src/app/retention/job';
@@ -139,16 +140,7 @@ const ctxAt = (now: Date) => ({ log: { warn: (_f: object, m: string) => void log
 
 describe('retention: closed cases anonymised after the retention period (embedded Cosmos)', function () {
   this.timeout(240_000);
-  let cosmos: EmbeddedCosmos;
-  let db: CosmosStore;
-  before(async () => {
-    cosmos = await startEmbeddedCosmos();
-    db = await openCosmos({ endpoint: cosmos.endpoint, database: 'ubp', timeoutMs: 5000 });
-  });
-  after(async () => {
-    db.client.dispose();
-    await cosmos.close();
-  });
+  const cosmos = useEmbeddedCosmos();
 
   it('is a scheduled job the bot runs, also through POST /api/jobs/retention', async () => {
     expect(JOB_NAMES).to.include('retention');
@@ -168,33 +160,35 @@ describe('retention: closed cases anonymised after the retention period (embedde
   it('anonymises exactly the closed cases whose period has passed; the statistics stay; a second run changes nothing', async () => {
     const long = new Date('2019-03-04T10:00:00Z');
     const now = addMonths(long, MONTHS + 1);
-    const expired = await seed(db, 'T700001', long);
+    const expired = await seed(cosmos.db, 'T700001', long);
     // A summary written before summaries listed appeals has no such list: nothing is open there.
-    const older = await seed(db, 'T700005', new Date(long.getTime() + 60_000));
-    await db.containers.cases.item('customer', older.key).patch([{ op: 'remove', path: '/appeals' }]);
-    const similar = await seed(db, 'T7000011', long, { status: 'active' }); // in force: its prefix-sharing neighbour stays
-    const pending = await seed(db, 'T700002', long, { status: 'pending-sign-off' });
-    const held = await seed(db, 'T700003', long, { escalated: true });
+    const older = await seed(cosmos.db, 'T700005', new Date(long.getTime() + 60_000));
+    await cosmos.db.containers.cases.item('customer', older.key).patch([{ op: 'remove', path: '/appeals' }]);
+    const similar = await seed(cosmos.db, 'T7000011', long, { status: 'active' }); // in force: its prefix-sharing neighbour stays
+    const pending = await seed(cosmos.db, 'T700002', long, { status: 'pending-sign-off' });
+    const held = await seed(cosmos.db, 'T700003', long, { escalated: true });
     // Reported before the cutoff, but its measure was lifted a week later, after it: not yet.
-    const recent = await seed(db, 'T700004', new Date(addMonths(now, -MONTHS).getTime() - 24 * HOUR));
-    const before = Object.fromEntries(await Promise.all([similar, pending, held, recent].map(async (s) => [s.key, await partition(db, s.key)])));
+    const recent = await seed(cosmos.db, 'T700004', new Date(addMonths(now, -MONTHS).getTime() - 24 * HOUR));
+    const before = Object.fromEntries(
+      await Promise.all([similar, pending, held, recent].map(async (s) => [s.key, await partition(cosmos.db, s.key)])),
+    );
 
     const digestRows = async () =>
-      (await new DigestStore(db).incidentsReported(long.toISOString(), new Date(long.getTime() + HOUR).toISOString(), 100, null)).items;
+      (await new DigestStore(cosmos.db).incidentsReported(long.toISOString(), new Date(long.getTime() + HOUR).toISOString(), 100, null)).items;
     const countedBefore = await digestRows();
-    const records = new RetentionStore(db);
+    const records = new RetentionStore(cosmos.db);
     const report = await runRetention(ctxAt(now), now, { records, months: MONTHS });
     expect(report).to.include({ resumed: 0, considered: 4, anonymised: 2, kept: 1, notYet: 1, changed: 0, failed: 0 });
     // Each: incident, measure, appeal, 2 audits kept; those 5, the summary, the notice and the reference deleted.
     expect(report).to.include({ copied: 10, deleted: 16 });
 
-    expect(await partition(db, expired.key)).to.deep.equal([]);
-    expect(await partition(db, older.key)).to.deep.equal([]);
-    await expectNoTraceOf(db, older);
-    for (const s of [similar, pending, held, recent]) expect(await partition(db, s.key), s.key).to.deep.equal(before[s.key]);
-    await expectNoTraceOf(db, expired);
+    expect(await partition(cosmos.db, expired.key)).to.deep.equal([]);
+    expect(await partition(cosmos.db, older.key)).to.deep.equal([]);
+    await expectNoTraceOf(cosmos.db, older);
+    for (const s of [similar, pending, held, recent]) expect(await partition(cosmos.db, s.key), s.key).to.deep.equal(before[s.key]);
+    await expectNoTraceOf(cosmos.db, expired);
 
-    const copy = await anonOf(db, long);
+    const copy = await anonOf(cosmos.db, long);
     const byType = (t: string) => copy.filter((d) => d.type === t);
     expect(byType('incident')[0]).to.include({ category: 'aggressive', serviceArea: 'housing', reportedAt: long.toISOString(), anonymised: true });
     expect(byType('measure')[0]).to.include({ kind: 'pairs-visit', status: 'lifted' });
@@ -215,24 +209,24 @@ describe('retention: closed cases anonymised after the retention period (embedde
     expect(await digestRows()).to.deep.equal(countedBefore);
     expect(countedBefore).to.have.length(5);
 
-    const snapshot = await everything(db.containers.cases);
+    const snapshot = await everything(cosmos.db.containers.cases);
     const again = await runRetention(ctxAt(now), now, { records, months: MONTHS });
     expect(again).to.include({ anonymised: 0, failed: 0, copied: 0, deleted: 0 });
-    expect(await everything(db.containers.cases)).to.have.deep.members(snapshot);
+    expect(await everything(cosmos.db.containers.cases)).to.have.deep.members(snapshot);
   });
 
   it('stops, changing nothing, when a decision is made about the customer while the case moves', async () => {
     const at = new Date('2019-05-06T10:00:00Z');
     const now = addMonths(at, MONTHS + 1);
-    const s = await seed(db, 'T700010', at);
-    const records = new RetentionStore(db);
+    const s = await seed(cosmos.db, 'T700010', at);
+    const records = new RetentionStore(cosmos.db);
     const found = await records.caseOf(s.key);
     // A decision since the case was read changes the summary (its ETag).
-    await db.containers.cases.item('customer', s.key).patch([{ op: 'set', path: '/incidentCount', value: 2 }]);
+    await cosmos.db.containers.cases.item('customer', s.key).patch([{ op: 'set', path: '/incidentCount', value: 2 }]);
     const outcome = await records.move(found, { anonKey: 'anon:changed-test', salt: 'salt', closedOn: at.toISOString(), months: MONTHS }, now);
     expect(outcome).to.deep.equal({ done: false, why: 'changed' });
-    expect(await partition(db, 'anon:changed-test')).to.deep.equal([]);
-    expect((await partition(db, s.key)).map((d) => d.type).sort()).to.deep.equal([
+    expect(await partition(cosmos.db, 'anon:changed-test')).to.deep.equal([]);
+    expect((await partition(cosmos.db, s.key)).map((d) => d.type).sort()).to.deep.equal([
       'appeal',
       'audit',
       'audit',
@@ -241,7 +235,7 @@ describe('retention: closed cases anonymised after the retention period (embedde
       'measure',
       'outbox',
     ]);
-    expect((await db.containers.references.item(s.incident.reference, s.incident.reference).read()).resource).to.not.equal(undefined);
+    expect((await cosmos.db.containers.references.item(s.incident.reference, s.incident.reference).read()).resource).to.not.equal(undefined);
   });
 
   describe('a failure at every Cosmos request of a move', () => {
@@ -264,7 +258,7 @@ describe('retention: closed cases anonymised after the retention period (embedde
       const runOn = async (n: number, failAfter: number | null) => {
         const at = new Date(Date.UTC(2019, 6, 1, 10, n));
         const now = addMonths(at, MONTHS + 1);
-        const s = await seed(db, `T71${String(n).padStart(4, '0')}`, at);
+        const s = await seed(cosmos.db, `T71${String(n).padStart(4, '0')}`, at);
         proxy.heal();
         const start = proxy.forwarded();
         if (failAfter !== null) {
@@ -282,14 +276,14 @@ describe('retention: closed cases anonymised after the retention period (embedde
         const { s, at, report } = await runOn(k + 1, k);
         resumed += report.resumed!;
         const why = `failing from request ${k} of ${clean.requests}`;
-        expect(await partition(db, s.key), why).to.deep.equal([]);
-        const copy = await anonOf(db, at);
+        expect(await partition(cosmos.db, s.key), why).to.deep.equal([]);
+        const copy = await anonOf(cosmos.db, at);
         expect(copy.map((d) => d.type).sort(), why).to.deep.equal(['appeal', 'audit', 'audit', 'audit', 'incident', 'measure']);
         expect(
           copy.filter((d) => d.action === 'retention.applied'),
           why,
         ).to.have.length(1);
-        await expectNoTraceOf(db, s);
+        await expectNoTraceOf(cosmos.db, s);
       }
       // Most failures fall after the move began: the next run carried those on (the others began afresh).
       expect(resumed).to.be.greaterThan(clean.requests / 2);

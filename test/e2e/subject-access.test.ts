@@ -1,15 +1,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { referenceFor, submissionKey } from '../../src/domain/reference';
 import { DRAFT_NOTICE, type SubjectAccessFile } from '../../src/domain/subject-access';
 import type { AuditEvent } from '../../src/domain/records';
 import { ONLY_DATA_PROTECTION } from '../../src/app/subject-access/export';
 import { FILE_CONSENT_CARD } from '../../src/teams/file-consent';
 import { PEOPLE, TENANT, startWithEveryone, violentIncident, type Harness, type PersonKey } from '../support/harness';
-import { proactiveTo, waitFor } from '../support/proactive';
-import { waitUntil } from '../support/wait';
+import { acceptOfferedFile, UploadTarget } from '../support/upload-target';
 
 const OTHER_NARRATIVE = 'OTHER-CUSTOMER-NARRATIVE kicked the gate';
 
@@ -21,8 +18,7 @@ const OTHER_NARRATIVE = 'OTHER-CUSTOMER-NARRATIVE kicked the gate';
 describe('the subject access export (end to end)', function () {
   this.timeout(60_000);
   let h: Harness;
-  let oneDrive: Server;
-  const uploads: Buffer[] = [];
+  let oneDrive: UploadTarget;
   let reference = '';
 
   const report = async (formId: string, overrides: Record<string, string>) => {
@@ -42,16 +38,7 @@ describe('the subject access export (end to end)', function () {
   const said = async (text: string, who: PersonKey) => (await h.message(text, who)).replies.map((r) => r.body.text);
 
   before(async () => {
-    oneDrive = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        uploads.push(Buffer.concat(chunks));
-        res.statusCode = 201;
-        res.end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => oneDrive.listen(0, '127.0.0.1', resolve));
+    oneDrive = await new UploadTarget().start();
     h = await startWithEveryone();
     reference = await report(randomUUID(), { customerRef: 'T004512' });
     await report(randomUUID(), { customerRef: 'T0045120', customerName: 'Other Person', description: OTHER_NARRATIVE });
@@ -61,7 +48,7 @@ describe('the subject access export (end to end)', function () {
 
   after(async () => {
     await h.stop();
-    await new Promise((resolve) => oneDrive.close(resolve));
+    await oneDrive.stop();
   });
 
   it('is refused to anyone but the data protection team and admins, plainly, with nothing offered or audited', async () => {
@@ -90,25 +77,9 @@ describe('the subject access export (end to end)', function () {
     expect(await exportsOf('T004512')).to.have.length(1);
     expect(await exportsOf('T0045120')).to.deep.equal([]);
 
-    const [offer] = await waitFor(h, 'the file offer', (r) => proactiveTo('lynne')(r) && JSON.stringify(r.body).includes(FILE_CONSENT_CARD));
-    const card = (offer!.body.attachments as { contentType: string; name: string; content: { acceptContext: unknown } }[])[0]!;
-    expect(card).to.include({ contentType: FILE_CONSENT_CARD, name: 'subject-access-T004512-2026-11-26.json' });
-    const url = `http://127.0.0.1:${(oneDrive.address() as AddressInfo).port}/upload`;
-    const accepted = await h.post(
-      h.activity('invoke', 'lynne', {
-        name: 'fileConsent/invoke',
-        value: {
-          type: 'fileUpload',
-          action: 'accept',
-          context: card.content.acceptContext,
-          uploadInfo: { name: card.name, uploadUrl: url, contentUrl: url, uniqueId: 'u1', fileType: 'json' },
-        },
-      }),
-    );
-    expect(accepted.status).to.equal(200);
-    await waitUntil('the upload', () => uploads.length === 1, 10_000, 20);
-
-    const text = uploads[0]!.toString('utf8');
+    const offered = await acceptOfferedFile(h, 'lynne', oneDrive, 'json');
+    expect(offered.name).to.equal('subject-access-T004512-2026-11-26.json');
+    const text = offered.bytes.toString('utf8');
     expect(text.startsWith('{\n  "notice": "DRAFT FOR REVIEW'), 'the draft notice first, pretty-printed').to.equal(true);
     const file = JSON.parse(text) as SubjectAccessFile;
     expect(file).to.include({

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../src/store/embedded';
-import { openCosmos, type CosmosStore } from '../../src/store/cosmos';
+import { useEmbeddedCosmos } from '../support/embedded-cosmos';
 import { DigestStore } from '../../src/store/digest';
 import { SubscriptionStore } from '../../src/store/subscriptions';
 import { ConversationStore } from '../../src/store/conversations';
@@ -12,16 +11,7 @@ import { sampleIncident } from '../support/fixtures';
 
 /** The digest's reads and its subscriptions against the embedded Cosmos server (docs/architecture.md#digest-subscriptions). */
 describe('the digest’s store (embedded Cosmos)', () => {
-  let cosmos: EmbeddedCosmos;
-  let db: CosmosStore;
-  before(async () => {
-    cosmos = await startEmbeddedCosmos();
-    db = await openCosmos({ endpoint: cosmos.endpoint, database: 'ubp', timeoutMs: 5000 });
-  });
-  after(async () => {
-    db.client.dispose();
-    await cosmos.close();
-  });
+  const cosmos = useEmbeddedCosmos();
 
   describe('reads', () => {
     const WEEK = ['2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z'] as const;
@@ -36,11 +26,11 @@ describe('the digest’s store (embedded Cosmos)', () => {
         incident(900, '2026-11-22T23:59:59.999Z'),
         incident(901, WEEK[1]),
       ];
-      await Promise.all(docs.map((doc) => db.containers.cases.items.create(doc)));
+      await Promise.all(docs.map((doc) => cosmos.db.containers.cases.items.create(doc)));
     });
 
     it('page by page with continuation tokens, soonest first, only the fields counted; TOP stops at the limit', async () => {
-      const store = new DigestStore(db);
+      const store = new DigestStore(cosmos.db);
       const pages: IncidentRow[][] = [];
       let page: string | null = null;
       do {
@@ -60,8 +50,8 @@ describe('the digest’s store (embedded Cosmos)', () => {
     it('measures of one status from a review date: when each began to wait for sign-off, never its reasons', async () => {
       const pairs = interimPairsVisit(incident(990, '2026-11-21T10:00:00.000Z'), { approverId: 'hos', deputyId: null })!;
       const active = { ...pairs, id: 'UB-DG990-AAA:warning', kind: 'warning' as const, status: 'active' as const, signOff: null };
-      for (const doc of [pairs, active]) await db.containers.cases.items.create(doc);
-      const store = new DigestStore(db);
+      for (const doc of [pairs, active]) await cosmos.db.containers.cases.items.create(doc);
+      const store = new DigestStore(cosmos.db);
       const waiting = await store.measures('pending-sign-off', '', 100, null);
       expect(waiting.items).to.deep.equal([
         {
@@ -90,7 +80,7 @@ describe('the digest’s store (embedded Cosmos)', () => {
     });
 
     it('one per channel, whatever characters the channel id holds; saving again replaces it; ended by channel or by team', async () => {
-      const store = new SubscriptionStore(db);
+      const store = new SubscriptionStore(cosmos.db);
       const odd = subscription('19:a/b\\c?d#e@thread.tacv2', null);
       await store.save(odd);
       await store.save({ ...odd, area: 'repairs' });
@@ -108,12 +98,17 @@ describe('the digest’s store (embedded Cosmos)', () => {
 
     it('lives beside the conversation records, under an id of its own: forgetting a team’s conversations leaves it to endTeam', async () => {
       const TEAM_B = '19:team-b@thread.tacv2';
-      await new ConversationStore(db).remember(`team:${TEAM_B}:channel:19:elsewhere@thread.tacv2`, { conversation: { id: 'x' } }, null, new Date());
-      await new ConversationStore(db).forgetTeam(TEAM_B);
-      const { resources } = await db.containers.conversations.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll();
+      await new ConversationStore(cosmos.db).remember(
+        `team:${TEAM_B}:channel:19:elsewhere@thread.tacv2`,
+        { conversation: { id: 'x' } },
+        null,
+        new Date(),
+      );
+      await new ConversationStore(cosmos.db).forgetTeam(TEAM_B);
+      const { resources } = await cosmos.db.containers.conversations.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll();
       expect(resources.map((r) => r.id)).to.have.length(1);
       expect(resources[0]!.id).to.match(/^digest-subscription:[0-9a-f]{32}$/);
-      expect(await new SubscriptionStore(db).get(`team:${TEAM_B}:channel:19:elsewhere@thread.tacv2`)).to.include({ area: 'income' });
+      expect(await new SubscriptionStore(cosmos.db).get(`team:${TEAM_B}:channel:19:elsewhere@thread.tacv2`)).to.include({ area: 'income' });
     });
   });
 });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../src/store/embedded';
-import { openCosmos, type CosmosStore } from '../../src/store/cosmos';
+import { useEmbeddedCosmos } from '../support/embedded-cosmos';
 import { buildMissingSummaries } from '../../src/store/summaries';
 import { CustomerStore } from '../../src/store/customers';
 import { interimPairsVisit } from '../../src/domain/measure';
@@ -10,16 +9,7 @@ import { sampleIncident } from '../support/fixtures';
 
 /** Records written before summaries existed get one at start, once (src/store/summaries.ts). */
 describe('building the summaries of customers recorded before summaries existed', () => {
-  let cosmos: EmbeddedCosmos;
-  let db: CosmosStore;
-  before(async () => {
-    cosmos = await startEmbeddedCosmos();
-    db = await openCosmos({ endpoint: cosmos.endpoint, database: 'ubp', timeoutMs: 5000 });
-  });
-  after(async () => {
-    db.client.dispose();
-    await cosmos.close();
-  });
+  const cosmos = useEmbeddedCosmos();
 
   const incident = (customerKey: string, n: number, over: Partial<Incident> = {}): Incident =>
     sampleIncident({
@@ -35,19 +25,19 @@ describe('building the summaries of customers recorded before summaries existed'
     const a = [incident('T900001', 1), incident('T900001', 2, { customerName: 'Newest Name' })];
     const marker = interimPairsVisit(a[1]!, { approverId: 'hos', deputyId: null })!;
     const b = [incident('T900002', 3)];
-    for (const doc of [...a, marker, ...b]) await db.containers.cases.items.create(doc);
+    for (const doc of [...a, marker, ...b]) await cosmos.db.containers.cases.items.create(doc);
     const kept = { ...summarise(emptySummary('T900002'), { incidents: b }), customerName: 'Kept as it was' };
-    await db.containers.cases.items.create({ ...kept, id: 'customer' });
+    await cosmos.db.containers.cases.items.create({ ...kept, id: 'customer' });
 
-    expect(await buildMissingSummaries(db)).to.equal(1);
-    const customers = new CustomerStore(db, false);
+    expect(await buildMissingSummaries(cosmos.db)).to.equal(1);
+    const customers = new CustomerStore(cosmos.db, false);
     const built = await customers.summary('T900001');
     expect(built).to.deep.equal(summarise(emptySummary('T900001'), { incidents: a, created: [marker] }));
     expect(built).to.deep.include({ customerName: 'Newest Name', incidentCount: 2, measureCount: 1 });
     expect(built.markers.map((m) => m.id)).to.deep.equal([marker.id]);
     expect((await customers.summary('T900002')).customerName).to.equal('Kept as it was');
 
-    await db.containers.cases.items.create(incident('T900003', 4));
-    expect(await buildMissingSummaries(db), 'done once, recorded in leases').to.equal(0);
+    await cosmos.db.containers.cases.items.create(incident('T900003', 4));
+    expect(await buildMissingSummaries(cosmos.db), 'done once, recorded in leases').to.equal(0);
   });
 });

@@ -9,7 +9,7 @@ import { formatUk, ukDate } from '../../domain/time';
 import { renderLetter } from '../../letters/render';
 import { actionError, badRequest, personOf, type ActionResult, type Actor, type AppContext } from '../context';
 import { aboutCustomer, customer, decideOn } from '../decide';
-import { FileDeliveryError } from '../files';
+import { FileDeliveryError, whereItWent } from '../files';
 import { audited, openCase } from '../cases/show';
 import { lettersCard } from './views';
 import type { Incident } from '../../domain/records';
@@ -93,10 +93,7 @@ export async function getLetter(ctx: AppContext, actor: Actor, data: unknown): P
       },
       now,
     );
-    where =
-      delivery.where === 'library'
-        ? `${LETTER_NAMES[letter.kind]} saved to the document library: ${delivery.url}`
-        : `${LETTER_NAMES[letter.kind]} offered in your personal chat with me: accept it there to download it.`;
+    where = `${LETTER_NAMES[letter.kind]}: ${whereItWent(delivery)}`;
   } catch (error) {
     if (error instanceof FileDeliveryError) return actionError(409, 'FileNotDelivered', error.message);
     throw error;

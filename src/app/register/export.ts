@@ -3,7 +3,7 @@ import { REGISTER_HEADER, registerRows, type RegisterRecord } from '../../domain
 import { auditEvent } from '../../domain/records';
 import { formatUk, ukDate } from '../../domain/time';
 import { personOf, type Actor, type AppContext, type Reply } from '../context';
-import { FileDeliveryError } from '../files';
+import { FileDeliveryError, whereItWent } from '../files';
 import { eachPage } from '../pages';
 import { ALERT_CODES } from './alert-codes';
 
@@ -54,10 +54,7 @@ export async function exportRegister(ctx: AppContext, actor: Actor): Promise<Rep
       },
       now,
     );
-    const where =
-      delivery.where === 'library'
-        ? `It is in the document library: ${delivery.url}`
-        : 'I have sent it to this chat: accept the file to download it.';
+    const where = whereItWent(delivery);
     const partial = complete
       ? ''
       : `\n\nIt lists the first ${REGISTER_LIMIT.toLocaleString('en-GB')} measures only: there may be more. Tell an administrator.`;

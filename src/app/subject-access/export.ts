@@ -4,7 +4,7 @@ import { subjectAccessFile } from '../../domain/subject-access';
 import { ukDate } from '../../domain/time';
 import { weekdayDate } from '../../domain/working-days';
 import { personOf, type Actor, type AppContext, type Reply } from '../context';
-import { FileDeliveryError } from '../files';
+import { FileDeliveryError, whereItWent } from '../files';
 
 export const ONLY_DATA_PROTECTION =
   'Subject access exports are for the data protection team and the bot’s administrators: pass the request to your data protection officer.';
@@ -45,10 +45,7 @@ export async function exportSubjectAccess(ctx: AppContext, actor: Actor, args: s
       },
       now,
     );
-    const where =
-      delivery.where === 'library'
-        ? `It is in the document library: ${delivery.url}`
-        : 'I have sent it to this chat: accept the file to download it.';
+    const where = whereItWent(delivery);
     return {
       text:
         `A DRAFT subject access export for ${ref} (${name}, ${held} ${held === 1 ? 'record' : 'records'}) is ready. ${where}\n\n` +
