@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from '../support/local-server';
 import { GraphLibrary, MAX_LIBRARY_FILE_BYTES } from '../../src/directory/graph-library';
 import { FileDeliveryError } from '../../src/app/files';
 import type { Files, OutgoingFile } from '../../src/app/ports';
@@ -25,27 +25,12 @@ interface Upload {
  * `PUT /drives/{drive-id}/root:/{path}:/content` → 201 with the new driveItem (200 when it replaced one); with
  * `@microsoft.graph.conflictBehavior=rename`, a name already taken gets " 1", " 2" … before its extension.
  */
-class FakeDrive {
+class FakeDrive extends LocalServer {
   readonly uploads: Upload[] = [];
   readonly files = new Map<string, Buffer>();
   /** The next uploads get these statuses (Graph's error body), in order. */
   readonly failures: number[] = [];
-  private server!: Server;
-  baseUrl = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.baseUrl);

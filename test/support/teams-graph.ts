@@ -1,6 +1,6 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server';
 
 export const GRAPH_TOKEN = 'fake-graph-token';
 
@@ -38,7 +38,7 @@ export interface CatalogueApp {
  * listing a user's installations of an app (`$expand=teamsApp&$filter=teamsApp/id eq '…'`) and an installation's chat.
  * Installations are kept per user; calls can be answered with scripted failures; how many run at once is recorded.
  */
-export class TeamsGraph {
+export class TeamsGraph extends LocalServer {
   readonly calls: GraphCall[] = [];
   readonly catalogue: CatalogueApp[] = [];
   /** Installation id by user id, once the app is installed for them. */
@@ -49,22 +49,6 @@ export class TeamsGraph {
   gate: Promise<void> | null = null;
   private inFlight = 0;
   private readonly scripts: { method: string; path: RegExp; answers: GraphAnswer[] }[] = [];
-  private server!: Server;
-  baseUrl = '';
-
-  async start(): Promise<this> {
-    // A fault in the stand-in itself answers 500 with its message, rather than leaving the caller waiting.
-    this.server = createServer((req, res) => void this.handle(req, res).catch((e: unknown) => error(res, 500, `FakeGraphFault: ${String(e)}`)));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
   reset(): void {
     this.calls.length = 0;
     this.catalogue.length = 0;
@@ -89,7 +73,7 @@ export class TeamsGraph {
     return `19:${userId}_bot-id@unq.gbl.spaces`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server';
 import { expect } from 'chai';
 import { FILE_CONSENT_CARD } from '../../src/teams/file-consent';
 import { waitFor, proactiveTo } from './proactive';
@@ -7,36 +7,26 @@ import { waitUntil } from './wait';
 import type { Harness, PersonKey } from './harness';
 
 /** A local stand-in for the upload URL Teams gives on "Allow" (an upload session in the person's OneDrive). */
-export class UploadTarget {
+export class UploadTarget extends LocalServer {
   readonly puts: { path: string; headers: IncomingHttpHeaders; body: Buffer }[] = [];
   /** The next uploads get these statuses. */
   readonly failures: number[] = [];
   /** While set, uploads are held until it resolves. */
   gate: Promise<void> | null = null;
-  private server!: Server;
-  url = '';
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.puts.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-        void (this.gate ?? Promise.resolve()).then(() => {
-          const status = this.failures.shift() ?? 201;
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(status === 201 ? { id: 'item-1', name: 'file' } : { error: { code: 'generalException' } }));
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+  /** Where uploads go, without the trailing slash. */
+  get url(): string {
+    return this.baseUrl.slice(0, -1);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    this.puts.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+    await this.gate;
+    const status = this.failures.shift() ?? 201;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(status === 201 ? { id: 'item-1', name: 'file' } : { error: { code: 'generalException' } }));
   }
 }
 
