@@ -34,7 +34,7 @@ import { formatUk, ukDate } from '../src/domain/time';
 import { outboxEntry } from '../src/domain/outbox';
 import type { Directory, DirectoryPerson, ServiceArea } from '../src/app/ports';
 import { memoryPorts, withMethods, type MemoryApp } from './support/memory-ports';
-import { SENT_LETTERS_KEPT, type LetterSummary } from '../src/domain/letter-record';
+import { LIBRARY_URL_MAX, SENT_LETTERS_KEPT, type LetterSummary } from '../src/domain/letter-record';
 import { LETTERS_SHOWN, OVERDUE_COUNTED, lettersCard } from '../src/app/letters/views';
 import { getLetter, listLetters } from '../src/app/letters/actions';
 import { TEST_POLICY_VERSION, sampleIncident, samplePersistenceIncident } from './support/fixtures';
@@ -897,6 +897,12 @@ function worstLetters(typed: Typed): LetterSummary[] {
     adviseOtherFormat: true,
     adjustments: ADJUSTMENTS.map((a) => a.label),
     copyTo: { name: typed(200), as: 'third party' },
+    // The longest address the library link keeps, and a saver's name at its worst.
+    libraryCopy: {
+      url: `https://calico.sharepoint.com/${'x'.repeat(LIBRARY_URL_MAX - 30)}`,
+      at: '2026-10-01T10:00:00.000Z',
+      by: worstPerson(typed, CASE_MANAGER.id),
+    },
   });
   return [
     ...Array.from({ length: LETTERS_SHOWN + 4 }, (_, i) => letter(i, false)),

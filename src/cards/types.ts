@@ -220,6 +220,9 @@ export interface LettersCard {
     color: TextColor;
     notes: string;
     canRecord: boolean;
+    /** The copy saved in the document library ('' when none): an https address Graph gave. */
+    libraryUrl: string;
+    libraryNote: string;
     earliest: string;
     /** Its place in the list: names its inputs, `sentOn-<slot>` and `sentHow-<slot>` (ids are unique in a card). */
     slot: number;
@@ -519,6 +522,8 @@ export const CARD_FIELDS = {
         color: 'string',
         notes: 'string',
         canRecord: 'boolean',
+        libraryUrl: 'string',
+        libraryNote: 'string',
         earliest: 'string',
         slot: 'number',
       },

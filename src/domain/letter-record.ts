@@ -44,6 +44,27 @@ export interface LetterRecord {
   sendBy: string;
   status: 'draft' | 'sent';
   sent: LetterSent | null;
+  /** The copy last saved in the document library, linked from the letters card (absent: none saved, or stored before links were kept). */
+  libraryCopy?: LibraryCopy;
+}
+
+/** SharePoint addresses of a library's files are a few hundred characters at most. */
+export const LIBRARY_URL_MAX = 400;
+
+/** A letter saved in the document library: where, when and by whom. */
+export interface LibraryCopy {
+  url: string;
+  at: string;
+  by: Person;
+}
+
+/**
+ * Keeps the link to the copy just saved in the document library: an https address (what Graph gives) of at most
+ * LIBRARY_URL_MAX characters, so the letters card keeps within Teams' size; a longer one is only said in the answer.
+ */
+export function savedInLibrary(l: LetterRecord, url: string, by: Person, now: Date): LetterRecord | null {
+  if (!/^https:\/\/[^\s]+$/.test(url) || url.length > LIBRARY_URL_MAX) return null;
+  return { ...l, libraryCopy: { url, at: now.toISOString(), by } };
 }
 
 /** The letter record for a draft a decision made at `now`. */
@@ -125,7 +146,7 @@ export const LETTER_NAMES: Record<LetterKind, string> = {
 };
 
 /** A letter as `case` lists it (kept in the customer's summary): never its values. */
-export type LetterSummary = Pick<LetterRecord, 'id' | 'kind' | 'createdAt' | 'sendBy' | 'status' | 'sent'> &
+export type LetterSummary = Pick<LetterRecord, 'id' | 'kind' | 'createdAt' | 'sendBy' | 'status' | 'sent' | 'libraryCopy'> &
   Pick<LetterDraft, 'adviseOtherFormat' | 'adjustments'> & { copyTo: LetterDraft['addressee']['copyTo'] };
 
 /** How many letters recorded as sent the summary keeps (every one not yet sent is kept: each is work to do). */
@@ -142,7 +163,7 @@ export function lettersAfter(kept: readonly LetterSummary[], written: readonly L
 }
 
 function letterSummaryOf(l: LetterRecord): LetterSummary {
-  const { id, kind, createdAt, sendBy, status, sent, draft } = l;
+  const { id, kind, createdAt, sendBy, status, sent, draft, libraryCopy } = l;
   return {
     id,
     kind,
@@ -150,6 +171,7 @@ function letterSummaryOf(l: LetterRecord): LetterSummary {
     sendBy,
     status,
     sent,
+    ...(libraryCopy ? { libraryCopy } : {}),
     adviseOtherFormat: draft.adviseOtherFormat,
     adjustments: draft.adjustments,
     copyTo: draft.addressee.copyTo,

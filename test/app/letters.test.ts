@@ -109,6 +109,26 @@ describe('letters over in-memory ports', () => {
     expect(app.audit.events.filter((e) => e.action === 'letter.fetched').map((e) => e.subject)).to.deep.equal([letterId()]);
   });
 
+  it('letter.get to the document library keeps the link on the letter: the letters card opens it (an https address only)', async () => {
+    await decide();
+    const url = 'https://calico.sharepoint.com/sites/housing/Letters/T004512/visits-in-pairs-T004512-2026-12-17.docx';
+    const toLibrary = (at: string): AppContext => ({
+      ...app.ctx,
+      files: withMethods(app.ctx.files, { deliver: async () => ({ where: 'library', url: at }) }),
+    });
+    const res = await getLetter(toLibrary(url), actor('lynne'), { reference, letterId: letterId() });
+    expect(text(res)).to.include(`It is in the document library: ${url}`).and.include('Saved in the document library on');
+    expect(JSON.stringify(res)).to.include(`{"type":"Action.OpenUrl","title":"Open in the library","url":"${url}"}`);
+    expect(app.customers.letters.values()[0]!.libraryCopy).to.deep.include({ url, by: { id: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' } });
+    expect((await app.customers.summary('T004512')).letters[0]!.libraryCopy?.url, 'the case reads it from the summary').to.equal(url);
+
+    // What is not an https address is said in the answer, never kept or linked.
+    const odd = 'javascript:alert(1)';
+    const again = await getLetter(toLibrary(odd), actor('lynne'), { reference, letterId: letterId() });
+    expect(app.customers.letters.values()[0]!.libraryCopy?.url).to.equal(url);
+    expect(JSON.stringify(again)).not.to.include(`"url":"${odd}"`);
+  });
+
   it('letter.get: a Head of Service is refused, an unknown letter is 404, a failed delivery says why', async () => {
     await decide();
     expect(await getLetter(app.ctx, actor('megan'), { reference, letterId: letterId() })).to.have.nested.property('error.status', 403);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { LETTER_NAMES, recordSent, SENT_HOW, type LetterRecord } from '../../domain/letter-record';
+import { LETTER_NAMES, recordSent, savedInLibrary, SENT_HOW, type LetterRecord } from '../../domain/letter-record';
 import { POLICY } from '../../domain/policy';
 import { RECORD_ID_PATTERN, auditEvent } from '../../domain/records';
 import { parseReference } from '../../domain/reference';
@@ -12,7 +12,7 @@ import { aboutCustomer, customer, decideOn } from '../decide';
 import { FileDeliveryError, whereItWent } from '../files';
 import { audited, openCase } from '../cases/show';
 import { lettersCard } from './views';
-import type { Incident } from '../../domain/records';
+import type { Incident, Person } from '../../domain/records';
 
 const letterRef = z.looseObject({
   reference: z.string().max(20),
@@ -94,6 +94,7 @@ export async function getLetter(ctx: AppContext, actor: Actor, data: unknown): P
       now,
     );
     where = `${LETTER_NAMES[letter.kind]}: ${whereItWent(delivery)}`;
+    if (delivery.where === 'library') await keepLibraryLink(ctx, letterId, incident.customerKey, delivery.url, person);
   } catch (error) {
     if (error instanceof FileDeliveryError) return actionError(409, 'FileNotDelivered', error.message);
     throw error;
@@ -103,6 +104,20 @@ export async function getLetter(ctx: AppContext, actor: Actor, data: unknown): P
     auditEvent(`${letter.id}:fetched:${viewId}`, letter.customerKey, now, person, 'letter.fetched', letter.id, { kind: letter.kind }),
   );
   return lettersNow(ctx, incident, where);
+}
+
+/**
+ * Keeps the link to the copy just saved in the library on the letter (and so on the letters card, from the case), with
+ * the summary, as any change to a letter. Records that kept changing keep the copy unlinked: it is in the library, and
+ * the answer gives its address.
+ */
+async function keepLibraryLink(ctx: AppContext, letterId: string, customerKey: string, url: string, by: Person): Promise<void> {
+  await decideOn<CustomerSummary, null>(ctx.customers, customer(customerKey), async (summary) => {
+    const current = await ctx.letters.read(letterId, customerKey);
+    const linked = current && savedInLibrary(current.value, url, by, ctx.now());
+    if (!current || !linked) return { answer: null };
+    return aboutCustomer(summary, [{ type: 'change', before: current, after: linked }], null);
+  });
 }
 
 /**

@@ -61,6 +61,10 @@ function letterLine(l: LetterSummary, slot: number, now: Date): LettersCard['let
     color: colorOf(l, now),
     notes: notes.join(' '),
     canRecord: !l.sent,
+    libraryUrl: l.libraryCopy?.url ?? '',
+    libraryNote: l.libraryCopy
+      ? `Saved in the document library on ${formatUk(l.libraryCopy.at)} by ${brief(l.libraryCopy.by.name, NAME_SHOWN)}.`
+      : '',
     earliest: ukDate(new Date(l.createdAt)),
     slot,
   };
