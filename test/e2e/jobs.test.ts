@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { startEmbeddedCosmos, EMULATOR_KEY, type EmbeddedCosmos } from '../../src/store/embedded';
 import type { JobLease } from '../../src/app/ports';
-import { startHarness, type Harness } from '../support/harness';
+import { PEOPLE, startHarness, type Harness } from '../support/harness';
+import { ConversationStore, channelKey } from '../../src/store/conversations';
+import { SubscriptionStore } from '../../src/store/subscriptions';
+
+const TEAM = '19:team@thread.tacv2';
 import { FakeJob, ManualClock, capturedLog } from '../support/jobs';
 import { waitUntil } from '../support/wait';
 
@@ -260,6 +264,26 @@ describe('two bot instances on one Cosmos, each with its own clock moved to Mond
       await startHarness(env, { now: clocks[1]!.now, log: logs[1]!.log }),
     ];
     instances.push(a, b);
+    // Two channels subscribed (every area; one area), reachable through instance a's connector.
+    const channels = ['19:general@thread.tacv2', '19:repairs@thread.tacv2'];
+    for (const [i, channel] of channels.entries()) {
+      const key = channelKey(TEAM, channel);
+      const reference = {
+        channelId: 'msteams',
+        serviceUrl: a.connector.url,
+        bot: { id: '28:bot-id' },
+        conversation: { id: channel, conversationType: 'channel' },
+      };
+      await new ConversationStore(a.bot.cosmos).remember(key, reference, null, new Date('2026-12-01T09:00:00Z'));
+      const by = { id: PEOPLE.alex.aadObjectId, name: PEOPLE.alex.name };
+      await new SubscriptionStore(a.bot.cosmos).save({
+        channelKey: key,
+        teamId: TEAM,
+        area: i === 0 ? null : 'repairs',
+        by,
+        at: '2026-12-01T09:00:00.000Z',
+      });
+    }
     await waitUntil('the jobs are seen', async () => (await Promise.all(Object.keys(slots).map((job) => leaseOf(a, job)))).every(Boolean));
     for (const clock of clocks) clock.set('2026-12-07T08:05:00Z');
     await waitUntil(
@@ -270,5 +294,16 @@ describe('two bot instances on one Cosmos, each with its own clock moved to Mond
     await Promise.all([a.bot.scheduler.idle(), b.bot.scheduler.idle()]);
     const logged = logs.flatMap((l) => l.messages()).filter((m) => m.msg === 'job finished' || m.msg === 'job failed');
     expect(logged.map((m) => `${m.job} ${m.msg}`).sort()).to.deep.equal(['digest job finished', 'lapses job finished', 'reminders job finished']);
+
+    // Exactly one digest per subscribed channel, each a new post in the channel, whichever instance ran the job.
+    const posts = () =>
+      [a, b].flatMap((h) => h.connector.received).filter((r) => r.method === 'POST' && /^\/v3\/conversations\/19%3A(general|repairs)/.test(r.path));
+    await waitUntil('both digests posted', () => posts().length >= 2);
+    await Promise.all([a.bot.dispatcher.runOnce(), b.bot.dispatcher.runOnce()]);
+    expect(
+      posts()
+        .map((r) => r.path)
+        .sort(),
+    ).to.deep.equal(channels.map((c) => `/v3/conversations/${encodeURIComponent(c)}/activities`).sort());
   });
 });
