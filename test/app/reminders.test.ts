@@ -50,6 +50,16 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
     app.notified.length = 0; // the sign-off cards: not the jobs'
   }
 
+  /** The Head of Service approves the reported incident's visits in pairs (§5.2). */
+  async function approve(): Promise<void> {
+    await decideSignOff(app.ctx, actor('megan'), {
+      measureId,
+      customerKey: CUSTOMER,
+      outcome: 'approve',
+      vulnerabilitiesConsidered: VULNERABILITIES,
+    });
+  }
+
   beforeEach(async () => {
     app = await memoryApp(FIXED_NOW);
   });
@@ -117,12 +127,7 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
     });
 
     it('nothing once decided', async () => {
-      await decideSignOff(app.ctx, actor('megan'), {
-        measureId,
-        customerKey: CUSTOMER,
-        outcome: 'approve',
-        vulnerabilitiesConsidered: VULNERABILITIES,
-      });
+      await approve();
       app.notified.length = 0;
       expect(await remindAt('2026-12-01T12:00:00Z')).to.deep.include({ considered: 0, queued: 0 });
     });
@@ -170,12 +175,7 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
     let appeal = '';
     beforeEach(async () => {
       await report();
-      await decideSignOff(app.ctx, actor('megan'), {
-        measureId,
-        customerKey: CUSTOMER,
-        outcome: 'approve',
-        vulnerabilitiesConsidered: VULNERABILITIES,
-      });
+      await approve();
       const recorded = await recordAppeal(app.ctx, actor('lynne'), {
         customerKey: CUSTOMER,
         formId: 'appeal-form-0001',
@@ -226,12 +226,7 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
     it('a proposer no longer a case manager: every case manager, 14 days and 1 day before, once each', async () => {
       // Visits in pairs proposed by the reporting officer (not a case manager), signed off: review Wednesday 26 May 2027.
       await report();
-      await decideSignOff(app.ctx, actor('megan'), {
-        measureId,
-        customerKey: CUSTOMER,
-        outcome: 'approve',
-        vulnerabilitiesConsidered: VULNERABILITIES,
-      });
+      await approve();
       // Its letter went the same day (docs/rules.md#R-letter-sent): no letter reminder joins the review's.
       const letterId = `${measureId}:letter`;
       const sentLetter = await recordLetterSent(app.ctx, actor('lynne'), {
@@ -297,12 +292,7 @@ describe('use cases over in-memory ports: reminders and lapses (§5.2, §7, §8)
   describe('the lapse job (docs/rules.md#R-marker-lapses)', () => {
     it('records an active measure past its review date as lapsed, with its audit event, once', async () => {
       await report();
-      await decideSignOff(app.ctx, actor('megan'), {
-        measureId,
-        customerKey: CUSTOMER,
-        outcome: 'approve',
-        vulnerabilitiesConsidered: VULNERABILITIES,
-      });
+      await approve();
       app.ctx.now = () => new Date('2027-05-26T09:59:00Z');
       expect(await runLapses(app.ctx, app.ctx.now())).to.deep.equal({ considered: 0, customers: 0, lapsed: 0, unsettled: 0, failed: 0 });
       app.ctx.now = () => new Date('2027-05-26T10:05:00Z');
