@@ -1,7 +1,7 @@
 import { appealReminderDue } from '../../domain/reminders';
 import { askedIds, decidersNamed } from '../decisions/requests';
 import type { AppealWaiting } from '../ports';
-import { noticesOf, queueOnce, type ReminderRun } from './queue';
+import { idsOf, noticesOf, queueOnce, type ReminderRun } from './queue';
 import { appealNotice } from './views';
 
 /**
@@ -11,7 +11,8 @@ import { appealNotice } from './views';
 export async function remindOfAppeal(run: ReminderRun, a: AppealWaiting): Promise<number | null> {
   const reminder = appealReminderDue(a, run.at);
   if (!reminder) return null;
-  const people = reminder.to === 'deciders' ? askedIds(a) : [...(await run.caseManagers()), ...(await run.admins())];
+  const people =
+    reminder.to === 'deciders' ? askedIds(a) : [...(await idsOf(run.ctx.directory.caseManagers())), ...(await idsOf(run.ctx.directory.admins()))];
   return queueOnce(run, a.customerKey, reminder, people, async (missing) => {
     const measure = await run.ctx.measures.read(a.measureId, a.customerKey);
     if (!measure) throw new Error(`appeal ${a.id}: measure ${a.measureId} is not recorded`);

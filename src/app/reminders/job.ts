@@ -6,7 +6,7 @@ import type { JobReport } from '../jobs';
 import { eachPage } from '../pages';
 import { remindOfAppeal } from './appeals';
 import { remindOfLetter } from './letters';
-import { reminderRun, type ReminderRun } from './queue';
+import type { ReminderRun } from './queue';
 import { remindOfReview } from './reviews';
 import { remindOfSignOff } from './signoff';
 
@@ -23,7 +23,7 @@ export const REMINDER_LIMIT = 1000;
 export async function runReminders(ctx: AppContext, slot: Date): Promise<JobReport> {
   const tally = { considered: 0, due: 0, queued: 0, failed: 0 };
   if (!isWorkingTime(slot)) return { workingTime: 0, ...tally };
-  const run = reminderRun(ctx, slot);
+  const run: ReminderRun = { ctx, at: slot };
   const each =
     <T>(kind: string, remind: (run: ReminderRun, item: T) => Promise<number | null>) =>
     async (items: T[]): Promise<void> => {

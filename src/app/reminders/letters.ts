@@ -3,7 +3,7 @@ import { letterReminderDue } from '../../domain/reminders';
 import { formatUk } from '../../domain/time';
 import { serviceAreaById } from '../roles';
 import type { UnsentLetter } from '../ports';
-import { noticesOf, queueOnce, type ReminderRun } from './queue';
+import { idsOf, noticesOf, queueOnce, type ReminderRun } from './queue';
 
 /**
  * A letter still not recorded as sent a month after its decision (docs/rules.md#R-letter-overdue): its measure's Head
@@ -14,7 +14,7 @@ export async function remindOfLetter(run: ReminderRun, l: UnsentLetter): Promise
   const reminder = letterReminderDue(l, run.at);
   if (!reminder) return null;
   const area = await serviceAreaById(run.ctx.directory, l.serviceArea);
-  const people = area ? [area.headOfService] : await run.admins();
+  const people = area ? [area.headOfService] : await idsOf(run.ctx.directory.admins());
   return queueOnce(run, l.customerKey, reminder, people, (missing) =>
     noticesOf(run, l.customerKey, reminder, missing, {
       title: `Letter not sent after a month: customer ${l.customerKey}`,

@@ -4,32 +4,17 @@ import { reminderId, type Reminder } from '../../domain/reminders';
 import type { AppContext } from '../context';
 import { noticeTo } from '../notices';
 
-/** One run of the reminders: the time it is for, and the directory's answers, asked once per run. */
+/**
+ * One run of the reminders: the context and the time it is for. Who is a case manager or admin is the directory's to
+ * answer (in production a cached directory, src/directory/cached-directory.ts, so a run asks Graph once).
+ */
 export interface ReminderRun {
   ctx: AppContext;
   at: Date;
-  caseManagers(): Promise<string[]>;
-  admins(): Promise<string[]>;
-  isCaseManager(id: string): Promise<boolean>;
 }
 
-export function reminderRun(ctx: AppContext, at: Date): ReminderRun {
-  let caseManagers: Promise<string[]> | undefined;
-  let admins: Promise<string[]> | undefined;
-  const isCaseManager = new Map<string, Promise<boolean>>();
-  const ids = (people: Promise<{ id: string }[]>) => people.then((list) => list.map((p) => p.id));
-  return {
-    ctx,
-    at,
-    caseManagers: () => (caseManagers ??= ids(ctx.directory.caseManagers())),
-    admins: () => (admins ??= ids(ctx.directory.admins())),
-    isCaseManager: (id) => {
-      let answer = isCaseManager.get(id);
-      if (!answer) isCaseManager.set(id, (answer = ctx.directory.isCaseManager(id)));
-      return answer;
-    },
-  };
-}
+/** The ids of a directory list (the case managers, the admins). */
+export const idsOf = async (people: Promise<{ id: string }[]>): Promise<string[]> => (await people).map((p) => p.id);
 
 /**
  * Queues a reminder to each of `people` not queued before, and sends them at once. Each id is looked up first (a point

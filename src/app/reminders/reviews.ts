@@ -1,6 +1,6 @@
 import { reviewReminderDue } from '../../domain/reminders';
 import type { ActiveReview } from '../ports';
-import { noticesOf, queueOnce, type ReminderRun } from './queue';
+import { idsOf, noticesOf, queueOnce, type ReminderRun } from './queue';
 import { reviewNotice } from './views';
 
 /**
@@ -11,8 +11,8 @@ import { reviewNotice } from './views';
 export async function remindOfReview(run: ReminderRun, m: ActiveReview): Promise<number | null> {
   const reminder = reviewReminderDue(m, run.at);
   if (!reminder) return null;
-  const owner = await run.isCaseManager(m.proposedBy.id);
-  const people = owner ? [m.proposedBy.id] : await run.caseManagers();
+  const owner = await run.ctx.directory.isCaseManager(m.proposedBy.id);
+  const people = owner ? [m.proposedBy.id] : await idsOf(run.ctx.directory.caseManagers());
   return queueOnce(run, m.customerKey, reminder, people, (missing) =>
     noticesOf(run, m.customerKey, reminder, missing, reviewNotice(reminder, m, !owner)),
   );

@@ -3,7 +3,7 @@ import { reminderKey, signOffReminderDue } from '../../domain/reminders';
 import { weekdayDateTime } from '../../domain/working-days';
 import { askedIds, decidersNamed, nobodyToDecide } from '../decisions/requests';
 import type { SignOffWaiting } from '../ports';
-import { noticesOf, queueOnce, type ReminderRun } from './queue';
+import { idsOf, noticesOf, queueOnce, type ReminderRun } from './queue';
 import { signOffEscalationNotice, signOffReminderNotice } from './views';
 
 /**
@@ -19,7 +19,7 @@ export async function remindOfSignOff(run: ReminderRun, m: SignOffWaiting): Prom
     return queueOnce(run, m.customerKey, reminder, askedIds(s), async (missing) =>
       noticesOf(run, m.customerKey, reminder, missing, signOffReminderNotice(m, await named())),
     );
-  const managers = await run.caseManagers();
+  const managers = await idsOf(run.ctx.directory.caseManagers());
   if (s.approverId)
     return queueOnce(run, m.customerKey, reminder, managers, async (missing) =>
       noticesOf(run, m.customerKey, reminder, missing, signOffEscalationNotice(m, await named())),
