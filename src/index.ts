@@ -158,12 +158,13 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const customers = new CustomerStore(cosmos, atomicBatch);
   const conversations = new ConversationStore(cosmos);
   const outbox = new OutboxStore(cosmos);
-  const messenger = options.messenger ?? new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
+  const teamsMessenger = new TeamsMessenger(runtime.adapter, config.auth?.appId ?? '');
+  const messenger = options.messenger ?? teamsMessenger;
   // Files go to the document library when there is one; else they are offered in the person's chat (docs/architecture.md#files).
   const chatFiles = new ChatFiles({
     offers: new OfferStore(cosmos),
     conversations,
-    messenger: new TeamsMessenger(runtime.adapter, config.auth?.appId ?? ''),
+    messenger: teamsMessenger,
     uploadTimeoutMs: config.limits.messageDeadlineMs,
     allowLoopbackUpload: config.auth === null,
     newId: randomUUID,
@@ -173,7 +174,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     config.filesDriveId && config.directory.mode === 'graph'
       ? GraphLibrary.create({ credential: graphIdentity(config.directory), driveId: config.filesDriveId, timeoutMs: config.limits.graphTimeoutMs })
       : null;
-  const digestSchedule = new Schedule(config.jobs.schedules.digest);
+  // Parsed once: the scheduler runs by them, and the digest's answer says when it next comes.
+  const schedules = Object.fromEntries(JOB_NAMES.map((name) => [name, new Schedule(config.jobs.schedules[name])])) as Record<JobName, Schedule>;
   const app: AppContext = {
     customers,
     incidents: new IncidentStore(cosmos),
@@ -185,7 +187,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     audit: new AuditStore(cosmos),
     directory,
     outbox,
-    nextDigestAt: (after) => digestSchedule.next(after),
+    nextDigestAt: (after) => schedules.digest.next(after),
     files: library ?? chatFiles,
     // Delivery is background work: it must not carry the state of the turn that queued it.
     notify: (entries) => outsideTurn(() => dispatcher.kick(entries)),
@@ -224,7 +226,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   };
   const scheduler = new Scheduler({
     leases: new JobLeaseStore(cosmos),
-    jobs: Object.fromEntries(JOB_NAMES.map((name) => [name, { schedule: new Schedule(config.jobs.schedules[name]), run: jobBodies[name] }])),
+    jobs: Object.fromEntries(JOB_NAMES.map((name) => [name, { schedule: schedules[name], run: jobBodies[name] }])),
     now,
     log,
     leaseMs: config.jobs.leaseMs,
