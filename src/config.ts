@@ -3,6 +3,7 @@ import type { JobName } from './app/jobs';
 import { Schedule } from './jobs/schedule';
 import { DRIVE_ID } from './directory/graph-library';
 import { DEFAULT_RETENTION_MONTHS } from './domain/retention';
+import { httpsOrLoopback, isLoopback } from './net';
 
 /** Every environment variable the app reads, documented in README.md and .env.example. */
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -213,14 +214,9 @@ function jobsSecretProblem(secret: string): string | null {
   return null;
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 /** Teams' service URL: https, or plain http to a loopback test server (a message and its token go there). */
 function isServiceUrl(text: string): boolean {
-  const url = URL.canParse(text) ? new URL(text) : null;
-  return url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[(.*)\]$/, '$1')));
+  return URL.canParse(text) && httpsOrLoopback(new URL(text));
 }
 
 export interface Config {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, isLoopback, loadConfig } from '../src/config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
+import { isLoopback } from '../src/net';
 import { PACKAGE_ROOT } from '../src/paths';
 
 /** The problems loadConfig reports for an environment (fails the test if it accepted it). */

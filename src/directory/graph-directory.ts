@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { httpsOrLoopback } from '../net';
 import {
   Client,
   GraphError,
@@ -275,10 +276,4 @@ function checkBaseUrl(baseUrl: string): string {
   if (url.pathname !== '/' || url.search || url.hash)
     throw new Error(`GraphDirectory: baseUrl ${baseUrl} must be an origin only, like ${GRAPH_BASE_URL}`);
   return url.href;
-}
-
-/** Whether a URL may carry a token or a message: https, or plain http to a loopback test server. */
-export function httpsOrLoopback(url: URL): boolean {
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
-  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }

@@ -1,6 +1,7 @@
 import { GraphError, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { Installation, Installer } from '../app/ports';
-import { httpsOrLoopback, isObjectId } from './graph-directory';
+import { isObjectId } from './graph-directory';
+import { httpsOrLoopback } from '../net';
 
 /** Where Teams is for the people of the tenant: the Bot Connector's service URL, and the tenant id. */
 export interface TeamsAddress {

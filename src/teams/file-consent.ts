@@ -8,6 +8,7 @@ import { personKey } from '../store/conversations';
 import type { OfferStore } from '../store/offers';
 import type { TeamsMessenger } from './messenger';
 import { toActivity } from './activities';
+import { isLoopbackHttp } from '../net';
 
 export const FILE_CONSENT_CARD = 'application/vnd.microsoft.teams.card.file.consent';
 export const FILE_INFO_CARD = 'application/vnd.microsoft.teams.card.file.info';
@@ -151,8 +152,7 @@ export class ChatFiles implements Files {
   private isFileHost(url: URL): boolean {
     if (url.username || url.password) return false;
     const sharePoint = url.protocol === 'https:' && url.port === '' && url.hostname.endsWith('.sharepoint.com');
-    const loopback = url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]');
-    return sharePoint || (this.options.allowLoopbackUpload && loopback);
+    return sharePoint || (this.options.allowLoopbackUpload && isLoopbackHttp(url));
   }
 
   /** One PUT of the whole file, as Teams' upload session takes it; no redirect is followed (it could lead anywhere). */
